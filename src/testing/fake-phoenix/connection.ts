@@ -1,0 +1,249 @@
+/**
+ * One client connection of the fake server: decodes frames, answers
+ * heartbeats, joins and leaves, routes messages to channels with Phoenix's
+ * join_ref rules, and enforces the idle timeout (reference A9, A10, E 8–16).
+ * Joins run inside the connection, as in Phoenix: a slow join holds up every
+ * later frame on the socket, heartbeats included.
+ */
+import type { Socket } from 'node:net'
+import type { WebSocket } from 'ws'
+import { ControlEvent, HEARTBEAT_TOPIC, type Frame, type Message } from '../../phoenix/message.ts'
+import type { Serializer } from '../../phoenix/serializer.ts'
+import { routeTopic, type ConnectInfo } from './channel-api.ts'
+import { ChannelInstance } from './channel.ts'
+import type { ConnectionPort } from './connection-port.ts'
+import type { Hub } from './hub.ts'
+import type { QueryParams } from './query.ts'
+
+let nextConnectionId = 1
+
+export interface ConnectionSetup {
+  ws: WebSocket
+  raw: Socket
+  serializer: Serializer
+  params: QueryParams
+  info: ConnectInfo
+  socketId: string | null
+  assigns: Record<string, unknown>
+}
+
+export class FakeConnection implements ConnectionPort {
+  readonly id = nextConnectionId++
+  readonly socketId: string | null
+  readonly params: QueryParams
+  readonly info: ConnectInfo
+  readonly assigns: Record<string, unknown>
+  readonly serializer: Serializer
+  readonly ws: WebSocket
+  readonly raw: Socket
+  readonly channels = new Map<string, ChannelInstance>()
+  readonly closed: Promise<void>
+  readonly #hub: Hub
+  #inbound: Promise<void> = Promise.resolve()
+  #held: Array<() => Promise<void>> = []
+  readonly #idle: NodeJS.Timeout
+
+  constructor (hub: Hub, setup: ConnectionSetup) {
+    this.#hub = hub
+    this.ws = setup.ws
+    this.raw = setup.raw
+    this.serializer = setup.serializer
+    this.params = setup.params
+    this.info = setup.info
+    this.socketId = setup.socketId
+    this.assigns = setup.assigns
+    this.#idle = setTimeout(() => { this.#idleTimeout() }, hub.options.idleTimeoutMs)
+    this.raw.on('data', () => { this.#idle.refresh() })
+    this.ws.on('message', (data: Buffer, isBinary: boolean) => { this.#receive(isBinary ? data : data.toString('utf8')) })
+    this.closed = new Promise((resolve) => {
+      this.ws.on('close', (code: number, reason: Buffer) => {
+        clearTimeout(this.#idle)
+        for (const channel of [...this.channels.values()]) channel.end('shutdown:closed', 'none')
+        hub.emit('disconnect', { connectionId: this.id, code, reason: reason.toString('utf8') })
+        resolve()
+      })
+    })
+    this.ws.on('error', () => { /* the close event follows */ })
+  }
+
+  send (message: Message): void {
+    let frame: Frame
+    try {
+      frame = this.serializer.encodeToClient(message)
+    } catch (err) {
+      this.#protocolError(err)
+      return
+    }
+    this.sendFrame(frame)
+  }
+
+  sendReply (message: Message): void {
+    const delay = this.#hub.faults.replyDelayMs
+    if (delay > 0) setTimeout(() => { this.send(message) }, delay)
+    else this.send(message)
+  }
+
+  sendFrame (frame: Frame): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: typeof frame !== 'string' })
+  }
+
+  bufferedAmount (): number {
+    return this.ws.bufferedAmount
+  }
+
+  async drain (): Promise<void> {
+    if (this.raw.writableLength === 0 || this.raw.destroyed) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => { this.raw.off('drain', done); this.raw.off('close', done); resolve() }
+      this.raw.on('drain', done)
+      this.raw.on('close', done)
+    })
+  }
+
+  detach (channel: { topic: string }): void {
+    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic)
+  }
+
+  /** Closes with a code: a normal close waits for the client's close frame; an error close drops TCP at once (Bandit). */
+  close (code: number, reason = ''): void {
+    if (this.ws.readyState !== this.ws.OPEN) return
+    this.ws.close(code, reason)
+    if (code !== 1000 && code !== 1012) this.raw.end()
+  }
+
+  /** Drops TCP without a close frame. */
+  drop (): void {
+    this.ws.terminate()
+  }
+
+  /** Frames held while stalled are handled now, in order. */
+  resumeHeld (): void {
+    const held = this.#held
+    this.#held = []
+    for (const task of held) this.#inbound = this.#inbound.then(task)
+    this.raw.resume()
+  }
+
+  #receive (frame: Frame): void {
+    let message: Message
+    try {
+      message = this.serializer.decodeFromClient(frame)
+    } catch (err) {
+      this.#protocolError(err)
+      return
+    }
+    this.#hub.emit('frame', { connectionId: this.id, message })
+    const task = (): Promise<void> => this.#handle(message)
+    if (this.#hub.faults.stalled) this.#held.push(task)
+    else this.#inbound = this.#inbound.then(task)
+  }
+
+  #protocolError (err: unknown): void {
+    this.#hub.emit('protocolError', { connectionId: this.id, error: err instanceof Error ? err : new Error(String(err)) })
+    this.close(1011)
+  }
+
+  #idleTimeout (): void {
+    this.close(this.#hub.options.adapter === 'cowboy' ? 1000 : 1002)
+  }
+
+  async #handle (message: Message): Promise<void> {
+    const { topic, event } = message
+    if (topic === HEARTBEAT_TOPIC && event === ControlEvent.heartbeat) {
+      if (!this.#hub.faults.heartbeatsPaused) {
+        this.send({ joinRef: null, ref: message.ref, topic, event: ControlEvent.reply, payload: { response: {}, status: 'ok' } })
+      }
+      return
+    }
+    if (event === ControlEvent.join) {
+      await this.#join(message)
+      return
+    }
+    const channel = this.channels.get(topic)
+    if (event === ControlEvent.leave) {
+      if (channel === undefined) this.#replyOk(message, message.joinRef)
+      else if (this.#isStaleLeave(channel, message)) this.#hub.emit('stale', { connectionId: this.id, message })
+      else channel.leave(message.ref)
+      return
+    }
+    if (channel === undefined) {
+      this.#replyError(message, null, 'unmatched topic')
+    } else if (this.#isStalePush(channel, message)) {
+      this.#hub.emit('stale', { connectionId: this.id, message })
+    } else {
+      channel.handleIn(message)
+    }
+  }
+
+  async #join (message: Message): Promise<void> {
+    const { topic } = message
+    const handler = routeTopic(this.#hub.options.channels, topic)
+    if (handler === undefined) {
+      this.#replyError(message, null, 'unmatched topic')
+      this.#hub.emit('join', { connectionId: this.id, topic, joinRef: message.joinRef, status: 'unmatched' })
+      return
+    }
+    const previous = this.channels.get(topic)
+    previous?.end('shutdown:duplicate_join', 'none')
+    const joinRef = message.joinRef ?? message.ref
+    let status: string
+    if (this.channels.size >= this.#hub.options.profile.maxChannels) {
+      this.#replyError(message, joinRef, 'too many channels joined')
+      status = 'too_many_channels'
+    } else {
+      status = await this.#runJoin(handler, message)
+    }
+    if (previous !== undefined) {
+      this.send({ joinRef: previous.wireJoinRef, ref: previous.wireJoinRef, topic, event: ControlEvent.close, payload: {} })
+    }
+    this.#hub.emit('join', { connectionId: this.id, topic, joinRef: message.joinRef, status })
+  }
+
+  async #runJoin (handler: Parameters<typeof routeTopic>[0][string], message: Message): Promise<string> {
+    const channel = new ChannelInstance(this, this.#hub, message.topic, handler, message)
+    const delay = this.#hub.faults.replyDelayMs
+    let result
+    try {
+      result = await handler.join(message.topic, message.payload, channel.socket)
+    } catch {
+      result = { kind: 'reply' as const, status: 'error', response: { reason: 'join crashed' } }
+    }
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+    const reply: Message = {
+      joinRef: channel.joinRef, ref: message.ref, topic: message.topic, event: ControlEvent.reply, payload: { response: result.response, status: result.status },
+    }
+    if (result.status !== 'ok') {
+      channel.discard()
+      this.send(reply)
+      return result.status
+    }
+    this.channels.set(message.topic, channel)
+    this.#hub.subscribe(message.topic, channel)
+    this.send(reply)
+    channel.open()
+    return 'ok'
+  }
+
+  #isStalePush (channel: ChannelInstance, message: Message): boolean {
+    const stored = channel.wireJoinRef
+    switch (this.#hub.options.profile.staleJoinRef) {
+      case 'none': return false
+      case 'null-is-stale': return stored !== null && message.joinRef !== stored
+      case 'null-is-fresh': return stored !== null && message.joinRef !== null && message.joinRef !== stored
+    }
+  }
+
+  #isStaleLeave (channel: ChannelInstance, message: Message): boolean {
+    const stored = channel.wireJoinRef
+    if (stored === null || message.joinRef === stored) return false
+    return message.joinRef !== null || this.#hub.options.profile.nullLeaveIsStale
+  }
+
+  #replyOk (message: Message, joinRef: string | null): void {
+    this.send({ joinRef, ref: message.ref, topic: message.topic, event: ControlEvent.reply, payload: { response: {}, status: 'ok' } })
+  }
+
+  #replyError (message: Message, joinRef: string | null, reason: string): void {
+    this.send({ joinRef, ref: message.ref, topic: message.topic, event: ControlEvent.reply, payload: { response: { reason }, status: 'error' } })
+  }
+}
