@@ -10,6 +10,9 @@ import type { ConnectInfo } from './channel-api.ts'
 import type { ResolvedOptions } from './options.ts'
 import { parseQuery, type QueryParams } from './query.ts'
 
+/** Elixir's URI.default_port for the schemes an origin can have. */
+const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '80', wss: '443' }
+
 export const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.'
 
 export interface Refusal {
@@ -59,9 +62,11 @@ function originAllowed (origin: string | null, allowed: false | string[]): boole
   return allowed.some((entry) => {
     const m = /^(?:([a-z][a-z0-9+.-]*):)?\/\/([^:/]+)(?::(\d+))?/i.exec(entry)
     if (m === null) return false
-    const [, scheme, host = '', port] = m
+    const [, scheme, host = '', explicitPort] = m
+    // Phoenix parses each entry with URI.parse, which fills in the scheme's default port.
+    const port = explicitPort ?? (scheme === undefined ? undefined : DEFAULT_PORTS[scheme.toLowerCase()])
     if (scheme !== undefined && `${scheme.toLowerCase()}:` !== url.protocol) return false
-    if (port !== undefined && port !== (url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port)) return false
+    if (port !== undefined && port !== (url.port === '' ? DEFAULT_PORTS[url.protocol.slice(0, -1)] : url.port)) return false
     if (host.startsWith('*.')) return url.hostname === host.slice(2) || url.hostname.endsWith(host.slice(1))
     return url.hostname === host.toLowerCase()
   })
@@ -94,6 +99,13 @@ export async function negotiate (req: IncomingMessage, options: ResolvedOptions)
   const url = new URL(req.url ?? '/', 'http://fake.invalid')
   if (url.pathname !== `${options.mount}/websocket`) return refuse(404, 'Not Found')
   if (req.method !== 'GET') return refuse(400)
+  // Plug's fetch_query_params comes next; a query that is not UTF-8 raises (plug_status 400).
+  let params: QueryParams
+  try {
+    params = parseQuery(url.search.slice(1))
+  } catch {
+    return refuse(400)
+  }
 
   const origin = header(req, 'origin')
   if (!originAllowed(origin, options.checkOrigin)) return refuse(403)
@@ -131,7 +143,6 @@ export async function negotiate (req: IncomingMessage, options: ResolvedOptions)
     secWebsocketHeaders: pickHeaders(req, (n) => n.startsWith('sec-websocket-')),
   }
 
-  const params = parseQuery(url.search.slice(1))
   const vsn = params['vsn'] ?? '1.0.0'
   const serializer = typeof vsn === 'string' ? serializerFor(vsn) : undefined
   if (serializer === undefined) return refuse(403)

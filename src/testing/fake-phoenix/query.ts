@@ -5,12 +5,39 @@
 export type QueryValue = string | QueryValue[] | { [key: string]: QueryValue }
 export type QueryParams = Record<string, QueryValue>
 
+/** Raised for a query Plug refuses (bytes that are not UTF-8): HTTP 400. */
+export class InvalidQueryError extends Error {}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** As Elixir's URI.decode_www_form (1.13+): a `%` not followed by two hex digits stays as is. */
 function decode (text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '))
-  } catch {
-    return text
+  const bytes = Buffer.from(text.replace(/\+/g, ' '), 'utf8')
+  const out: number[] = []
+  for (let i = 0; i < bytes.length; i++) {
+    const hex = bytes[i] === 0x25 ? bytes.subarray(i + 1, i + 3).toString('latin1') : ''
+    if (/^[0-9a-f]{2}$/i.test(hex)) {
+      out.push(parseInt(hex, 16))
+      i += 2
+    } else {
+      out.push(bytes[i] ?? 0)
+    }
   }
+  try {
+    return utf8.decode(new Uint8Array(out))
+  } catch {
+    throw new InvalidQueryError(`invalid urlencoded params, got ${text}`)
+  }
+}
+
+/** Own keys only, so `__proto__` or `constructor` in a query are plain keys. */
+function own (target: Record<string, QueryValue>, key: string): QueryValue | undefined {
+  return Object.hasOwn(target, key) ? target[key] : undefined
+}
+
+function put<T extends QueryValue> (target: Record<string, QueryValue>, key: string, value: T): T {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
+  return value
 }
 
 function keyPath (rawKey: string): string[] {
@@ -22,20 +49,21 @@ function keyPath (rawKey: string): string[] {
 function assign (target: Record<string, QueryValue>, path: string[], value: string): void {
   const [head = '', next, ...tail] = path
   if (next === undefined) {
-    target[head] = value
+    put(target, head, value)
     return
   }
+  const existing = own(target, head)
   if (next === '') {
-    const list = Array.isArray(target[head]) ? target[head] : (target[head] = [])
+    const list = Array.isArray(existing) ? existing : put(target, head, [])
     list.push(value)
     return
   }
-  const existing = target[head]
   const child: Record<string, QueryValue> = typeof existing === 'object' && !Array.isArray(existing) ? existing : {}
-  target[head] = child
+  put(target, head, child)
   assign(child, [next, ...tail], value)
 }
 
+/** Throws InvalidQueryError when a decoded key or value is not UTF-8. */
 export function parseQuery (query: string): QueryParams {
   const params: QueryParams = Object.create(null) as QueryParams
   for (const part of query.split('&')) {
