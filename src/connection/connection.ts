@@ -1,0 +1,226 @@
+/**
+ * One `ws` socket driving one pure Session (layer 0): opens with a deadline
+ * on TCP, TLS and the upgrade together; feeds frames in and out; keeps one
+ * timer at the session's next deadline; closes and reconnects when liveness
+ * is lost; reconnects with jittered back-off unless closed on purpose or by
+ * a server 1000 (as phoenix.js). A refused upgrade is reported with its HTTP
+ * status, headers and body.
+ */
+import { EventEmitter } from 'node:events'
+import { WebSocket } from 'ws'
+import { isBackchannelError, type BackchannelError } from '../errors.ts'
+import { Backoff, RECONNECT_SCHEDULE_MS } from '../phoenix/backoff.ts'
+import type { PushRecord } from '../phoenix/channel.ts'
+import { ProtocolError } from '../phoenix/errors.ts'
+import type { Frame, Message } from '../phoenix/message.ts'
+import { v1, v2, type Serializer } from '../phoenix/serializer.ts'
+import { Session, type SessionStats } from '../phoenix/session.ts'
+import type { JoinOutcome, PushOptions, PushOutcome, SessionEvent } from '../phoenix/session-types.ts'
+import { redactUrl } from './dial.ts'
+import { openSocket } from './open.ts'
+import { ConnectError, SendBufferFullError } from './errors.ts'
+import { DEFAULT_MAX_SEND_BUFFER_BYTES, type ConnectionOptions } from './options.ts'
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed'
+
+export interface ConnectionEvents {
+  connecting: [{ attempt: number }]
+  open: [{ attempt: number, latencyMs: number }]
+  connect_failed: [{ attempt: number, error: BackchannelError }]
+  close: [{ code: number, reason: string, willReconnect: boolean }]
+  reconnect_scheduled: [{ attempt: number, delayMs: number }]
+  session: [SessionEvent]
+  /** A channel message: topic, event, payload, and the frame's size in bytes. */
+  message: [string, string, unknown, number]
+  protocol_error: [ProtocolError]
+}
+
+export class Connection extends EventEmitter<ConnectionEvents> {
+  readonly session: Session
+  /** The upstream without its query, safe to log. */
+  readonly safeUrl: string
+  readonly #options: ConnectionOptions
+  readonly #serializer: Serializer
+  readonly #now: () => number
+  readonly #backoff: Backoff
+  #state: ConnectionState = 'idle'
+  #ws: WebSocket | null = null
+  #timer: NodeJS.Timeout | undefined
+  #timerAt = Number.POSITIVE_INFINITY
+  #reconnectTimer: NodeJS.Timeout | undefined
+  #attempt = 0
+  #closing: Promise<void> | null = null
+  /** Size of the frame being delivered, for the message event. */
+  #lastFrameBytes = 0
+
+  constructor (options: ConnectionOptions) {
+    super()
+    this.#options = options
+    this.safeUrl = redactUrl(options.url)
+    this.#serializer = options.vsn === '1.0.0' ? v1 : v2
+    this.#now = options.now ?? (() => performance.now())
+    const random = options.random ?? Math.random
+    this.#backoff = new Backoff(options.reconnectDelay ?? RECONNECT_SCHEDULE_MS, { random, jitter: options.jitter ?? 0.2 })
+    this.session = new Session({
+      send: (message) => { this.#send(message) },
+      deliver: (topic, event, payload) => { this.emit('message', topic, event, payload, this.#lastFrameBytes) },
+      emit: (event) => { this.#onSessionEvent(event) },
+    }, { ...options, random })
+  }
+
+  get state (): ConnectionState { return this.#state }
+
+  stats (): SessionStats & { state: ConnectionState, sendBufferBytes: number } {
+    return { ...this.session.stats(), state: this.#state, sendBufferBytes: this.#ws?.bufferedAmount ?? 0 }
+  }
+
+  /** Starts connecting (and reconnecting) until `close()`. Idempotent. */
+  connect (): void {
+    if (this.#state !== 'idle') return
+    this.#open()
+  }
+
+  join (topic: string, params: unknown, onOutcome?: (outcome: JoinOutcome) => void): void {
+    this.session.join(topic, params, this.#now(), onOutcome)
+    this.#arm()
+  }
+
+  leave (topic: string, onDone?: () => void): void {
+    this.session.leave(topic, this.#now(), onDone)
+    this.#arm()
+  }
+
+  /** Sends or buffers a push; `onOutcome` is called exactly once. Null when it failed at once (send buffer full). */
+  push (topic: string, event: string, payload: unknown, options: PushOptions, onOutcome: (outcome: PushOutcome) => void): PushRecord | null {
+    const limit = this.#options.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES
+    if (this.#ws !== null && this.#ws.bufferedAmount > limit) {
+      onOutcome({ kind: 'failed', error: new SendBufferFullError(limit) })
+      return null
+    }
+    const record = this.session.push(topic, event, payload, this.#now(), options, onOutcome)
+    this.#arm()
+    return record
+  }
+
+  cancel (push: PushRecord, error: BackchannelError): void {
+    this.session.cancel(push, error, this.#now())
+  }
+
+  /**
+   * Closes on purpose with 1000: no reconnect; every waiting push and join
+   * fails with BC_ERR_CLOSED. Resolves once the socket is closed (or after
+   * `timeoutMs`, when it is dropped).
+   */
+  async close (timeoutMs = 2000): Promise<void> {
+    this.#closing ??= this.#close(timeoutMs)
+    return this.#closing
+  }
+
+  async #close (timeoutMs: number): Promise<void> {
+    this.#state = 'closed'
+    clearTimeout(this.#reconnectTimer)
+    clearTimeout(this.#timer)
+    this.session.end(this.#now())
+    const ws = this.#ws
+    if (ws === null || ws.readyState === WebSocket.CLOSED) return
+    const closed = new Promise<void>((resolve) => { ws.once('close', () => { resolve() }) })
+    if (ws.readyState === WebSocket.CONNECTING) ws.terminate()
+    else ws.close(1000)
+    const timer = setTimeout(() => { ws.terminate() }, timeoutMs)
+    await closed
+    clearTimeout(timer)
+  }
+
+  #open (): void {
+    this.#state = 'connecting'
+    this.#attempt++
+    const attempt = this.#attempt
+    const startedAt = this.#now()
+    this.emit('connecting', { attempt })
+    openSocket(this.#options, this.#serializer.vsn).then((ws) => {
+      if (this.#state === 'closed') {
+        ws.terminate()
+        return
+      }
+      this.#ws = ws
+      this.#state = 'open'
+      this.#backoff.reset()
+      ws.on('message', (data: Buffer, isBinary: boolean) => { this.#receive(isBinary ? data : data.toString('utf8'), data.length) })
+      ws.once('close', (code: number, reason: Buffer) => { this.#onClose(ws, code, reason.toString('utf8')) })
+      this.session.opened(this.#now())
+      this.#arm()
+      this.emit('open', { attempt, latencyMs: this.#now() - startedAt })
+    }, (err: unknown) => {
+      if (this.#state === 'closed') return
+      const error = isBackchannelError(err) ? err : new ConnectError('unexpected', err)
+      this.emit('connect_failed', { attempt, error })
+      this.#scheduleReconnect()
+    })
+  }
+
+  #receive (frame: Frame, bytes: number): void {
+    let message: Message
+    try {
+      message = this.#serializer.decodeFromServer(frame)
+    } catch (err) {
+      const error = err instanceof ProtocolError ? err : new ProtocolError('bad_shape', 'undecodable frame', err)
+      this.emit('protocol_error', error)
+      this.#ws?.close(1002)
+      return
+    }
+    this.#lastFrameBytes = bytes
+    this.session.receive(message, this.#now())
+    this.#arm()
+  }
+
+  #send (message: Message): void {
+    const ws = this.#ws
+    if (ws === null || ws.readyState !== WebSocket.OPEN) return
+    const frame = this.#serializer.encodeToServer(message)
+    ws.send(frame, { binary: typeof frame !== 'string' })
+  }
+
+  #onSessionEvent (event: SessionEvent): void {
+    this.emit('session', event)
+    if (event.type === 'liveness_lost') this.#ws?.terminate()
+  }
+
+  #onClose (ws: WebSocket, code: number, reason: string): void {
+    if (this.#ws !== ws) return
+    this.#ws = null
+    this.session.closed(this.#now())
+    if (this.#state === 'closed') {
+      this.emit('close', { code, reason, willReconnect: false })
+      return
+    }
+    const willReconnect = code !== 1000 || this.#options.reconnectOnNormalClose === true
+    this.emit('close', { code, reason, willReconnect })
+    if (willReconnect) {
+      this.#scheduleReconnect()
+    } else {
+      this.#state = 'idle'
+    }
+  }
+
+  #scheduleReconnect (): void {
+    this.#state = 'waiting'
+    const delayMs = this.#backoff.next()
+    this.emit('reconnect_scheduled', { attempt: this.#backoff.attempt, delayMs })
+    this.#reconnectTimer = setTimeout(() => {
+      if (this.#state === 'waiting') this.#open()
+    }, delayMs)
+  }
+
+  /** Keeps the one timer at the session's next deadline. */
+  #arm (): void {
+    const at = this.session.nextDeadline()
+    if (at === undefined || at >= this.#timerAt) return
+    clearTimeout(this.#timer)
+    this.#timerAt = at
+    this.#timer = setTimeout(() => {
+      this.#timerAt = Number.POSITIVE_INFINITY
+      this.session.tick(this.#now())
+      this.#arm()
+    }, Math.max(0, Math.ceil(at - this.#now())))
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The state a session's parts share, and the operations on pushes and
+ * channels that more than one part needs. Internal to the session.
+ */
+import type { BackchannelError } from '../errors.ts'
+import { settle, resolveWaiters, type ChannelRecord, type PushRecord } from './channel.ts'
+import { DeadlineQueue } from './deadlines.ts'
+import { ChannelClosedError } from './errors.ts'
+import type { Message } from './message.ts'
+import type { PushOutcome, SessionOptions, SessionOutput } from './session-types.ts'
+
+/** A request waiting for its phx_reply, by ref. */
+export type Pending =
+  | { kind: 'push', push: PushRecord }
+  | { kind: 'join', channel: ChannelRecord, gen: number }
+  | { kind: 'leave', channel: ChannelRecord, gen: number }
+
+export type Timer =
+  | { kind: 'push', push: PushRecord }
+  | { kind: 'join' | 'leave' | 'rejoin', channel: ChannelRecord, gen: number }
+  | { kind: 'heartbeat' | 'heartbeat_reply' | 'silence', gen: number }
+
+export class SessionCore {
+  readonly options: SessionOptions
+  readonly out: SessionOutput
+  readonly channels = new Map<string, ChannelRecord>()
+  readonly pending = new Map<string, Pending>()
+  readonly timers = new DeadlineQueue<Timer>()
+  connected = false
+  ended = false
+  /** Pushes waiting in channel buffers, across all topics. */
+  buffered = 0
+  #ref = 0
+
+  constructor (options: SessionOptions, out: SessionOutput) {
+    this.options = options
+    this.out = out
+  }
+
+  /** Refs are decimal strings, unique for the session's life (never reused across reconnects). */
+  nextRef (): string {
+    this.#ref = this.#ref >= Number.MAX_SAFE_INTEGER ? 1 : this.#ref + 1
+    return String(this.#ref)
+  }
+
+  send (message: Message): void {
+    this.out.send(message)
+  }
+
+  sendPush (channel: ChannelRecord, push: PushRecord, now: number): void {
+    const ref = this.nextRef()
+    push.ref = ref
+    channel.inFlight.add(push)
+    this.pending.set(ref, { kind: 'push', push })
+    if (push.createdAt === now) this.timers.push(push.deadline, { kind: 'push', push })
+    this.send({ joinRef: channel.joinRef, ref, topic: push.topic, event: push.event, payload: push.payload })
+    this.out.emit({ type: 'push_sent', topic: push.topic, event: push.event })
+  }
+
+  /** Settles a push and forgets it everywhere; a second call does nothing. */
+  finish (push: PushRecord, outcome: PushOutcome, now: number): void {
+    if (push.done) return
+    const channel = this.channels.get(push.topic)
+    if (push.ref === null) {
+      this.buffered--
+    } else {
+      this.pending.delete(push.ref)
+      channel?.inFlight.delete(push)
+    }
+    settle(push, outcome)
+    const label = outcome.kind === 'reply' ? outcome.status : outcome.error.code
+    this.out.emit({ type: 'push_done', topic: push.topic, event: push.event, outcome: label, latencyMs: now - push.createdAt })
+  }
+
+  fail (push: PushRecord, error: BackchannelError, now: number): void {
+    this.finish(push, { kind: 'failed', error }, now)
+  }
+
+  failBuffered (channel: ChannelRecord, error: BackchannelError, now: number): void {
+    const buffer = channel.buffer
+    channel.buffer = []
+    for (const push of buffer) this.fail(push, error, now)
+  }
+
+  failInFlight (channel: ChannelRecord, error: BackchannelError, now: number): void {
+    for (const push of [...channel.inFlight]) this.fail(push, error, now)
+  }
+
+  /** Forgets a channel: its waiting pushes and join waiters fail, leave waiters are told. */
+  drop (channel: ChannelRecord, reason: 'left' | 'refused' | 'server_closed', error: BackchannelError | null, now: number): void {
+    if (this.channels.get(channel.topic) !== channel) return
+    const failure = error ?? new ChannelClosedError(channel.topic, reason)
+    this.failBuffered(channel, failure, now)
+    this.failInFlight(channel, failure, now)
+    this.channels.delete(channel.topic)
+    channel.gen++
+    channel.state = 'closed'
+    resolveWaiters(channel, { kind: 'failed', error: failure })
+    for (const done of channel.leaveWaiters.splice(0)) done()
+    this.out.emit({ type: 'channel_closed', topic: channel.topic, reason })
+  }
+}
