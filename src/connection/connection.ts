@@ -2,9 +2,9 @@
  * One `ws` socket driving one pure Session (layer 0): opens with a deadline
  * on TCP, TLS and the upgrade together; feeds frames in and out; keeps one
  * timer at the session's next deadline; closes and reconnects when liveness
- * is lost; reconnects with jittered back-off unless closed on purpose or by
- * a server 1000 (as phoenix.js). A refused upgrade is reported with its HTTP
- * status, headers and body.
+ * is lost; reconnects with jittered back-off after every close it did not
+ * ask for (as phoenix.js 1.8.16, a server 1000 included). A refused upgrade
+ * is reported with its HTTP status, headers and body.
  */
 import { EventEmitter } from 'node:events'
 import { WebSocket } from 'ws'
@@ -193,13 +193,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.emit('close', { code, reason, willReconnect: false })
       return
     }
-    const willReconnect = code !== 1000 || this.#options.reconnectOnNormalClose === true
-    this.emit('close', { code, reason, willReconnect })
-    if (willReconnect) {
-      this.#scheduleReconnect()
-    } else {
-      this.#state = 'idle'
-    }
+    // phoenix.js 1.8.16 reconnects after every close it did not ask for, 1000 included.
+    this.emit('close', { code, reason, willReconnect: true })
+    this.#scheduleReconnect()
   }
 
   #scheduleReconnect (): void {

@@ -29,8 +29,6 @@ export interface ConnectionOptions extends SessionOptionsInput {
   ca?: string | Buffer | Array<string | Buffer>
   /** Delay before the n-th reconnect attempt (n from 1). Default: phoenix.js's schedule with ±20 % jitter. */
   reconnectDelay?: (attempt: number) => number
-  /** Reconnect after the server closes with 1000. phoenix.js does not; default false. */
-  reconnectOnNormalClose?: boolean
   /** The clock, in milliseconds; monotonic. Default performance.now. */
   now?: () => number
 }

@@ -79,8 +79,8 @@ export async function ping (socket: Socket, timeoutMs = DEADLINE_MS): Promise<nu
   })
 }
 
-/** A message as phoenix.js's `socket.onMessage` hands it over. */
-export interface WireMessage { join_ref: string | null, ref: string | null, topic: string, event: string, payload: unknown }
+/** A message as phoenix.js's `socket.onMessage` hands it over (V1 decodes have no join_ref). */
+export interface WireMessage { join_ref?: string | null, ref: string | null, topic: string, event: string, payload: unknown }
 
 function isWireMessage (value: unknown): value is WireMessage {
   return typeof value === 'object' && value !== null && 'topic' in value && 'event' in value
