@@ -41,7 +41,7 @@ export class FakeConnection implements ConnectionPort {
   readonly #hub: Hub
   #inbound: Promise<void> = Promise.resolve()
   #held: Array<() => Promise<void>> = []
-  readonly #idle: NodeJS.Timeout
+  #idle: NodeJS.Timeout
 
   constructor (hub: Hub, setup: ConnectionSetup) {
     this.#hub = hub
@@ -116,8 +116,16 @@ export class FakeConnection implements ConnectionPort {
     this.ws.terminate()
   }
 
+  /** Stops reading and handling, as a hung server: no answers, no idle close. */
+  stall (): void {
+    this.raw.pause()
+    clearTimeout(this.#idle)
+  }
+
   /** Frames held while stalled are handled now, in order. */
   resumeHeld (): void {
+    clearTimeout(this.#idle)
+    if (this.ws.readyState === this.ws.OPEN) this.#idle = setTimeout(() => { this.#idleTimeout() }, this.#hub.options.idleTimeoutMs)
     const held = this.#held
     this.#held = []
     for (const task of held) this.#inbound = this.#inbound.then(task)
@@ -185,21 +193,25 @@ export class FakeConnection implements ConnectionPort {
     }
     const previous = this.channels.get(topic)
     previous?.end('shutdown:duplicate_join', 'none')
-    const joinRef = message.joinRef ?? message.ref
+    // Phoenix queues the old channel's phx_close before the new join runs: it follows the
+    // join reply and precedes anything the new channel pushes.
+    const closePrevious = (): void => {
+      if (previous !== undefined) {
+        this.send({ joinRef: previous.wireJoinRef, ref: previous.wireJoinRef, topic, event: ControlEvent.close, payload: {} })
+      }
+    }
     let status: string
     if (this.channels.size >= this.#hub.options.profile.maxChannels) {
-      this.#replyError(message, joinRef, 'too many channels joined')
+      this.#replyError(message, message.joinRef, 'too many channels joined')
+      closePrevious()
       status = 'too_many_channels'
     } else {
-      status = await this.#runJoin(handler, message)
-    }
-    if (previous !== undefined) {
-      this.send({ joinRef: previous.wireJoinRef, ref: previous.wireJoinRef, topic, event: ControlEvent.close, payload: {} })
+      status = await this.#runJoin(handler, message, closePrevious)
     }
     this.#hub.emit('join', { connectionId: this.id, topic, joinRef: message.joinRef, status })
   }
 
-  async #runJoin (handler: Parameters<typeof routeTopic>[0][string], message: Message): Promise<string> {
+  async #runJoin (handler: Parameters<typeof routeTopic>[0][string], message: Message, afterReply: () => void): Promise<string> {
     const channel = new ChannelInstance(this, this.#hub, message.topic, handler, message)
     const delay = this.#hub.faults.replyDelayMs
     let result
@@ -209,17 +221,20 @@ export class FakeConnection implements ConnectionPort {
       result = { kind: 'reply' as const, status: 'error', response: { reason: 'join crashed' } }
     }
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+    // The join reply comes from the socket with the join's own join_ref (null stays null).
     const reply: Message = {
-      joinRef: channel.joinRef, ref: message.ref, topic: message.topic, event: ControlEvent.reply, payload: { response: result.response, status: result.status },
+      joinRef: message.joinRef, ref: message.ref, topic: message.topic, event: ControlEvent.reply, payload: { response: result.response, status: result.status },
     }
     if (result.status !== 'ok') {
       channel.discard()
       this.send(reply)
+      afterReply()
       return result.status
     }
     this.channels.set(message.topic, channel)
     this.#hub.subscribe(message.topic, channel)
     this.send(reply)
+    afterReply()
     channel.open()
     return 'ok'
   }

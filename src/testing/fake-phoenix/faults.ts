@@ -65,7 +65,7 @@ export class Faults {
    */
   stall (): void {
     this.#hub.faults.stalled = true
-    for (const c of this.#connections()) c.raw.pause()
+    for (const c of this.#connections()) c.stall()
   }
 
   /** Ends a stall: held frames and upgrades are handled in order. */
@@ -87,7 +87,11 @@ export class Faults {
     this.#hub.faults.refusal = null
   }
 
-  /** Delays every reply (joins and pushes, not heartbeats) by `ms`; 0 turns it off. */
+  /**
+   * Delays every join and push reply by `ms`; 0 turns it off. Heartbeats are
+   * answered at once, except behind a delayed join: a join holds up its
+   * connection, as a slow `join/3` does in Phoenix.
+   */
   delayReplies (ms: number): void { this.#hub.faults.replyDelayMs = ms }
 
   /** Sends a frame verbatim, text or binary, to every connection (or one). */
