@@ -1,0 +1,181 @@
+/**
+ * Backchannel's Phoenix client, the library face (layer 2).
+ *
+ * Two ways to use it. As a class with callbacks: subclass and override
+ * `onConnect`, `onDisconnect`, `onJoin`, `onMessage`, `onReply`,
+ * `onTopicClose` and `onLeave` (each has a default that does nothing). Or as
+ * promises for scripts: `await client.connect()`, `join`, `push`,
+ * `nextMessage`, `messages`, `leave`, `close`. Observability events (no
+ * payloads, no secrets) are on `client.events`.
+ */
+import { EventEmitter } from 'node:events'
+import { Pool, type PoolOptions, type PoolStats } from '../connection/pool.ts'
+import { AbortedError, ClosedError, TimeoutError } from '../phoenix/errors.ts'
+import type { PushOutcome } from '../phoenix/session-types.ts'
+import { relayPoolEvents, type ClientEvents } from './events.ts'
+import { messageIterator, MessageWaiters, type ChannelMessage } from './message-waiters.ts'
+import { ReplyError } from './reply-error.ts'
+import { withDeadline } from './deadline.ts'
+
+export type ClientOptions = PoolOptions
+
+export interface CallOptions {
+  /** Deadline in ms for this call. */
+  timeout?: number
+  signal?: AbortSignal
+}
+
+export interface Reply { status: string, response: unknown }
+
+export class Client {
+  /** Observability: connects, joins, pushes, replies, heartbeats… never payloads. */
+  readonly events = new EventEmitter<ClientEvents>()
+  readonly pool: Pool
+  readonly #waiters = new MessageWaiters()
+  readonly #connectTimeoutMs: number
+  #closed = false
+
+  constructor (options: ClientOptions) {
+    this.pool = new Pool(options)
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000
+    relayPoolEvents(this.pool, (name, ...args) => { (this.events.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args) })
+    this.pool.on('open', (socket) => { this.onConnect(socket) })
+    this.pool.on('close', (socket, e) => { this.onDisconnect({ socket, code: e.code, reason: e.reason }) })
+    this.pool.on('message', (_socket, topic, event, payload) => {
+      this.onMessage(topic, event, payload)
+      this.#waiters.dispatch(topic, { event, payload })
+    })
+    this.pool.on('session', (_socket, e) => {
+      if (e.type === 'channel_closed') {
+        if (e.reason === 'left') this.onLeave(e.topic)
+        else this.onTopicClose(e.topic, e.reason)
+      }
+    })
+  }
+
+  // ── callbacks, each with a default ────────────────────────────────────
+
+  /** A socket opened (socket index in the pool). */
+  onConnect (_socket: number): void {}
+  /** A socket closed; the client reconnects unless closed on purpose. */
+  onDisconnect (_info: { socket: number, code: number, reason: string }): void {}
+  /** A topic joined (also after every rejoin), with the join reply. */
+  onJoin (_topic: string, _reply: unknown): void {}
+  /** A channel message (not a reply). */
+  onMessage (_topic: string, _event: string, _payload: unknown): void {}
+  /** A push got its reply (any status). */
+  onReply (_topic: string, _event: string, _reply: Reply): void {}
+  /** The server ended a topic (`server_closed`) or gave it up (`refused`); it is not rejoined. */
+  onTopicClose (_topic: string, _reason: 'server_closed' | 'refused'): void {}
+  /** A topic was left. */
+  onLeave (_topic: string): void {}
+
+  // ── promises ──────────────────────────────────────────────────────────
+
+  /** Starts the sockets; resolves when the first is open. Rejects on the first failure or the deadline; reconnecting goes on until `close()`. */
+  async connect (options: CallOptions = {}): Promise<void> {
+    this.#assertOpen()
+    const opened = new Promise<void>((resolve, reject) => {
+      const onOpen = (): void => { cleanup(); resolve() }
+      const onFail = (_socket: number, e: { error: Error }): void => { cleanup(); reject(e.error) }
+      const cleanup = (): void => { this.pool.off('open', onOpen); this.pool.off('connect_failed', onFail) }
+      this.pool.on('open', onOpen)
+      this.pool.on('connect_failed', onFail)
+    })
+    this.pool.connect()
+    if (this.pool.connections.some((c) => c.state === 'open')) return
+    await withDeadline(opened, options.timeout ?? this.#connectTimeoutMs, 'connect', options.signal)
+  }
+
+  /** Joins `topic` and resolves with the join reply; the topic is rejoined after every reconnect until `leave`. */
+  async join (topic: string, params: unknown = {}, options: CallOptions = {}): Promise<unknown> {
+    this.#assertOpen()
+    const joined = new Promise<unknown>((resolve, reject) => {
+      this.pool.join(topic, params, (outcome) => {
+        if (outcome.kind === 'joined') resolve(outcome.response)
+        else reject(outcome.error)
+      })
+    })
+    const response = await withDeadline(joined, options.timeout ?? 0, 'join', options.signal)
+    this.onJoin(topic, response)
+    return response
+  }
+
+  /** Pushes and resolves with the reply's response when its status is ok; any other status throws ReplyError. */
+  async push (topic: string, event: string, payload: unknown = {}, options: CallOptions = {}): Promise<unknown> {
+    const reply = await this.request(topic, event, payload, options)
+    if (reply.status !== 'ok') throw new ReplyError(reply.status, reply.response)
+    return reply.response
+  }
+
+  /** Pushes and resolves with the reply whatever its status; throws only when no reply came (typed errors). */
+  async request (topic: string, event: string, payload: unknown = {}, options: CallOptions = {}): Promise<Reply> {
+    this.#assertOpen()
+    if (options.signal?.aborted === true) throw new AbortedError(options.signal.reason)
+    return new Promise<Reply>((resolve, reject) => {
+      const onOutcome = (outcome: PushOutcome): void => {
+        options.signal?.removeEventListener('abort', onAbort)
+        if (outcome.kind === 'failed') {
+          reject(outcome.error)
+          return
+        }
+        const reply = { status: outcome.status, response: outcome.response }
+        this.onReply(topic, event, reply)
+        resolve(reply)
+      }
+      const record = this.pool.push(topic, event, payload, options.timeout === undefined ? {} : { timeoutMs: options.timeout }, onOutcome)
+      const onAbort = (): void => {
+        if (record !== null) this.pool.cancel(topic, record, new AbortedError(options.signal?.reason))
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** The next message on `topic` (optionally of one event) from now on. */
+  async nextMessage (topic: string, options: CallOptions & { event?: string } = {}): Promise<ChannelMessage> {
+    this.#assertOpen()
+    let remove = (): void => {}
+    let unEnd = (): void => {}
+    const next = new Promise<ChannelMessage>((resolve, reject) => {
+      remove = this.#waiters.add(topic, (m) => { if (options.event === undefined || m.event === options.event) resolve(m) })
+      unEnd = this.#waiters.onEnd(() => { reject(new ClosedError()) })
+    })
+    try {
+      return await withDeadline(next, options.timeout ?? 0, 'message', options.signal)
+    } finally {
+      remove()
+      unEnd()
+    }
+  }
+
+  /** Every message on `topic` from now on, as an async iterator with a bounded queue (default 1,000). */
+  messages (topic: string, options: { event?: string, queueSize?: number } = {}): AsyncIterableIterator<ChannelMessage> {
+    this.#assertOpen()
+    const event = options.event
+    return messageIterator(this.#waiters, topic, options.queueSize ?? 1000, (m) => event === undefined || m.event === event)
+  }
+
+  /** Leaves `topic`: resolves once the server confirmed, or the leave timed out. */
+  async leave (topic: string): Promise<void> {
+    await new Promise<void>((resolve) => { this.pool.leave(topic, resolve) })
+  }
+
+  /** Closes every socket with 1000; waiting pushes and joins fail with BC_ERR_CLOSED. Idempotent. */
+  async close (): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true
+      this.#waiters.end()
+    }
+    await this.pool.close()
+  }
+
+  stats (): PoolStats {
+    return this.pool.stats()
+  }
+
+  #assertOpen (): void {
+    if (this.#closed) throw new ClosedError()
+  }
+}
+
+export { ReplyError, TimeoutError }
