@@ -41,7 +41,7 @@ export async function heartbeat (client: RawClient): Promise<number> {
   const ref = client.nextRef()
   client.send({ joinRef: null, ref, topic: 'phoenix', event: 'heartbeat', payload: {} })
   const reply = await client.next((m) => m.event === 'phx_reply' && m.ref === ref && m.topic === 'phoenix', 2000, from)
-  return client.received.indexOf(reply)
+  return client.received.indexOf(reply, from)
 }
 
 /** The raw text frame that carried `message`. */
