@@ -37,7 +37,7 @@ export function onJoined (core: SessionCore, channel: ChannelRecord, response: u
       if (push.deadline <= now) core.fail(push, new TimeoutError('push', push.timeoutMs), now)
       if (push.done) continue
       core.buffered--
-      core.sendPush(channel, push, now)
+      core.sendPush(channel, push, now, true)
     }
     core.out.emit({ type: 'buffer_depth', depth: core.buffered })
   }
@@ -50,19 +50,23 @@ export function onJoinRefused (core: SessionCore, channel: ChannelRecord, respon
   const error = new JoinRefusedError(channel.topic, response)
   const willRetry = channel.refusals < core.options.maxJoinRefusals
   core.out.emit({ type: 'join_refused', topic: channel.topic, attempt: channel.refusals, willRetry })
+  // Errored or dropped before any callback runs, so a callback that calls the session sees that state.
+  if (!willRetry) {
+    core.drop(channel, 'refused', error, now)
+    return
+  }
+  scheduleRejoin(core, channel, now)
   resolveWaiters(channel, { kind: 'failed', error })
   core.failBuffered(channel, error, now)
-  if (willRetry) scheduleRejoin(core, channel, now)
-  else core.drop(channel, 'refused', error, now)
 }
 
 export function onJoinTimeout (core: SessionCore, channel: ChannelRecord, now: number): void {
   if (channel.joinRef !== null) core.pending.delete(channel.joinRef)
   core.out.emit({ type: 'join_timeout', topic: channel.topic, attempt: channel.failures + 1 })
-  resolveWaiters(channel, { kind: 'failed', error: new TimeoutError('join', core.options.joinTimeoutMs) })
   // As phoenix.js: tell the server to drop the join it may still complete.
   if (core.connected) core.send({ joinRef: channel.joinRef, ref: core.nextRef(), topic: channel.topic, event: ControlEvent.leave, payload: {} })
   scheduleRejoin(core, channel, now)
+  resolveWaiters(channel, { kind: 'failed', error: new TimeoutError('join', core.options.joinTimeoutMs) })
 }
 
 /** `phx_error` for the current join_ref: the server's channel crashed. */
@@ -70,8 +74,9 @@ export function onChannelError (core: SessionCore, channel: ChannelRecord, now: 
   if (channel.state !== 'joined' && channel.state !== 'joining') return
   if (channel.joinRef !== null) core.pending.delete(channel.joinRef)
   core.out.emit({ type: 'channel_errored', topic: channel.topic, reason: 'crashed' })
-  core.failInFlight(channel, new ChannelClosedError(channel.topic, 'crashed'), now)
+  // Errored first, so a push made by a failing push's callback waits for the rejoin.
   scheduleRejoin(core, channel, now)
+  core.failInFlight(channel, new ChannelClosedError(channel.topic, 'crashed'), now)
 }
 
 /** `phx_close` for the current join_ref: the server ended the channel; it is not rejoined. */

@@ -60,8 +60,11 @@ export class Liveness {
       this.#pendingRef = null
       core.out.emit({ type: 'liveness_lost', reason: 'heartbeat_timeout' })
     } else if (now - this.#lastReceivedAt >= core.options.maxSilenceMs) {
+      // Both due at once (the default maxSilenceMs is interval + timeout): the missed heartbeat is the reason.
+      const heartbeatMissed = this.#pendingRef !== null && now - this.#sentAt >= core.options.heartbeatTimeoutMs
       this.#gen++
-      core.out.emit({ type: 'liveness_lost', reason: 'silence' })
+      this.#pendingRef = null
+      core.out.emit({ type: 'liveness_lost', reason: heartbeatMissed ? 'heartbeat_timeout' : 'silence' })
     } else {
       core.timers.push(this.#lastReceivedAt + core.options.maxSilenceMs, { kind: 'silence', gen: this.#gen })
     }

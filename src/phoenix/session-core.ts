@@ -47,12 +47,13 @@ export class SessionCore {
     this.out.send(message)
   }
 
-  sendPush (channel: ChannelRecord, push: PushRecord, now: number): void {
+  /** Sends a push; `buffered` pushes already have their deadline timer. */
+  sendPush (channel: ChannelRecord, push: PushRecord, now: number, buffered = false): void {
     const ref = this.nextRef()
     push.ref = ref
     channel.inFlight.add(push)
     this.pending.set(ref, { kind: 'push', push })
-    if (push.createdAt === now) this.timers.push(push.deadline, { kind: 'push', push })
+    if (!buffered) this.timers.push(push.deadline, { kind: 'push', push })
     this.send({ joinRef: channel.joinRef, ref, topic: push.topic, event: push.event, payload: push.payload })
     this.out.emit({ type: 'push_sent', topic: push.topic, event: push.event })
   }
@@ -89,14 +90,15 @@ export class SessionCore {
   /** Forgets a channel: its waiting pushes and join waiters fail, leave waiters are told. */
   drop (channel: ChannelRecord, reason: 'left' | 'refused' | 'server_closed', error: BackchannelError | null, now: number): void {
     if (this.channels.get(channel.topic) !== channel) return
-    const failure = error ?? new ChannelClosedError(channel.topic, reason)
-    this.failBuffered(channel, failure, now)
-    this.failInFlight(channel, failure, now)
+    // Forgotten first, so a callback below that calls the session sees the topic closed.
     this.channels.delete(channel.topic)
     channel.gen++
     channel.state = 'closed'
+    this.out.emit({ type: 'channel_closed', topic: channel.topic, reason })
+    const failure = error ?? new ChannelClosedError(channel.topic, reason)
+    this.failBuffered(channel, failure, now)
+    this.failInFlight(channel, failure, now)
     resolveWaiters(channel, { kind: 'failed', error: failure })
     for (const done of channel.leaveWaiters.splice(0)) done()
-    this.out.emit({ type: 'channel_closed', topic: channel.topic, reason })
   }
 }

@@ -76,6 +76,7 @@ export class Session {
     core.connected = true
     this.#liveness.opened(now)
     for (const channel of core.channels.values()) {
+      channel.failures = 0 // as phoenix.js, a new connection restarts the rejoin back-off
       if (channel.state === 'joining' || channel.state === 'errored') sendJoin(core, channel, now)
     }
   }
@@ -106,8 +107,11 @@ export class Session {
   end (now: number): void {
     const core = this.#core
     if (core.ended) return
-    this.closed(now)
     core.ended = true
+    for (const p of [...core.pending.values()]) {
+      if (p.kind === 'push') core.fail(p.push, new ClosedError(), now)
+    }
+    this.closed(now)
     for (const channel of [...core.channels.values()]) core.drop(channel, 'left', new ClosedError(), now)
   }
 
@@ -121,7 +125,7 @@ export class Session {
     let channel = core.channels.get(topic)
     if (channel !== undefined && channel.state === 'leaving') {
       core.drop(channel, 'left', null, now)
-      channel = undefined
+      channel = core.channels.get(topic) // a callback of the drop may have joined it again
     }
     if (channel === undefined) {
       channel = newChannel(topic, params)
@@ -169,7 +173,7 @@ export class Session {
     const timeoutMs = options.timeoutMs ?? this.options.pushTimeoutMs
     const push: PushRecord = { topic, event, payload, timeoutMs, deadline: now + timeoutMs, createdAt: now, ref: null, done: false, onOutcome }
     const channel = core.channels.get(topic)
-    if (channel?.state === 'joined' && core.connected) {
+    if (channel?.state === 'joined' && core.connected && !core.ended) {
       core.sendPush(channel, push, now)
       return push
     }
@@ -214,7 +218,8 @@ export class Session {
       }
     }
     if (channel === undefined) {
-      core.out.emit({ type: 'unroutable', topic, event })
+      // The phx_close that follows a leave's reply finds the topic gone already: expected, not news.
+      if (event !== ControlEvent.close) core.out.emit({ type: 'unroutable', topic, event })
       return
     }
     if (message.joinRef !== null && message.joinRef !== channel.joinRef) {
