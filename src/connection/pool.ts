@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events'
 import { BackchannelError } from '../errors.ts'
 import type { PushRecord } from '../phoenix/channel.ts'
 import { NotJoinedError } from '../phoenix/errors.ts'
-import type { JoinOutcome, PushOptions, PushOutcome, SessionEvent } from '../phoenix/session-types.ts'
+import type { ChannelState, JoinOutcome, PushOptions, PushOutcome, SessionEvent } from '../phoenix/session-types.ts'
 import { Connection, type ConnectionEvents, type ConnectionState } from './connection.ts'
 import type { ConnectionOptions } from './options.ts'
 
@@ -77,6 +77,13 @@ export class Pool extends EventEmitter<PoolEvents> {
     return this.#assigned.get(topic)
   }
 
+  /** A topic's state, join_ref and socket; `closed` when not wanted. */
+  channelInfo (topic: string): { state: ChannelState, joinRef: string | null, socket: number | null } {
+    const index = this.#assigned.get(topic)
+    if (index === undefined) return { state: 'closed', joinRef: null, socket: null }
+    return { ...this.#connection(index).session.channelInfo(topic), socket: index }
+  }
+
   join (topic: string, params: unknown, onOutcome?: (outcome: JoinOutcome) => void): void {
     let index = this.#assigned.get(topic)
     if (index === undefined) {
@@ -88,7 +95,14 @@ export class Pool extends EventEmitter<PoolEvents> {
       this.#assigned.set(topic, index)
       this.#counts[index] = (this.#counts[index] ?? 0) + 1
     }
-    this.#connection(index).join(topic, params, onOutcome)
+    const connection = this.#connection(index)
+    connection.join(topic, params, onOutcome)
+    // Joining a topic that is being left first drops the leaving channel (channel_closed releases
+    // the topic): the new channel lives on the same socket, so it stays assigned there.
+    if (!this.#assigned.has(topic) && connection.session.channelState(topic) !== 'closed') {
+      this.#assigned.set(topic, index)
+      this.#counts[index] = (this.#counts[index] ?? 0) + 1
+    }
   }
 
   leave (topic: string, onDone?: () => void): void {

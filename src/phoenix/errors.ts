@@ -21,19 +21,25 @@ export class ProtocolError extends BackchannelError {
   }
 }
 
-/** No reply within the deadline. `kind` says which wait timed out. */
+/**
+ * No reply within the deadline. `kind` says which wait timed out; for a
+ * push, `sent` tells whether it went out (false: it waited for a join or a
+ * connection the whole time).
+ */
 export class TimeoutError extends BackchannelError {
   readonly kind: 'push' | 'join' | 'leave' | 'heartbeat' | 'connect' | 'upgrade' | 'message'
-  constructor (kind: TimeoutError['kind'], timeoutMs: number) {
-    super('BC_ERR_TIMEOUT', `${kind} timed out after ${timeoutMs} ms`, { statusCode: 504 })
+  readonly sent: boolean
+  constructor (kind: TimeoutError['kind'], timeoutMs: number, sent = true) {
+    super('BC_ERR_TIMEOUT', sent ? `${kind} timed out after ${timeoutMs} ms` : `${kind} waited ${timeoutMs} ms for a join and was never sent`, { statusCode: sent ? 504 : 503 })
     this.kind = kind
+    this.sent = sent
   }
 }
 
 /** A push or leave for a topic the client has not joined (or has left). */
 export class NotJoinedError extends BackchannelError {
   constructor (topic: string) {
-    super('BC_ERR_NOT_JOINED', `topic "${topic}" is not joined`, { statusCode: 409 })
+    super('BC_ERR_NOT_JOINED', `topic "${topic}" is not joined`, { statusCode: 503 })
   }
 }
 
@@ -71,7 +77,7 @@ export class JoinRefusedError extends BackchannelError {
 export class ChannelClosedError extends BackchannelError {
   readonly reason: 'server_closed' | 'left' | 'crashed' | 'refused'
   constructor (topic: string, reason: ChannelClosedError['reason']) {
-    super('BC_ERR_CHANNEL_CLOSED', `channel "${topic}" ended (${reason}) before the reply came`, { statusCode: 503 })
+    super('BC_ERR_CHANNEL_CLOSED', `channel "${topic}" ended (${reason}) before the reply came`, { statusCode: reason === 'crashed' ? 502 : 503 })
     this.reason = reason
   }
 }

@@ -34,7 +34,7 @@ export function onJoined (core: SessionCore, channel: ChannelRecord, response: u
   if (buffered.length > 0) {
     for (const push of buffered) {
       // A push whose deadline passed before a tick ran times out here rather than going out late.
-      if (push.deadline <= now) core.fail(push, new TimeoutError('push', push.timeoutMs), now)
+      if (push.deadline <= now) core.fail(push, new TimeoutError('push', push.timeoutMs, false), now)
       if (push.done) continue
       core.buffered--
       core.sendPush(channel, push, now, true)
@@ -65,6 +65,9 @@ export function onJoinTimeout (core: SessionCore, channel: ChannelRecord, now: n
   core.out.emit({ type: 'join_timeout', topic: channel.topic, attempt: channel.failures + 1 })
   // As phoenix.js: tell the server to drop the join it may still complete.
   if (core.connected) core.send({ joinRef: channel.joinRef, ref: core.nextRef(), topic: channel.topic, event: ControlEvent.leave, payload: {} })
+  // The server may still join and then close that join_ref (the phx_close answering our leave):
+  // as phoenix.js (joinPush.reset), no join_ref is current until the rejoin, so those are stale.
+  channel.joinRef = null
   scheduleRejoin(core, channel, now)
   resolveWaiters(channel, { kind: 'failed', error: new TimeoutError('join', core.options.joinTimeoutMs) })
 }

@@ -59,6 +59,12 @@ export class Session {
     return this.#core.channels.get(topic)?.state ?? 'closed'
   }
 
+  /** A topic's state and current join_ref, for status pages. */
+  channelInfo (topic: string): { state: ChannelState, joinRef: string | null } {
+    const channel = this.#core.channels.get(topic)
+    return { state: channel?.state ?? 'closed', joinRef: channel?.joinRef ?? null }
+  }
+
   /** Every topic the session wants (joined or not). */
   topics (): string[] {
     return [...this.#core.channels.keys()]
@@ -255,7 +261,7 @@ export class Session {
     const core = this.#core
     switch (timer.kind) {
       case 'push':
-        core.fail(timer.push, new TimeoutError('push', timer.push.timeoutMs), now)
+        core.fail(timer.push, new TimeoutError('push', timer.push.timeoutMs, timer.push.ref !== null), now)
         return
       case 'join':
         if (timer.channel.gen === timer.gen && timer.channel.state === 'joining') onJoinTimeout(core, timer.channel, now)

@@ -1,0 +1,88 @@
+/**
+ * The gateway's configuration as one typed value: environment variables
+ * (env.ts) merged with the config file (file.ts), validated once at start-up.
+ * Every field here is resolved: defaults applied, secrets' sources kept as
+ * sources (they are read at each connect, never logged).
+ */
+
+/** Where a param value comes from: a literal, an environment variable, or a file re-read at each connect. */
+export type ValueSource = string | number | boolean | { env: string } | { file: string }
+
+/** Where a secret comes from: a literal string, an environment variable, or a file re-read at each connect. */
+export type SecretSource = string | { env: string } | { file: string }
+
+export interface UpstreamConfig {
+  /** Name used in metrics labels and logs. */
+  name: string
+  /** Socket endpoint as phoenix.js takes it: `wss://app/socket`. */
+  url: string
+  /** Connect params; each value a literal or a source. */
+  params: Record<string, ValueSource>
+  authToken: SecretSource | null
+  headers: Record<string, string>
+  poolSize: number
+  maxChannelsPerSocket: number
+  heartbeatIntervalMs: number
+  heartbeatTimeoutMs: number
+  joinTimeoutMs: number
+  pushTimeoutMs: number
+  connectTimeoutMs: number
+  maxBufferedPushes: number
+  /** Reconnect delays (ms); the last repeats. Default: phoenix.js's schedule. */
+  reconnectBackoffMs: number[]
+  /** Rejoin delays (ms); the last repeats. Default: phoenix.js's schedule. */
+  rejoinBackoffMs: number[]
+  /** Jitter ratio applied to both schedules, 0..1. Default 0.2. */
+  jitter: number
+  maxJoinRefusals: number
+  /** PEM file of extra CAs to trust (an absolute path). */
+  tlsCaFile: string | null
+  vsn: '1.0.0' | '2.0.0'
+}
+
+export interface ChannelConfig {
+  /** Name used in metrics labels; defaults to the topic. */
+  name: string
+  topic: string
+  upstream: string
+  params: Record<string, unknown>
+  /** Readiness requires this channel to be joined. */
+  required: boolean
+  /** Messages kept for Last-Event-ID resume. */
+  replay: number
+}
+
+export interface SseConfig {
+  keepAliveMs: number
+  /** Events queued per SSE client before it is cut off. */
+  clientQueue: number
+  /** The `retry:` hint sent to clients, ms. */
+  retryMs: number
+}
+
+export interface FileConfig {
+  upstreams: UpstreamConfig[]
+  channels: ChannelConfig[]
+  sse: SseConfig
+  /** Largest push body, bytes. */
+  maxBodyBytes: number
+  /** Default push reply deadline over HTTP when the request gives none, ms. */
+  pushTimeoutMs: number
+}
+
+export interface EnvConfig {
+  port: number
+  host: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  configFile: string | null
+  /** The bearer token for the API (from API_TOKEN or API_TOKEN_FILE), or null. */
+  apiToken: string | null
+  /** Readiness tolerates a required channel being down this long. */
+  readyGraceMs: number
+  /** SIGTERM drain budget. */
+  shutdownGraceMs: number
+}
+
+export interface Config extends FileConfig {
+  env: EnvConfig
+}

@@ -1,0 +1,106 @@
+/**
+ * The gateway's core, between the HTTP routes and the upstream clients:
+ * joins every configured channel, feeds the hub, and answers pushes with
+ * exactly one outcome. Knows nothing of HTTP framing.
+ */
+import type { Client, Reply } from '../client/client.ts'
+import { withDeadline } from '../client/deadline.ts'
+import type { Config } from './config/types.ts'
+import { HttpError } from './http/problem.ts'
+import type { Hub } from './hub/hub.ts'
+import type { SseClient } from './http/sse/client.ts'
+import type { Subscription } from './hub/subscription.ts'
+
+/** Extra time the HTTP layer gives a push beyond its own deadline before answering 504 itself. */
+const PUSH_MARGIN_MS = 1000
+
+export class Gateway {
+  readonly config: Config
+  readonly hub: Hub
+  readonly clients: ReadonlyMap<string, Client>
+  /** Open SSE streams, for keep-alives and shutdown. */
+  readonly sseStreams = new Set<SseClient>()
+  #draining = false
+  #inFlight = 0
+  #idle: Array<() => void> = []
+
+  constructor (config: Config, hub: Hub, clients: ReadonlyMap<string, Client>) {
+    this.config = config
+    this.hub = hub
+    this.clients = clients
+    for (const [upstream, client] of clients) this.#wire(upstream, client)
+  }
+
+  get draining (): boolean { return this.#draining }
+
+  /** Connects every upstream and asks for every configured channel. */
+  start (): void {
+    for (const client of this.clients.values()) client.pool.connect()
+    for (const sub of this.hub.all()) this.#join(sub)
+  }
+
+  /** From now on, new pushes and SSE streams are refused with 503. */
+  drain (): void {
+    this.#draining = true
+  }
+
+  /** The subscription a request names, or the HTTP error to answer. */
+  subscription (topic: string, upstream: string | undefined): Subscription {
+    if (this.#draining) throw new HttpError('BC_ERR_DRAINING', 503, 'the sidecar is shutting down')
+    const sub = this.hub.find(topic, upstream)
+    if (sub === 'ambiguous') throw new HttpError('BC_ERR_AMBIGUOUS_TOPIC', 400, `topic "${topic}" is carried by several upstreams: name one with ?upstream=`)
+    if (sub === undefined) throw new HttpError('BC_ERR_UNKNOWN_TOPIC', 404, `topic "${topic}" is not a configured channel`)
+    return sub
+  }
+
+  async push (topic: string, upstream: string | undefined, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal): Promise<Reply> {
+    const sub = this.subscription(topic, upstream)
+    const client = this.#client(sub.config.upstream)
+    const timeout = timeoutMs ?? this.config.pushTimeoutMs
+    const options = { timeout, ...(signal === undefined ? {} : { signal }) }
+    this.#inFlight++
+    try {
+      return await withDeadline(client.request(topic, event, payload, options), timeout + PUSH_MARGIN_MS, 'push')
+    } finally {
+      this.#inFlight--
+      if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake()
+    }
+  }
+
+  /** Resolves when no push is in flight (each push has its own deadline). */
+  async idle (): Promise<void> {
+    if (this.#inFlight === 0) return
+    await new Promise<void>((resolve) => { this.#idle.push(resolve) })
+  }
+
+  /** Leaves every channel (each within `timeoutMs`) and closes the sockets with 1000. */
+  async close (): Promise<void> {
+    this.#draining = true
+    await Promise.all([...this.clients.values()].map(async (client) => {
+      await Promise.all(this.hub.all().filter((s) => this.clients.get(s.config.upstream) === client).map(async (s) => client.leave(s.config.topic)))
+      await client.close()
+    }))
+  }
+
+  #client (upstream: string): Client {
+    const client = this.clients.get(upstream)
+    if (client === undefined) throw new HttpError('BC_ERR_INTERNAL', 500, `no client for upstream "${upstream}"`)
+    return client
+  }
+
+  #join (sub: Subscription): void {
+    const client = this.#client(sub.config.upstream)
+    client.pool.join(sub.config.topic, sub.config.params, (outcome) => {
+      if (outcome.kind === 'failed') this.hub.onDown(sub.config.upstream, sub.config.topic, 'join_failed', outcome.error)
+    })
+  }
+
+  #wire (upstream: string, client: Client): void {
+    const hub = this.hub
+    client.pool.on('message', (_socket, topic, event, payload) => { hub.onMessage(upstream, topic, event, payload) })
+    client.events.on('join_ok', (e) => { hub.onJoined(upstream, e.topic) })
+    client.events.on('channel_error', (e) => { hub.onDown(upstream, e.topic, e.reason) })
+    client.events.on('join_error', (e) => { hub.onDown(upstream, e.topic, `join_${e.reason}`, { code: e.reason === 'refused' ? 'BC_ERR_JOIN_REFUSED' : 'BC_ERR_TIMEOUT', message: `join ${e.reason}` }) })
+    client.events.on('leave', (e) => { hub.onClosed(upstream, e.topic, e.reason) })
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The fastify app: schemas on every route, unknown body fields rejected,
+ * one problem shape for errors, bearer auth when configured (compared in
+ * constant time), and SSE streams ended before the server closes.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Registry } from 'prom-client'
+import type { Gateway } from '../gateway.ts'
+import { collectOpenApi } from './openapi.ts'
+import { HttpError, sendProblem } from './problem.ts'
+import { channelsRoute } from './routes/channels.ts'
+import { eventsRoute } from './routes/events.ts'
+import { healthRoute } from './routes/health.ts'
+import { pushRoute } from './routes/push.ts'
+
+export interface HttpAppDeps {
+  gateway: Gateway
+  registry: Registry
+  logger: FastifyBaseLogger
+  version: string
+}
+
+const OPEN_PATHS = new Set(['/livez', '/readyz'])
+
+function digest (text: string): Buffer {
+  return createHash('sha256').update(text).digest()
+}
+
+export async function buildHttpApp ({ gateway, registry, logger, version }: HttpAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: gateway.config.maxBodyBytes,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    requestIdHeader: 'x-request-id',
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  })
+  const openapi = collectOpenApi(app, { title: 'Backchannel', version })
+  app.setErrorHandler(async (err: Error, request, reply) => sendProblem(reply, request, err))
+  app.setNotFoundHandler(async (request, reply) => sendProblem(reply, request, new HttpError('BC_ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)))
+
+  const token = gateway.config.env.apiToken
+  if (token !== null) {
+    const expected = digest(token)
+    app.addHook('onRequest', async (request) => {
+      if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return
+      const header = request.headers.authorization ?? ''
+      const given = header.startsWith('Bearer ') ? header.slice(7) : ''
+      if (!timingSafeEqual(digest(given), expected)) throw new HttpError('BC_ERR_UNAUTHORIZED', 401, 'a valid bearer token is required')
+    })
+  }
+
+  app.addHook('preClose', async () => {
+    for (const stream of gateway.sseStreams) stream.end('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
+  })
+
+  await app.register(pushRoute, { gateway })
+  await app.register(eventsRoute, { gateway })
+  await app.register(channelsRoute, { gateway })
+  await app.register(healthRoute, { gateway })
+  const metricsSchema = { summary: 'Prometheus metrics in the text exposition format', response: { 200: { type: 'string' } } }
+  app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
+  app.get('/openapi.json', async () => openapi())
+  return app
+}

@@ -1,0 +1,63 @@
+/**
+ * GET /v1/channels/:topic/events — the channel as Server-Sent Events. Each
+ * message is `event: <phoenix event>`, `data: <json payload>`, `id:
+ * <epoch>-<seq>`; lifecycle events `joined`, `errored`, `rejoined`,
+ * `closed`, and `gap` where messages may be missing. Resume with the
+ * Last-Event-ID header or `?lastEventId=`; filter with `?events=a,b`.
+ */
+import type { FastifyPluginAsync } from 'fastify'
+import type { Gateway } from '../../gateway.ts'
+import { problemSchema } from '../problem.ts'
+import { SseClient } from '../sse/client.ts'
+import { formatComment, formatEvent } from '../sse/format.ts'
+import { topicParams, type TopicParams } from './topic.ts'
+
+interface EventsQuery { events?: string, lastEventId?: string, upstream?: string }
+
+const eventsSchema = {
+  summary: 'Subscribe to a channel as Server-Sent Events',
+  params: topicParams,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      events: { type: 'string', description: 'Comma-separated Phoenix events to pass; lifecycle and gap events always pass' },
+      lastEventId: { type: 'string', description: 'Resume after this id (as the Last-Event-ID header)' },
+      upstream: { type: 'string' },
+    },
+  },
+  response: { '4xx': problemSchema, '5xx': problemSchema },
+}
+
+export interface EventsRouteOptions { gateway: Gateway }
+
+export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { gateway }) => {
+  app.get<{ Params: TopicParams, Querystring: EventsQuery }>('/v1/channels/:topic/events', { schema: eventsSchema }, async (request, reply) => {
+    const sub = gateway.subscription(request.params.topic, request.query.upstream)
+    const header = request.headers['last-event-id']
+    const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
+    const filter = request.query.events === undefined ? null : new Set(request.query.events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
+    const { sse } = gateway.config
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+      connection: 'keep-alive',
+    })
+    res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch }), retryMs: sse.retryMs }))
+    const client = new SseClient(res, lastEventId, { queueLimit: sse.clientQueue, events: filter })
+    gateway.hub.attach(sub, client, lastEventId)
+    gateway.sseStreams.add(client)
+    client.onEnd(() => gateway.sseStreams.delete(client))
+  })
+}
+
+/** One shared keep-alive tick for every stream (not a timer each). */
+export function startKeepAlive (gateway: Gateway, everyMs: number): NodeJS.Timeout {
+  const comment = formatComment('keep-alive')
+  const timer = setInterval(() => { for (const c of gateway.sseStreams) c.write(comment) }, everyMs)
+  timer.unref()
+  return timer
+}

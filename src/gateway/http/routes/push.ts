@@ -1,0 +1,92 @@
+/**
+ * POST /v1/channels/:topic/push — a push to the channel, answered with the
+ * channel's reply. Exactly one response per request: the reply (200 for ok,
+ * 422 for any other status), or a problem: 504 no reply in time, 503 not
+ * joined / disconnected / buffer full (with Retry-After), 502 join refused
+ * or the channel crashed, 404 unknown topic, 400 bad body, 413 too large.
+ * Bytes go as application/octet-stream with the event in a header, and a
+ * binary reply comes back as bytes.
+ */
+import type { FastifyPluginAsync } from 'fastify'
+import type { Gateway } from '../../gateway.ts'
+import { HttpError, problemSchema } from '../problem.ts'
+import { topicParams, type TopicParams } from './topic.ts'
+
+export const EVENT_HEADER = 'x-backchannel-event'
+export const STATUS_HEADER = 'x-backchannel-status'
+export const TIMEOUT_HEADER = 'x-backchannel-timeout-ms'
+
+interface PushBody { event: string, payload?: unknown, timeoutMs?: number }
+
+const pushBodySchema = {
+  type: 'object',
+  required: ['event'],
+  additionalProperties: false,
+  properties: {
+    event: { type: 'string', minLength: 1, maxLength: 255, description: 'The Phoenix event name' },
+    payload: { description: 'Any JSON value; {} when absent' },
+    timeoutMs: { type: 'integer', minimum: 1, maximum: 300000, description: 'Reply deadline; the configured default when absent' },
+  },
+} as const
+
+const replySchema = {
+  type: 'object',
+  required: ['status', 'response'],
+  additionalProperties: false,
+  properties: { status: { type: 'string' }, response: {} },
+} as const
+
+const pushSchema = {
+  summary: 'Push to a channel and get its reply',
+  params: topicParams,
+  querystring: { type: 'object', additionalProperties: false, properties: { upstream: { type: 'string' } } },
+  body: {
+    content: {
+      'application/json': { schema: pushBodySchema },
+      'application/octet-stream': { schema: {} },
+    },
+  },
+  response: { 200: replySchema, 422: replySchema, '4xx': problemSchema, '5xx': problemSchema },
+}
+
+export interface PushRouteOptions { gateway: Gateway }
+
+export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gateway }) => {
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+
+  app.post<{ Params: TopicParams, Querystring: { upstream?: string }, Body: PushBody | Buffer }>('/v1/channels/:topic/push', {
+    schema: pushSchema,
+  }, async (request, reply) => {
+    const binary = Buffer.isBuffer(request.body)
+    let event: string
+    let payload: unknown
+    let timeoutMs: number | undefined
+    if (binary) {
+      const header = request.headers[EVENT_HEADER]
+      if (typeof header !== 'string' || header === '' || header.length > 255) {
+        throw new HttpError('BC_ERR_BAD_REQUEST', 400, `a binary push needs the event in the ${EVENT_HEADER} header`)
+      }
+      event = header
+      payload = request.body
+      const t = request.headers[TIMEOUT_HEADER]
+      if (typeof t === 'string') {
+        timeoutMs = Number(t)
+        if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 300000) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `${TIMEOUT_HEADER} must be an integer from 1 to 300000`)
+      }
+    } else {
+      const body = request.body as PushBody
+      event = body.event
+      payload = body.payload ?? {}
+      timeoutMs = body.timeoutMs
+    }
+    // The caller hanging up cancels the push (request.signal fires once the body is read, so it will not do).
+    const gone = new AbortController()
+    reply.raw.once('close', () => { if (!reply.raw.writableEnded) gone.abort(new Error('the HTTP client went away')) })
+    const result = await gateway.push(request.params.topic, request.query.upstream, event, payload, timeoutMs, gone.signal)
+    const status = result.status === 'ok' ? 200 : 422
+    if (result.response instanceof Uint8Array) {
+      return reply.code(status).header(STATUS_HEADER, result.status).type('application/octet-stream').send(Buffer.from(result.response))
+    }
+    return reply.code(status).send({ status: result.status, response: result.response ?? null })
+  })
+}

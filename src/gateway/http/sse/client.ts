@@ -1,0 +1,91 @@
+/**
+ * One SSE reader on a raw HTTP response. Writes go straight to the socket;
+ * while the socket is backed up, events are counted, and a reader more than
+ * `queueLimit` events behind is cut off with a final `overflow` event that
+ * names the last id known to have left the buffer, so it can resume without
+ * a hole. Its memory is bounded by the queue, never by how slow it is.
+ */
+import type { ServerResponse } from 'node:http'
+import type { RingEntry } from '../../hub/ring.ts'
+import { formatEvent } from './format.ts'
+
+export interface SseClientOptions {
+  queueLimit: number
+  /** Phoenix events to pass (null: all). Control events always pass. */
+  events: ReadonlySet<string> | null
+  /** How long a cut-off or ended stream may take to flush before its socket is destroyed. */
+  lingerMs?: number
+}
+
+export type EndReason = 'overflow' | 'shutdown' | 'client_closed' | 'channel_closed'
+
+export class SseClient {
+  readonly #res: ServerResponse
+  readonly #options: SseClientOptions
+  #behind = 0
+  #lastWrittenId: string | null
+  #lastDrainedId: string | null
+  #ended: EndReason | null = null
+  readonly #onEnd: Array<(reason: EndReason) => void> = []
+
+  constructor (res: ServerResponse, lastEventId: string | null, options: SseClientOptions) {
+    this.#res = res
+    this.#options = options
+    this.#lastWrittenId = lastEventId
+    this.#lastDrainedId = lastEventId
+    res.on('drain', () => {
+      this.#behind = 0
+      this.#lastDrainedId = this.#lastWrittenId
+    })
+    res.on('close', () => { this.#finish('client_closed') })
+  }
+
+  get ended (): boolean { return this.#ended !== null }
+  get lastEventId (): string | null { return this.#lastWrittenId }
+
+  onEnd (listener: (reason: EndReason) => void): void {
+    this.#onEnd.push(listener)
+  }
+
+  /** Sends a ring entry unless filtered out; `id` is its SSE id. */
+  send (entry: RingEntry, id: string): void {
+    if (this.#ended !== null) return
+    if (!entry.control && this.#options.events !== null && !this.#options.events.has(entry.event)) return
+    this.#lastWrittenId = id
+    this.write(entry.wire)
+  }
+
+  /** Writes preformatted text (a comment, a gap for this reader); counts toward the queue. */
+  write (text: string): void {
+    if (this.#ended !== null) return
+    if (this.#res.writableNeedDrain) {
+      this.#behind++
+      if (this.#behind > this.#options.queueLimit) {
+        this.end('overflow', { reason: 'slow_reader', lastEventId: this.#lastDrainedId })
+        return
+      }
+    } else {
+      this.#lastDrainedId = this.#lastWrittenId
+    }
+    this.#res.write(text)
+  }
+
+  /** Ends the stream with a final event (named after the reason) and a retry hint. */
+  end (reason: EndReason, data: Record<string, unknown>, retryMs?: number): void {
+    if (this.#ended !== null) return
+    const final = formatEvent({ event: reason, data: JSON.stringify({ lastEventId: this.#lastWrittenId, ...data }), ...(retryMs === undefined ? {} : { retryMs }) })
+    this.#finish(reason)
+    this.#res.end(final)
+    const socket = this.#res.socket
+    if (socket !== null) {
+      const timer = setTimeout(() => { socket.destroy() }, this.#options.lingerMs ?? 1000)
+      socket.once('close', () => { clearTimeout(timer) })
+    }
+  }
+
+  #finish (reason: EndReason): void {
+    if (this.#ended !== null) return
+    this.#ended = reason
+    for (const listener of this.#onEnd.splice(0)) listener(reason)
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * SSE event ids: `<epoch>-<seq>`. The epoch is new for every process, so a
+ * client resuming against a restarted sidecar is recognised; seq counts a
+ * topic's events from 1.
+ */
+export function newEpoch (now: number, random: () => number): string {
+  return `${now.toString(36)}${Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0')}`
+}
+
+export function formatEventId (epoch: string, seq: number): string {
+  return `${epoch}-${seq}`
+}
+
+export function parseEventId (id: string): { epoch: string, seq: number } | null {
+  const dash = id.lastIndexOf('-')
+  if (dash <= 0) return null
+  const seq = Number(id.slice(dash + 1))
+  if (!Number.isSafeInteger(seq) || seq < 0) return null
+  return { epoch: id.slice(0, dash), seq }
+}

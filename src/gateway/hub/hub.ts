@@ -1,0 +1,119 @@
+/**
+ * The subscription hub: every configured channel, fed by the upstream
+ * clients, read by SSE streams. It turns channel messages and lifecycle
+ * changes into numbered events, keeps them for resume, and says `gap`
+ * where messages may have been lost: while the upstream was down, when a
+ * resume reaches past the ring, or across a sidecar restart.
+ */
+import type { ChannelConfig } from '../config/types.ts'
+import type { SseClient } from '../http/sse/client.ts'
+import { formatEvent } from '../http/sse/format.ts'
+import { formatEventId } from './event-id.ts'
+import { planResume } from './resume.ts'
+import { Subscription } from './subscription.ts'
+
+export interface HubOptions {
+  epoch: string
+  /** Wall-clock time in ms (for the times in gap events). */
+  now: () => number
+}
+
+/** Phoenix payloads are JSON; bytes (V2 binary frames) travel as `{"base64": "…"}`. */
+export function payloadJson (payload: unknown): string {
+  if (payload instanceof Uint8Array) return JSON.stringify({ base64: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64') })
+  return payload === undefined ? 'null' : JSON.stringify(payload)
+}
+
+export class Hub {
+  readonly epoch: string
+  readonly #now: () => number
+  readonly #byName = new Map<string, Subscription>()
+  readonly #byKey = new Map<string, Subscription>()
+  readonly #byTopic = new Map<string, Subscription[]>()
+
+  constructor (channels: readonly ChannelConfig[], options: HubOptions) {
+    this.epoch = options.epoch
+    this.#now = options.now
+    for (const config of channels) this.add(config)
+  }
+
+  add (config: ChannelConfig): Subscription {
+    const sub = new Subscription(config, this.epoch, this.#now())
+    this.#byName.set(config.name, sub)
+    this.#byKey.set(`${config.upstream}\u0000${config.topic}`, sub)
+    this.#byTopic.set(config.topic, [...(this.#byTopic.get(config.topic) ?? []), sub])
+    return sub
+  }
+
+  all (): Subscription[] {
+    return [...this.#byName.values()]
+  }
+
+  /** The subscription for a topic; `upstream` picks one when several upstreams carry the topic. */
+  find (topic: string, upstream?: string): Subscription | 'ambiguous' | undefined {
+    if (upstream !== undefined) return this.#byKey.get(`${upstream}\u0000${topic}`)
+    const subs = this.#byTopic.get(topic)
+    if (subs === undefined) return undefined
+    return subs.length === 1 ? subs[0] : 'ambiguous'
+  }
+
+  get (upstream: string, topic: string): Subscription | undefined {
+    return this.#byKey.get(`${upstream}\u0000${topic}`)
+  }
+
+  onMessage (upstream: string, topic: string, event: string, payload: unknown): void {
+    this.get(upstream, topic)?.publish(event, payloadJson(payload), this.#now())
+  }
+
+  onJoined (upstream: string, topic: string): void {
+    const sub = this.get(upstream, topic)
+    if (sub === undefined) return
+    const now = this.#now()
+    if (sub.downSince !== null) {
+      sub.control('gap', { reason: 'upstream_disconnected', from: new Date(sub.downSince).toISOString(), to: new Date(now).toISOString() }, now)
+    }
+    sub.control(sub.joinedOnce ? 'rejoined' : 'joined', { topic }, now)
+    sub.joinedOnce = true
+    sub.downSince = null
+    sub.lastError = null
+    sub.setState('joined', now)
+  }
+
+  /** The channel is down (disconnected, crashed, refused, timed out). Messages may be lost until it rejoins. */
+  onDown (upstream: string, topic: string, reason: string, error?: { code: string, message: string }): void {
+    const sub = this.get(upstream, topic)
+    if (sub === undefined) return
+    const now = this.#now()
+    if (error !== undefined) sub.lastError = { code: error.code, message: error.message, at: new Date(now).toISOString() }
+    if (sub.state === 'joined') {
+      sub.downSince = now
+      sub.control('errored', { topic, reason }, now)
+    }
+    sub.setState(sub.state === 'closed' ? 'closed' : 'errored', now)
+  }
+
+  onClosed (upstream: string, topic: string, reason: string): void {
+    const sub = this.get(upstream, topic)
+    if (sub === undefined) return
+    const now = this.#now()
+    if (sub.state !== 'closed') sub.control('closed', { topic, reason }, now)
+    if (sub.state === 'joined') sub.downSince = now
+    sub.setState('closed', now)
+  }
+
+  /** Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. */
+  attach (sub: Subscription, client: SseClient, lastEventId: string | null): void {
+    const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil)
+    if (plan.gap !== null) client.write(formatEvent({ event: 'gap', data: JSON.stringify(plan.gap) }))
+    for (const entry of plan.entries) client.send(entry, formatEventId(this.epoch, entry.seq))
+    if (client.ended) return
+    sub.clients.add(client)
+    client.onEnd(() => sub.clients.delete(client))
+  }
+
+  /** Ready when every required channel is joined, or has been down for less than `graceMs` after being joined. */
+  notReady (graceMs: number): Subscription[] {
+    const now = this.#now()
+    return this.all().filter((s) => s.config.required && s.state !== 'joined' && !(s.downSince !== null && now - s.downSince < graceMs))
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What a client resuming with Last-Event-ID gets, pure: the entries it
+ * missed, and a `gap` when they cannot all be given (the ring no longer
+ * holds them, the sidecar restarted, or the id is not one of ours).
+ */
+import { parseEventId } from './event-id.ts'
+import type { ReplayRing, RingEntry } from './ring.ts'
+
+export interface Gap {
+  reason: 'replay_exhausted' | 'sidecar_restarted' | 'unknown_id'
+  lastEventId: string
+  /** Events that can no longer be replayed, when known. */
+  missed?: number
+  /** Time of the newest event that was dropped from the ring (ISO 8601), when known. */
+  until?: string
+}
+
+export interface ResumePlan { gap: Gap | null, entries: RingEntry[] }
+
+export function planResume (lastEventId: string | null, epoch: string, ring: ReplayRing, currentSeq: number, evictedUntil: number | null): ResumePlan {
+  if (lastEventId === null) return { gap: null, entries: [] }
+  const parsed = parseEventId(lastEventId)
+  if (parsed === null || (parsed.epoch === epoch && parsed.seq > currentSeq)) {
+    return { gap: { reason: 'unknown_id', lastEventId }, entries: ring.since(0) }
+  }
+  if (parsed.epoch !== epoch) {
+    return { gap: { reason: 'sidecar_restarted', lastEventId }, entries: ring.since(0) }
+  }
+  const oldest = ring.oldestSeq() ?? currentSeq + 1
+  if (parsed.seq < oldest - 1) {
+    const gap: Gap = { reason: 'replay_exhausted', lastEventId, missed: oldest - 1 - parsed.seq }
+    if (evictedUntil !== null) gap.until = new Date(evictedUntil).toISOString()
+    return { gap, entries: ring.since(parsed.seq) }
+  }
+  return { gap: null, entries: ring.since(parsed.seq) }
+}

@@ -1,0 +1,91 @@
+/**
+ * One configured channel as the gateway sees it: its sequence of events
+ * (Phoenix messages, lifecycle, gaps) with ids, the replay ring, the SSE
+ * readers, and what /v1/channels and /readyz report about it.
+ */
+import type { ChannelConfig } from '../config/types.ts'
+import { formatEvent } from '../http/sse/format.ts'
+import type { SseClient } from '../http/sse/client.ts'
+import { formatEventId } from './event-id.ts'
+import { ReplayRing, type RingEntry } from './ring.ts'
+
+export type SubscriptionState = 'joining' | 'joined' | 'errored' | 'closed'
+
+export interface SubscriptionStatus {
+  name: string
+  upstream: string
+  topic: string
+  state: SubscriptionState
+  required: boolean
+  messages: number
+  subscribers: number
+  lastEventId: string | null
+  since: string
+  lastError: { code: string, message: string, at: string } | null
+}
+
+export class Subscription {
+  readonly config: ChannelConfig
+  readonly ring: ReplayRing
+  readonly clients = new Set<SseClient>()
+  readonly #epoch: string
+  #seq = 0
+  #messages = 0
+  state: SubscriptionState = 'joining'
+  /** When the state last changed (ms since the epoch). */
+  since: number
+  /** When a joined channel went down; null while joined or never joined. */
+  downSince: number | null = null
+  joinedOnce = false
+  lastError: SubscriptionStatus['lastError'] = null
+
+  constructor (config: ChannelConfig, epoch: string, now: number) {
+    this.config = config
+    this.ring = new ReplayRing(config.replay)
+    this.#epoch = epoch
+    this.since = now
+  }
+
+  get seq (): number { return this.#seq }
+  get epoch (): string { return this.#epoch }
+
+  /** Appends a Phoenix message (`data` is its JSON) and sends it to every reader. */
+  publish (event: string, data: string, now: number): void {
+    this.#messages++
+    this.#append(event, data, false, now)
+  }
+
+  /** Appends a lifecycle or gap event; these pass every filter. */
+  control (event: 'joined' | 'errored' | 'rejoined' | 'gap' | 'closed', data: Record<string, unknown>, now: number): void {
+    this.#append(event, JSON.stringify(data), true, now)
+  }
+
+  setState (state: SubscriptionState, now: number): void {
+    if (state === this.state) return
+    this.state = state
+    this.since = now
+  }
+
+  status (): SubscriptionStatus {
+    return {
+      name: this.config.name,
+      upstream: this.config.upstream,
+      topic: this.config.topic,
+      state: this.state,
+      required: this.config.required,
+      messages: this.#messages,
+      subscribers: this.clients.size,
+      lastEventId: this.#seq === 0 ? null : formatEventId(this.#epoch, this.#seq),
+      since: new Date(this.since).toISOString(),
+      lastError: this.lastError,
+    }
+  }
+
+  #append (event: string, data: string, control: boolean, now: number): void {
+    const seq = ++this.#seq
+    const id = formatEventId(this.#epoch, seq)
+    const entry: RingEntry = { seq, at: now, event, control, wire: formatEvent({ id, event, data }) }
+    this.ring.push(entry)
+    for (const client of this.clients) client.send(entry, id)
+  }
+}
