@@ -3,15 +3,24 @@
  * The `backchannel` command. Each subcommand lives in commands/; this file
  * only parses the first word, dispatches, and turns failures into exit codes.
  */
+import { runCheckConfig } from './commands/check-config.ts'
 import { runDemo } from './commands/demo.ts'
 import { runFakePhoenix } from './commands/fake-phoenix.ts'
+import { runListen } from './commands/listen.ts'
+import { runPush } from './commands/push.ts'
+import { runServe } from './commands/serve.ts'
+import { isBackchannelError } from '../errors.ts'
 import { UsageError } from './usage-error.ts'
 
 const USAGE = `usage: backchannel <command> [options]
 
 commands:
+  serve          run the sidecar (HTTP API, SSE, metrics) from the environment and a config file
+  push           push one message to a channel and print the reply
+  listen         print a channel's messages as JSON lines
   fake-phoenix   run the fake Phoenix server (the test kit) on its own
   demo           start the fake Phoenix server and walk through the protocol
+  check-config   validate a gateway config file and explain it
   help           show this text
 
 Run "backchannel <command> --help" for a command's options.`
@@ -19,8 +28,12 @@ Run "backchannel <command> --help" for a command's options.`
 type Command = (args: string[]) => Promise<number>
 
 const commands: Record<string, Command> = {
+  serve: runServe,
+  push: runPush,
+  listen: runListen,
   'fake-phoenix': runFakePhoenix,
   demo: runDemo,
+  'check-config': runCheckConfig,
 }
 
 async function main (argv: string[]): Promise<number> {
@@ -45,6 +58,13 @@ main(process.argv.slice(2)).then((code) => {
     process.exitCode = 2
     return
   }
-  process.stderr.write(`backchannel: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  if (isBackchannelError(err)) {
+    // Our own errors are written for people: the message (and any problems), no stack.
+    const problems = (err as { problems?: unknown }).problems
+    const lines = Array.isArray(problems) ? problems.map((p) => `  ${String(p)}`).join('\n') : ''
+    process.stderr.write(`backchannel: ${err.code}: ${err.message}\n${lines === '' ? '' : `${lines}\n`}`)
+  } else {
+    process.stderr.write(`backchannel: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  }
   process.exitCode = 1
 })
