@@ -41,6 +41,7 @@ export class FakeConnection implements ConnectionPort {
   readonly #hub: Hub
   #inbound: Promise<void> = Promise.resolve()
   #held: Array<() => Promise<void>> = []
+  #drained: Promise<void> | null = null
   #idle: NodeJS.Timeout
 
   constructor (hub: Hub, setup: ConnectionSetup) {
@@ -91,13 +92,20 @@ export class FakeConnection implements ConnectionPort {
     return this.ws.bufferedAmount
   }
 
+  /** Resolves once the socket's write queue drained (or it closed); every caller shares one wait. */
   async drain (): Promise<void> {
     if (this.raw.writableLength === 0 || this.raw.destroyed) return
-    await new Promise<void>((resolve) => {
-      const done = (): void => { this.raw.off('drain', done); this.raw.off('close', done); resolve() }
+    this.#drained ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.raw.off('drain', done)
+        this.raw.off('close', done)
+        this.#drained = null
+        resolve()
+      }
       this.raw.on('drain', done)
       this.raw.on('close', done)
     })
+    await this.#drained
   }
 
   detach (channel: { topic: string }): void {

@@ -1,0 +1,75 @@
+/**
+ * The fake Phoenix server as a child process of the benchmark, so that its
+ * CPU is not counted against the client under test.
+ *
+ * Protocol: one JSON line out when listening (`{ ready: true, endpoint }`),
+ * then one JSON command per line on stdin, each answered by one JSON line
+ * with the same `id`:
+ *
+ *   { id, cmd: 'cpu' }                 → { id, user, system }   (µs, process.cpuUsage())
+ *   { id, cmd: 'restart', downMs }     → { id, stoppedAt, upAt } (wall-clock ms, performance.timeOrigin based)
+ *   { id, cmd: 'close' }               → { id } and the process exits
+ *
+ * A restart closes every socket as a Phoenix deploy does (1012 for sockets
+ * with channels), keeps the port closed for `downMs`, and listens again on
+ * the same port.
+ *
+ * `--max-channels N` overrides Phoenix 1.8.12's limit of 100 channels per
+ * connection (0: unlimited, as Phoenix before 1.8.9).
+ */
+import { EventEmitter } from 'node:events'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { startFakePhoenix } from '../src/testing/index.ts'
+
+interface Command { id: number, cmd: string, downMs?: number }
+
+function wallClock (): number {
+  return performance.timeOrigin + performance.now()
+}
+
+function send (value: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`)
+}
+
+// The firehose handler waits for 'drain' once per channel: 100 channels on one
+// socket add 100 listeners at once, which is expected here, not a leak.
+EventEmitter.defaultMaxListeners = 1000
+
+const { values } = parseArgs({ options: { 'max-channels': { type: 'string' } } })
+const maxChannels = values['max-channels'] === undefined ? undefined : Number(values['max-channels'])
+const server = await startFakePhoenix({
+  port: 0,
+  idleTimeoutMs: 120_000,
+  ...(maxChannels === undefined ? {} : { maxChannels: maxChannels === 0 ? Number.POSITIVE_INFINITY : maxChannels }),
+})
+send({ ready: true, endpoint: server.endpoint, pid: process.pid })
+
+const lines = createInterface({ input: process.stdin })
+lines.on('close', () => { server.close().then(() => { process.exit(0) }, () => { process.exit(1) }) })
+for await (const line of lines) {
+  const command = JSON.parse(line) as Command
+  switch (command.cmd) {
+    case 'cpu': {
+      const { user, system } = process.cpuUsage()
+      send({ id: command.id, user, system })
+      break
+    }
+    case 'restart': {
+      await server.faults.stop('drain')
+      const stoppedAt = wallClock()
+      const downMs = command.downMs ?? 0
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
+      await server.faults.start()
+      send({ id: command.id, stoppedAt, upAt: wallClock() })
+      break
+    }
+    case 'close':
+      await server.close()
+      send({ id: command.id })
+      process.exit(0)
+      break
+    default:
+      send({ id: command.id, error: `unknown command ${command.cmd}` })
+  }
+}
