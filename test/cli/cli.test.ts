@@ -57,8 +57,11 @@ test('fake-phoenix serves Phoenix clients and exits 0 on SIGTERM', async (t) => 
 test('the demo (the README\'s main command) walks through every step and exits 0', async () => {
   const { code, stdout } = await exitCode(['demo'])
   assert.equal(code, 0)
-  assert.match(stdout, /3\. push {2}→ .*"status":"ok"/)
-  assert.match(stdout, /alice saw close code 1012/)
+  assert.match(stdout, /2\. push with its reply: HTTP 200 \{"status":"ok","response":\{"body":"hi"\}\}/)
+  assert.match(stdout, /event: gap .*"reason":"upstream_disconnected"/)
+  assert.match(stdout, /event: rejoined/)
+  assert.match(stdout, /resume: .*Last-Event-ID/)
+  assert.match(stdout, /event: news .*\{"n":3\}/)
   assert.match(stdout, /demo complete/)
 })
 

@@ -1,26 +1,53 @@
 /**
- * `backchannel demo`: starts the fake Phoenix server and walks through the
- * protocol step by step, printing each frame pair. Exits 0 when every step
- * behaved as Phoenix does; `--keep` leaves the server up afterwards.
+ * `backchannel demo`: the sidecar with its demo upstream. Starts the fake
+ * Phoenix server and the gateway, then walks through a push with its
+ * reply, an SSE subscription, a Phoenix restart (reconnect, rejoin and the
+ * `gap` it may have caused) and a resume with Last-Event-ID. Each step
+ * prints what happened and the curl line that reproduces it. Exits 0 when
+ * every step behaved; `--keep` leaves both running.
  */
-import { parseArgs } from 'node:util'
 import { once } from 'node:events'
-import { isReplyPayload, type Message } from '../../phoenix/message.ts'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { pino } from 'pino'
+import { loadEnv } from '../../gateway/config/env.ts'
+import { validateFileConfig } from '../../gateway/config/file.ts'
+import { resolveValue } from '../../gateway/config/sources.ts'
+import { createDaemon } from '../../gateway/daemon.ts'
 import { startFakePhoenix } from '../../testing/index.ts'
 import { UsageError } from '../usage-error.ts'
-import { DemoPeer } from './demo-peer.ts'
+import { SseReader } from './sse-reader.ts'
 
 const say = (text: string): void => { process.stdout.write(`${text}\n`) }
-const bytes = (value: unknown): unknown => value instanceof Uint8Array ? `<${value.length} bytes: ${Buffer.from(value).toString('hex')}>` : value
-const show = (m: Message): string => {
-  const p = m.payload
-  const payload = isReplyPayload(p) ? { response: bytes(p.response), status: p.status } : bytes(p)
-  return JSON.stringify([m.joinRef, m.ref, m.topic, m.event, payload])
-}
-const replyTo = (ref: string) => (m: Message) => m.event === 'phx_reply' && m.ref === ref
 
 function expect (condition: boolean, what: string): void {
   if (!condition) throw new Error(`demo step failed: ${what}`)
+}
+
+async function demoConfig (endpoint: string, port: number): Promise<Parameters<typeof createDaemon>[0]> {
+  const root = join(import.meta.dirname, '..', '..', '..')
+  const data = JSON.parse(await readFile(join(root, 'config', 'demo.json'), 'utf8')) as { upstreams: Array<{ url: string }> }
+  for (const upstream of data.upstreams) upstream.url = endpoint
+  const file = await validateFileConfig(data, root)
+  return { ...file, env: loadEnv({ PORT: String(port), LOG_LEVEL: 'silent' }) }
+}
+
+/** Resolves when the gateway has received `count` messages on `topic`; rejects after 5 s. */
+async function messagesArrive (daemon: Awaited<ReturnType<typeof createDaemon>>, topic: string, count: number): Promise<void> {
+  const client = daemon.gateway.clients.get('demo')
+  if (client === undefined) throw new Error('the demo upstream is missing')
+  let seen = 0
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { client.pool.off('message', onMessage); reject(new Error('the gateway did not receive the messages')) }, 5000)
+    const onMessage = (_socket: number, t: string): void => {
+      if (t !== topic || ++seen < count) return
+      clearTimeout(timer)
+      client.pool.off('message', onMessage)
+      resolve()
+    }
+    client.pool.on('message', onMessage)
+  })
 }
 
 export async function runDemo (args: string[]): Promise<number> {
@@ -30,48 +57,67 @@ export async function runDemo (args: string[]): Promise<number> {
     const { values } = parseArgs({ args, options: { keep: { type: 'boolean' }, port: { type: 'string' } }, strict: true })
     keep = values.keep === true
     port = values.port === undefined ? 0 : Number(values.port)
+    if (!Number.isInteger(port) || port < 0) throw new UsageError('--port takes a whole number')
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err))
+    throw err instanceof UsageError ? err : new UsageError(err instanceof Error ? err.message : String(err))
   }
-  const server = await startFakePhoenix({ port })
-  say(`1. fake Phoenix server listening at ${server.url}`)
+  const phoenix = await startFakePhoenix()
+  const daemon = await createDaemon(await demoConfig(phoenix.endpoint, port), { logger: pino({ level: 'silent' }), resolve: async (source) => String(await resolveValue(source, process.env)) })
+  const base = await daemon.start()
+  try {
+    say(`1. fake Phoenix at ${phoenix.endpoint}; Backchannel at ${base}`)
+    await phoenix.waitFor('join', (j) => j.topic === 'room:demo' && j.status === 'ok')
+    const ready = await fetch(`${base}/readyz`)
+    say(`   readiness: ${ready.status}   curl ${base}/readyz`)
 
-  const alice = await DemoPeer.open(server.url)
-  const joinRef = alice.send(null, 'echo:demo', 'phx_join', {})
-  say(`2. join  → ${show(await alice.next(replyTo(joinRef)))}`)
+    const body = JSON.stringify({ event: 'hello', payload: { body: 'hi' } })
+    const pushed = await fetch(`${base}/v1/channels/echo:demo/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const reply = await pushed.text()
+    say(`2. push with its reply: HTTP ${pushed.status} ${reply}`)
+    say(`   curl -s -X POST ${base}/v1/channels/echo:demo/push -H 'content-type: application/json' -d '${body}'`)
+    expect(pushed.status === 200 && reply === '{"status":"ok","response":{"body":"hi"}}', 'push reply')
 
-  const pushRef = alice.send(joinRef, 'echo:demo', 'hello', { body: 'hi' })
-  const reply = await alice.next(replyTo(pushRef))
-  say(`3. push  → ${show(reply)}`)
-  expect(JSON.stringify(reply.payload) === '{"response":{"body":"hi"},"status":"ok"}', 'echo reply')
+    const sse = await SseReader.open(`${base}/v1/channels/room:demo/events`)
+    await sse.until('ready')
+    say(`3. SSE subscription   curl -N ${base}/v1/channels/room:demo/events`)
+    phoenix.broadcast('room:demo', 'news', { n: 1 })
+    const first = await sse.until('news')
+    say(`   event: ${first.event}  id: ${first.id ?? ''}  data: ${first.data}`)
 
-  const bob = await DemoPeer.open(server.url)
-  const aliceRoom = alice.send(null, 'room:demo', 'phx_join', {})
-  const bobRoom = bob.send(null, 'room:demo', 'phx_join', {})
-  await alice.next(replyTo(aliceRoom))
-  await bob.next(replyTo(bobRoom))
-  alice.send(aliceRoom, 'room:demo', 'shout', { text: 'hello room' })
-  say(`4. broadcast seen by the other peer → ${show(await bob.next((m) => m.event === 'shout'))}`)
+    say('4. Phoenix restarts, as in a deploy: the socket is closed with 1012')
+    await phoenix.faults.restart()
+    let lastId = first.id ?? ''
+    for (const name of ['errored', 'gap', 'rejoined']) {
+      const e = await sse.until(name)
+      lastId = e.id ?? lastId
+      say(`   event: ${e.event}  id: ${e.id ?? ''}  data: ${e.data}`)
+    }
 
-  const binRef = alice.send(joinRef, 'echo:demo', 'bytes', new Uint8Array([1, 2, 3]))
-  say(`5. binary push → ${show(await alice.next(replyTo(binRef)))}`)
-
-  say('6. the server restarts, as in a deploy: sockets with channels get close 1012')
-  const closing = alice.closed(3000)
-  await server.faults.restart()
-  const code = await closing
-  say(`   alice saw close code ${code}; reconnecting and rejoining`)
-  expect(code === 1012, 'drain close code')
-  const again = await DemoPeer.open(server.url)
-  const rejoin = again.send(null, 'echo:demo', 'phx_join', {})
-  say(`   rejoined → ${show(await again.next(replyTo(rejoin)))}`)
-
-  for (const peer of [again, bob]) peer.close()
-  say('demo complete: every step behaved as Phoenix does')
-  if (keep) {
-    say(`--keep: the fake server stays up at ${server.url}; Ctrl-C stops it`)
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+    sse.close()
+    say(`5. the reader went away after id ${lastId}; two messages arrive meanwhile`)
+    const arrived = messagesArrive(daemon, 'room:demo', 2)
+    phoenix.broadcast('room:demo', 'news', { n: 2 })
+    phoenix.broadcast('room:demo', 'news', { n: 3 })
+    await arrived
+    const resumed = await SseReader.open(`${base}/v1/channels/room:demo/events`, lastId)
+    say(`   resume:   curl -N ${base}/v1/channels/room:demo/events -H 'Last-Event-ID: ${lastId}'`)
+    const seen: string[] = []
+    while (!seen.includes('{"n":3}')) {
+      const e = await resumed.next()
+      if (e.event === 'ready') continue
+      seen.push(e.data)
+      say(`   event: ${e.event}  id: ${e.id ?? ''}  data: ${e.data}`)
+    }
+    resumed.close()
+    expect(seen.includes('{"n":2}'), 'resume replays what was missed')
+    say('demo complete: push, SSE, restart with gap, and resume all behaved')
+    if (keep) {
+      say(`--keep: Backchannel stays up at ${base} (fake Phoenix at ${phoenix.endpoint}); Ctrl-C stops it`)
+      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+    }
+  } finally {
+    await daemon.close()
+    await phoenix.close()
   }
-  await server.close()
   return 0
 }

@@ -1,0 +1,147 @@
+/**
+ * The gateway's environment variables, read through env-schema from the
+ * record it is given (never process.env itself), with a strict Ajv: values
+ * stay strings and are checked by pattern, so `PORT=0x10` or `PORT=" 8"` is an
+ * error rather than a number Ajv's coercion would have guessed. Unknown
+ * BACKCHANNEL_* variables are errors (a misspelt name must not be ignored);
+ * every other variable belongs to the rest of the process and is left alone.
+ */
+import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { envSchema } from 'env-schema'
+import type { ErrorObject } from 'ajv'
+import { ConfigError } from './errors.ts'
+import { strictAjv } from './schema.ts'
+import type { EnvConfig } from './types.ts'
+
+const MS = { type: 'string', pattern: '^(0|[1-9][0-9]{0,9})$' } as const
+
+/** The variables, their defaults and descriptions (docs/configuration.md is generated from this). */
+export const ENV_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    PORT: { type: 'string', pattern: '^(0|[1-9][0-9]{0,4})$', default: '8080', description: 'TCP port of the HTTP API (0 picks a free one).' },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'Address the HTTP API binds to. Any address other than loopback requires `API_TOKEN` or `API_TOKEN_FILE`.' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
+    CONFIG_FILE: { type: 'string', minLength: 1, description: 'Path of the config file (YAML or JSON, see below).' },
+    API_TOKEN: { type: 'string', pattern: '^[\\x21-\\x7e]+$', description: 'Bearer token the HTTP API requires (`Authorization: Bearer …`). Printable ASCII, no spaces.' },
+    API_TOKEN_FILE: { type: 'string', minLength: 1, description: 'File holding the bearer token (one trailing newline is ignored). Not together with `API_TOKEN`.' },
+    READY_GRACE_MS: { ...MS, default: '3000', description: 'How long readiness tolerates a required channel being down, ms.' },
+    SHUTDOWN_GRACE_MS: { ...MS, default: '25000', description: 'Budget for draining on SIGTERM before the process gives up, ms.' },
+  },
+} as const
+
+type EnvName = keyof typeof ENV_SCHEMA.properties
+type RawEnv = Partial<Record<EnvName, string>>
+
+const NAMES = Object.keys(ENV_SCHEMA.properties) as EnvName[]
+const SECRET: ReadonlySet<string> = new Set(['API_TOKEN'])
+const EXPECTED: Partial<Record<EnvName, string>> = {
+  PORT: 'a whole number from 0 to 65535',
+  READY_GRACE_MS: 'a whole number of milliseconds',
+  SHUTDOWN_GRACE_MS: 'a whole number of milliseconds',
+  API_TOKEN: 'printable ASCII without spaces',
+}
+const MAX_TIMER_MS = 2_147_483_647
+const PREFIX = 'BACKCHANNEL_'
+// Kubernetes injects service links for a Service named "backchannel": BACKCHANNEL_PORT=tcp://…, BACKCHANNEL_SERVICE_HOST…
+const SERVICE_LINK = /^BACKCHANNEL_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)$/
+
+function isServiceLink (name: string, value: string): boolean {
+  if (!SERVICE_LINK.test(name)) return false
+  return name !== 'BACKCHANNEL_PORT' || /^(tcp|udp|sctp):\/\//.test(value)
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+export function isLoopback (host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true
+  return isIP(host) === 4 && host.startsWith('127.')
+}
+
+function isHost (host: string): boolean {
+  if (isIP(host) !== 0) return true
+  return host.length <= 253 && /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$/.test(host)
+}
+
+function formatEnvError (error: ErrorObject, data: RawEnv): string {
+  const params = error.params as Record<string, unknown>
+  if (error.keyword === 'additionalProperties') {
+    const name = String(params['additionalProperty'])
+    const bare = name.slice(PREFIX.length)
+    return `${name}: unknown variable${(NAMES as string[]).includes(bare) ? ` (did you mean ${bare}?)` : ''}`
+  }
+  const name = error.instancePath.slice(1) as EnvName
+  const expected = EXPECTED[name]
+  const got = SECRET.has(name) ? '' : `, got ${JSON.stringify(data[name])}`
+  if (error.keyword === 'enum') {
+    return `${name}: must be one of ${((params['allowedValues'] as unknown[] | undefined) ?? []).map(String).join(', ')}${got}`
+  }
+  if (error.keyword === 'minLength') return `${name}: must not be empty`
+  return `${name}: must be ${expected ?? error.message ?? 'valid'}${got}`
+}
+
+function readTokenFile (path: string, problems: string[]): string | null {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    problems.push(`API_TOKEN_FILE: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+    return null
+  }
+  const token = text.replace(/\r?\n$/, '')
+  if (token === '') problems.push(`API_TOKEN_FILE: ${path} is empty`)
+  else if (!/^[\x21-\x7e]+$/.test(token)) problems.push(`API_TOKEN_FILE: the token in ${path} must be ${EXPECTED.API_TOKEN ?? ''} (only one trailing newline is ignored)`)
+  else return token
+  return null
+}
+
+function milliseconds (name: EnvName, value: string, problems: string[]): number {
+  const n = Number(value)
+  if (n > MAX_TIMER_MS) problems.push(`${name}: must be at most ${MAX_TIMER_MS} ms, got "${value}"`)
+  return n
+}
+
+/** The gateway's variables from `data` (process.env in `serve`, a literal in tests). Throws ConfigError with every problem. */
+export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
+  const raw: Record<string, string> = {}
+  for (const [name, value] of Object.entries(data)) {
+    if (value === undefined) continue
+    if ((NAMES as string[]).includes(name) || (name.startsWith(PREFIX) && !isServiceLink(name, value))) raw[name] = value
+  }
+  let env: RawEnv
+  try {
+    env = envSchema<RawEnv>({ schema: structuredClone(ENV_SCHEMA), data: raw, env: false, dotenv: false, ajv: { customOptions: () => strictAjv() } })
+  } catch (err) {
+    const errors = (err as { errors?: ErrorObject[] }).errors
+    if (errors === undefined) throw err
+    throw new ConfigError(errors.map((e) => formatEnvError(e, raw)), { heading: 'invalid environment' })
+  }
+  const problems: string[] = []
+  const host = env.HOST ?? '127.0.0.1'
+  const validHost = isHost(host)
+  if (!validHost) problems.push(`HOST: must be an IP address or a host name, got ${JSON.stringify(host)}`)
+  let apiToken: string | null = env.API_TOKEN ?? null
+  if (env.API_TOKEN !== undefined && env.API_TOKEN_FILE !== undefined) {
+    problems.push('API_TOKEN_FILE: set together with API_TOKEN; set one of them')
+  } else if (env.API_TOKEN_FILE !== undefined) {
+    apiToken = readTokenFile(env.API_TOKEN_FILE, problems)
+  }
+  if (validHost && apiToken === null && env.API_TOKEN_FILE === undefined && !isLoopback(host)) {
+    problems.push(`HOST: ${host} is not a loopback address, so the API needs a bearer token: set API_TOKEN or API_TOKEN_FILE`)
+  }
+  const port = Number(env.PORT)
+  if (port > 65535) problems.push(`PORT: must be ${EXPECTED.PORT ?? ''}, got ${JSON.stringify(env.PORT)}`)
+  const readyGraceMs = milliseconds('READY_GRACE_MS', env.READY_GRACE_MS ?? '', problems)
+  const shutdownGraceMs = milliseconds('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS ?? '', problems)
+  if (problems.length > 0) throw new ConfigError(problems, { heading: 'invalid environment' })
+  return {
+    port,
+    host,
+    logLevel: (env.LOG_LEVEL ?? 'info') as EnvConfig['logLevel'],
+    configFile: env.CONFIG_FILE ?? null,
+    apiToken,
+    readyGraceMs,
+    shutdownGraceMs,
+  }
+}

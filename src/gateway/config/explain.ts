@@ -1,0 +1,57 @@
+/**
+ * A configuration in words, for `backchannel check-config` and the start-up
+ * log: what will be connected, joined and served. Upstream URLs are shown as
+ * scheme, host and path only; param and token values never appear, only
+ * where they come from.
+ */
+import { redactUrl } from '../../connection/dial.ts'
+import { describeSource } from './sources.ts'
+import type { EnvConfig, FileConfig, UpstreamConfig } from './types.ts'
+
+function upstreamLines (u: UpstreamConfig): string[] {
+  const params = Object.entries(u.params).map(([key, source]) => `${key} (${describeSource(source)})`)
+  const headers = Object.keys(u.headers)
+  return [
+    `  ${u.name}: ${redactUrl(u.url)} (vsn ${u.vsn})`,
+    `    pool: ${u.poolSize} socket(s) × ${u.maxChannelsPerSocket} channels`,
+    `    heartbeat: every ${u.heartbeatIntervalMs} ms, reply within ${u.heartbeatTimeoutMs} ms`,
+    `    timeouts: connect ${u.connectTimeoutMs} ms, join ${u.joinTimeoutMs} ms, push ${u.pushTimeoutMs} ms; ${u.maxBufferedPushes} pushes buffered`,
+    `    back-off: reconnect ${u.reconnectBackoffMs.join(', ')} ms; rejoin ${u.rejoinBackoffMs.join(', ')} ms; jitter ±${Math.round(u.jitter * 100)} %; stop after ${u.maxJoinRefusals} join refusals`,
+    `    params: ${params.length === 0 ? 'none' : params.join(', ')}`,
+    `    auth token: ${u.authToken === null ? 'none' : describeSource(u.authToken)}`,
+    `    headers: ${headers.length === 0 ? 'none' : headers.join(', ')}`,
+    ...(u.tlsCaFile === null ? [] : [`    extra CA: ${u.tlsCaFile}`]),
+  ]
+}
+
+function envLines (env: EnvConfig): string[] {
+  return [
+    'Environment:',
+    `  API on ${env.host}:${env.port}, bearer token ${env.apiToken === null ? 'off' : 'required'}`,
+    `  log level ${env.logLevel}; readiness grace ${env.readyGraceMs} ms; shutdown grace ${env.shutdownGraceMs} ms`,
+    `  config file ${env.configFile ?? '(none)'}`,
+    '',
+  ]
+}
+
+/** A human summary of a configuration: upstreams, channels (required ones marked), replay sizes, SSE and limits. */
+export function explainConfig (config: FileConfig & { env?: EnvConfig }): string {
+  const required = config.channels.filter((c) => c.required)
+  const lines = [
+    ...(config.env === undefined ? [] : envLines(config.env)),
+    `Upstreams (${config.upstreams.length}):`,
+    ...config.upstreams.flatMap(upstreamLines),
+    '',
+    `Channels (${config.channels.length}; ${required.length} required for readiness):`,
+    ...(config.channels.length === 0 ? ['  none'] : []),
+    ...config.channels.map((c) => {
+      const name = c.name === c.topic ? '' : ` as "${c.name}"`
+      const params = Object.keys(c.params).length === 0 ? '' : `, join params: ${Object.keys(c.params).join(', ')}`
+      return `  ${c.topic}${name} on ${c.upstream}: replay ${c.replay}${c.required ? ', required' : ''}${params}`
+    }),
+    '',
+    `SSE: keep-alive every ${config.sse.keepAliveMs} ms, ${config.sse.clientQueue} events queued per client, retry hint ${config.sse.retryMs} ms`,
+    `Limits: push body ${config.maxBodyBytes} bytes, push reply deadline ${config.pushTimeoutMs} ms`,
+  ]
+  return lines.join('\n')
+}

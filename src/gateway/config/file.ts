@@ -1,0 +1,185 @@
+/**
+ * The config file: parsed (YAML, or JSON by its extension), validated against
+ * config/backchannel.schema.json with a strict Ajv (which also fills in the
+ * schema's defaults), then completed and cross-checked: the defaults that
+ * depend on other fields, names that must be unique, references that must
+ * exist. Every problem is collected and reported with its JSON path.
+ */
+import { readFile } from 'node:fs/promises'
+import { dirname, extname, isAbsolute, resolve } from 'node:path'
+import { parseDocument } from 'yaml'
+import { ConfigError } from './errors.ts'
+import { fileValidator, formatAjvErrors } from './schema.ts'
+import type { ChannelConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
+
+/** An upstream as the schema leaves it: every default filled in but the computed one. */
+type RawUpstream = Omit<UpstreamConfig, 'heartbeatTimeoutMs'> & { heartbeatTimeoutMs?: number }
+type RawChannel = Omit<ChannelConfig, 'name' | 'upstream'> & { name?: string, upstream?: string }
+interface RawFile extends Omit<FileConfig, 'upstreams' | 'channels'> { upstreams: RawUpstream[], channels: RawChannel[] }
+
+export type ConfigFormat = 'yaml' | 'json'
+
+const HANDSHAKE_HEADERS = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'content-length', 'transfer-encoding'])
+const SCHEMES = new Set(['ws:', 'wss:', 'http:', 'https:'])
+const RESERVED_ENV_PREFIX = 'BACKCHANNEL_'
+
+function lineAndColumn (text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n')
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`
+}
+
+/**
+ * The file's content as plain data. YAML 1.2 core schema: no YAML 1.1 tags,
+ * duplicate keys and unknown tags are errors. JSON goes through the same
+ * parser (so duplicate keys, which JSON.parse silently resolves to the last
+ * one, are errors too) and must also be strict JSON.
+ */
+export function parseConfigText (text: string, format: ConfigFormat): unknown {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false, schema: 'core' })
+  // Messages and positions only, never the source text: a line may hold a secret.
+  let problems = [...doc.errors, ...doc.warnings].map((e) => `${lineAndColumn(text, e.pos[0])}: ${e.message}`)
+  if (format === 'json') {
+    try {
+      JSON.parse(text)
+    } catch (err) {
+      // V8's message may quote the text; keep only the position (V8's, or failing that the YAML parser's).
+      const position = /at position (\d+)/.exec((err as Error).message)?.[1] ?? doc.errors[0]?.pos[0]
+      problems = [position === undefined ? 'not valid JSON (comments and unquoted strings are YAML: name the file .yaml)' : `${lineAndColumn(text, Number(position))}: not valid JSON`]
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown
+  } catch (err) {
+    throw new ConfigError([(err as Error).message])
+  }
+}
+
+export function formatOf (path: string): ConfigFormat {
+  const ext = extname(path).toLowerCase()
+  if (ext === '.json') return 'json'
+  if (ext === '.yaml' || ext === '.yml') return 'yaml'
+  throw new ConfigError([`${path}: the config file must end in .yaml, .yml or .json`])
+}
+
+function checkUrl (url: string, at: string, problems: string[]): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    problems.push(`${at}: not a URL`)
+    return
+  }
+  if (!SCHEMES.has(parsed.protocol)) problems.push(`${at}: must start with ws://, wss://, http:// or https://, got ${parsed.protocol}//`)
+  if (parsed.search !== '' || parsed.hash !== '') problems.push(`${at}: must not have a query or fragment; put connect params in "params"`)
+  if (parsed.username !== '' || parsed.password !== '') problems.push(`${at}: must not hold credentials; use "authToken" or "params"`)
+}
+
+function checkSource (source: ValueSource, at: string, problems: string[]): void {
+  if (typeof source === 'object' && 'env' in source && source.env.startsWith(RESERVED_ENV_PREFIX)) {
+    problems.push(`${at}/env: ${RESERVED_ENV_PREFIX}* variables are reserved for the gateway's own settings; use another name`)
+  }
+}
+
+function absolute<T extends ValueSource> (source: T, baseDir: string): T {
+  if (typeof source === 'object' && 'file' in source && !isAbsolute(source.file)) return { file: resolve(baseDir, source.file) } as T
+  return source
+}
+
+function completeUpstream (raw: RawUpstream, index: number, baseDir: string, problems: string[]): UpstreamConfig {
+  const at = `/upstreams/${index}`
+  checkUrl(raw.url, `${at}/url`, problems)
+  const params: Record<string, ValueSource> = {}
+  for (const [key, source] of Object.entries(raw.params)) {
+    checkSource(source, `${at}/params/${key}`, problems)
+    params[key] = absolute(source, baseDir)
+  }
+  let authToken: SecretSource | null = null
+  if (raw.authToken !== null) {
+    checkSource(raw.authToken, `${at}/authToken`, problems)
+    authToken = absolute(raw.authToken, baseDir)
+  }
+  for (const name of Object.keys(raw.headers)) {
+    if (HANDSHAKE_HEADERS.has(name.toLowerCase())) problems.push(`${at}/headers/${name}: set by the WebSocket handshake itself; remove it`)
+  }
+  let tlsCaFile = raw.tlsCaFile
+  if (tlsCaFile !== null) {
+    tlsCaFile = resolve(baseDir, tlsCaFile)
+    if (/^(ws|http):/.test(raw.url)) problems.push(`${at}/tlsCaFile: only used with wss:// or https://, but the url is not TLS`)
+  }
+  return { ...raw, params, authToken, tlsCaFile, heartbeatTimeoutMs: raw.heartbeatTimeoutMs ?? raw.heartbeatIntervalMs }
+}
+
+function completeChannel (raw: RawChannel, index: number, upstreams: readonly UpstreamConfig[], problems: string[]): ChannelConfig {
+  const at = `/channels/${index}`
+  let upstream = raw.upstream
+  if (upstream === undefined) {
+    if (upstreams.length === 1) upstream = upstreams[0]?.name ?? ''
+    else problems.push(`${at}: missing required key "upstream" (there are ${upstreams.length} upstreams)`)
+  } else if (!upstreams.some((u) => u.name === upstream)) {
+    problems.push(`${at}/upstream: no upstream is named "${upstream}" (known: ${[...new Set(upstreams.map((u) => `"${u.name}"`))].join(', ')})`)
+  }
+  if (raw.topic === 'phoenix') problems.push(`${at}/topic: "phoenix" is reserved for heartbeats`)
+  return { ...raw, name: raw.name ?? raw.topic, upstream: upstream ?? '' }
+}
+
+/** Problems for items whose key repeats; `key` returns [the key, how to show it]. */
+function checkUnique<T> (items: readonly T[], key: (item: T) => [string, string], at: (index: number) => string, what: string, problems: string[]): void {
+  const seen = new Map<string, number>()
+  items.forEach((item, index) => {
+    const [k, shown] = key(item)
+    const first = seen.get(k)
+    if (first === undefined) seen.set(k, index)
+    else problems.push(`${at(index)}: duplicate ${what} ${shown} (also ${at(first)})`)
+  })
+}
+
+function checkCapacity (upstreams: readonly UpstreamConfig[], channels: readonly ChannelConfig[], problems: string[]): void {
+  upstreams.forEach((u, index) => {
+    const count = channels.filter((c) => c.upstream === u.name).length
+    const capacity = u.poolSize * u.maxChannelsPerSocket
+    if (count > capacity) {
+      problems.push(`/upstreams/${index}: ${count} channels do not fit in poolSize ${u.poolSize} × maxChannelsPerSocket ${u.maxChannelsPerSocket} = ${capacity}; raise poolSize`)
+    }
+  })
+}
+
+/**
+ * Validates parsed file content and returns the complete file configuration.
+ * Relative file paths (sources, tlsCaFile) are made absolute against baseDir,
+ * the config file's folder. Throws ConfigError with every problem found.
+ */
+export async function validateFileConfig (data: unknown, baseDir: string): Promise<FileConfig> {
+  const validate = await fileValidator()
+  // The validator fills in defaults in place: work on a copy of the caller's data.
+  const copy = structuredClone(data)
+  if (!validate(copy)) throw new ConfigError(formatAjvErrors(validate.errors))
+  const raw = copy as RawFile
+  const problems: string[] = []
+  const upstreams = raw.upstreams.map((u, i) => completeUpstream(u, i, baseDir, problems))
+  checkUnique(upstreams, (u) => [u.name, `"${u.name}"`], (i) => `/upstreams/${i}/name`, 'upstream name', problems)
+  const channels = raw.channels.map((c, i) => completeChannel(c, i, upstreams, problems))
+  checkUnique(channels, (c) => [c.name, `"${c.name}" (a channel's name defaults to its topic)`], (i) => `/channels/${i}/name`, 'channel name', problems)
+  checkUnique(channels, (c) => [`${c.upstream}\u0000${c.topic}`, `"${c.topic}" on upstream "${c.upstream}"`], (i) => `/channels/${i}/topic`, 'topic', problems)
+  checkCapacity(upstreams, channels, problems)
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { ...raw, upstreams, channels }
+}
+
+/** Reads, parses and validates a config file. ConfigError messages name the file; problems name JSON paths. */
+export async function loadConfigFile (path: string): Promise<FileConfig> {
+  const heading = `invalid config file ${path}`
+  try {
+    const format = formatOf(path)
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (err) {
+      throw new ConfigError([`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`], { cause: err })
+    }
+    return await validateFileConfig(parseConfigText(text, format), dirname(resolve(path)))
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.problems, { heading, cause: err.cause })
+    throw err
+  }
+}

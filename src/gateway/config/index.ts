@@ -1,0 +1,85 @@
+/**
+ * The gateway's configuration, loaded once at start-up: environment
+ * variables, then the config file they name, then the checks that need both
+ * (sources naming variables that must be set, a CA file that must be
+ * readable). The result is deeply frozen. Every problem found in either is
+ * reported at once in one ConfigError.
+ */
+import { readFile } from 'node:fs/promises'
+import { loadEnv } from './env.ts'
+import { ConfigError } from './errors.ts'
+import { loadConfigFile } from './file.ts'
+import type { Config, EnvConfig, FileConfig, ValueSource } from './types.ts'
+
+export { ConfigError } from './errors.ts'
+export { loadEnv, isLoopback, ENV_SCHEMA } from './env.ts'
+export { loadConfigFile, parseConfigText, validateFileConfig } from './file.ts'
+export { resolveValue, resolveSecret, resolveParams, describeSource, type Literal } from './sources.ts'
+export { explainConfig } from './explain.ts'
+export type * from './types.ts'
+
+function deepFreeze<T> (value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
+function envOf (source: ValueSource): string | undefined {
+  return typeof source === 'object' && 'env' in source ? source.env : undefined
+}
+
+/** The checks a file alone cannot answer: variables its sources name must be set; a CA file must be a readable PEM. */
+async function checkRuntime (file: FileConfig, env: Readonly<Record<string, string | undefined>>): Promise<string[]> {
+  const problems: string[] = []
+  for (const [index, u] of file.upstreams.entries()) {
+    const sources = [...Object.entries(u.params).map(([k, s]) => [`params/${k}`, s] as const), ...(u.authToken === null ? [] : [['authToken', u.authToken] as const])]
+    for (const [at, source] of sources) {
+      const name = envOf(source)
+      if (name !== undefined && (env[name] ?? '') === '') problems.push(`/upstreams/${index}/${at}: environment variable ${name} is not set`)
+    }
+    if (u.tlsCaFile !== null) {
+      try {
+        const pem = await readFile(u.tlsCaFile, 'utf8')
+        if (!pem.includes('-----BEGIN CERTIFICATE-----')) problems.push(`/upstreams/${index}/tlsCaFile: ${u.tlsCaFile} holds no PEM certificate`)
+      } catch (err) {
+        problems.push(`/upstreams/${index}/tlsCaFile: cannot read ${u.tlsCaFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+      }
+    }
+  }
+  return problems
+}
+
+/**
+ * The whole configuration from an environment record (process.env in
+ * `serve`). Throws ConfigError listing every problem: the environment's,
+ * the file's, and those between them.
+ */
+export async function loadConfig (env: Readonly<Record<string, string | undefined>>): Promise<Config> {
+  const problems: string[] = []
+  let envConfig: EnvConfig | undefined
+  try {
+    envConfig = loadEnv(env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    problems.push(...err.problems)
+  }
+  const configFile = env['CONFIG_FILE']
+  let file: FileConfig | undefined
+  if (configFile === undefined) {
+    problems.push('CONFIG_FILE: not set; the gateway needs a config file (see docs/configuration.md)')
+  } else if (configFile !== '') {
+    try {
+      file = await loadConfigFile(configFile)
+      problems.push(...await checkRuntime(file, env))
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      problems.push(...err.problems)
+    }
+  }
+  if (problems.length > 0 || envConfig === undefined || file === undefined) {
+    throw new ConfigError(problems, { heading: configFile === undefined ? 'invalid configuration' : `invalid configuration (config file ${configFile})` })
+  }
+  return deepFreeze({ ...file, env: envConfig })
+}
