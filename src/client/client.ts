@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events'
 import { Pool, type PoolOptions, type PoolStats } from '../connection/pool.ts'
 import { AbortedError, ClosedError, TimeoutError } from '../phoenix/errors.ts'
+import type { PushRecord } from '../phoenix/channel.ts'
 import type { PushOutcome } from '../phoenix/session-types.ts'
 import { relayPoolEvents, type ClientEvents } from './events.ts'
 import { messageIterator, MessageWaiters, type ChannelMessage } from './message-waiters.ts'
@@ -59,7 +60,7 @@ export class Client {
   onConnect (_socket: number): void {}
   /** A socket closed; the client reconnects unless closed on purpose. */
   onDisconnect (_info: { socket: number, code: number, reason: string }): void {}
-  /** A topic joined (also after every rejoin), with the join reply. */
+  /** `join()` succeeded, with the join reply (rejoins are reported on `client.events` as join_ok). */
   onJoin (_topic: string, _reply: unknown): void {}
   /** A channel message (not a reply). */
   onMessage (_topic: string, _event: string, _payload: unknown): void {}
@@ -75,6 +76,10 @@ export class Client {
   /** Starts the sockets; resolves when the first is open. Rejects on the first failure or the deadline; reconnecting goes on until `close()`. */
   async connect (options: CallOptions = {}): Promise<void> {
     this.#assertOpen()
+    this.pool.connect()
+    // Already open: listen for nothing (a later failure would reject a promise no one awaits).
+    if (this.pool.connections.some((c) => c.state === 'open')) return
+    // Attempts settle asynchronously, so nothing is missed by listening after connect().
     const opened = new Promise<void>((resolve, reject) => {
       const onOpen = (): void => { cleanup(); resolve() }
       const onFail = (_socket: number, e: { error: Error }): void => { cleanup(); reject(e.error) }
@@ -82,8 +87,6 @@ export class Client {
       this.pool.on('open', onOpen)
       this.pool.on('connect_failed', onFail)
     })
-    this.pool.connect()
-    if (this.pool.connections.some((c) => c.state === 'open')) return
     await withDeadline(opened, options.timeout ?? this.#connectTimeoutMs, 'connect', options.signal)
   }
 
@@ -113,6 +116,11 @@ export class Client {
     this.#assertOpen()
     if (options.signal?.aborted === true) throw new AbortedError(options.signal.reason)
     return new Promise<Reply>((resolve, reject) => {
+      // Declared before the push: it may end at once (not joined, buffer full), calling onOutcome inside push().
+      let record: PushRecord | null = null
+      const onAbort = (): void => {
+        if (record !== null) this.pool.cancel(topic, record, new AbortedError(options.signal?.reason))
+      }
       const onOutcome = (outcome: PushOutcome): void => {
         options.signal?.removeEventListener('abort', onAbort)
         if (outcome.kind === 'failed') {
@@ -123,11 +131,8 @@ export class Client {
         this.onReply(topic, event, reply)
         resolve(reply)
       }
-      const record = this.pool.push(topic, event, payload, options.timeout === undefined ? {} : { timeoutMs: options.timeout }, onOutcome)
-      const onAbort = (): void => {
-        if (record !== null) this.pool.cancel(topic, record, new AbortedError(options.signal?.reason))
-      }
       options.signal?.addEventListener('abort', onAbort, { once: true })
+      record = this.pool.push(topic, event, payload, options.timeout === undefined ? {} : { timeoutMs: options.timeout }, onOutcome)
     })
   }
 

@@ -65,5 +65,6 @@ export function relayPoolEvents (pool: Pool, emit: Emit): void {
   pool.on('close', (socket, e) => { emit('disconnect', { socket, code: e.code, reason: e.reason }) })
   pool.on('reconnect_scheduled', (socket, e) => { emit('reconnect_scheduled', { socket, attempt: e.attempt, delayMs: e.delayMs }) })
   pool.on('protocol_error', (socket, error) => { emit('protocol_error', { socket, fault: error.fault }) })
+  pool.on('message', (socket, topic, event, _payload, bytes) => { emit('message', { socket, topic, event, bytes }) })
   pool.on('session', (socket, e) => { relaySessionEvent(socket, e, emit) })
 }

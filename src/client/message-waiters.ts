@@ -85,8 +85,10 @@ export function messageIterator (
         const message = queue.shift()
         if (message !== undefined) return { done: false, value: message }
         if (failure !== null) {
+          const error = failure
+          failure = null
           finish()
-          throw failure
+          throw error
         }
         if (done) return { done: true, value: undefined }
         await new Promise<void>((resolve) => { wake = resolve })

@@ -6,7 +6,7 @@
 import { resolveWaiters, type ChannelRecord } from './channel.ts'
 import { ChannelClosedError, JoinRefusedError, TimeoutError } from './errors.ts'
 import { ControlEvent } from './message.ts'
-import type { SessionCore } from './session-core.ts'
+import { encodeFailure, type SessionCore } from './session-core.ts'
 
 export function sendJoin (core: SessionCore, channel: ChannelRecord, now: number): void {
   const ref = core.nextRef()
@@ -16,7 +16,14 @@ export function sendJoin (core: SessionCore, channel: ChannelRecord, now: number
   channel.joinSentAt = now
   core.pending.set(ref, { kind: 'join', channel, gen })
   core.timers.push(now + core.options.joinTimeoutMs, { kind: 'join', channel, gen })
-  core.send({ joinRef: ref, ref, topic: channel.topic, event: ControlEvent.join, payload: channel.params })
+  try {
+    core.send({ joinRef: ref, ref, topic: channel.topic, event: ControlEvent.join, payload: channel.params })
+  } catch (err) {
+    // Params that cannot be encoded never will be: the topic is given up (not rejoined) with that error.
+    core.pending.delete(ref)
+    core.drop(channel, 'refused', encodeFailure(err), now)
+    return
+  }
   core.out.emit({ type: 'join_sent', topic: channel.topic, rejoin: channel.joinedBefore })
 }
 

@@ -2,10 +2,10 @@
  * The state a session's parts share, and the operations on pushes and
  * channels that more than one part needs. Internal to the session.
  */
-import type { BackchannelError } from '../errors.ts'
+import { isBackchannelError, type BackchannelError } from '../errors.ts'
 import { settle, resolveWaiters, type ChannelRecord, type PushRecord } from './channel.ts'
 import { DeadlineQueue } from './deadlines.ts'
-import { ChannelClosedError } from './errors.ts'
+import { ChannelClosedError, ProtocolError } from './errors.ts'
 import type { Message } from './message.ts'
 import type { PushOutcome, SessionOptions, SessionOutput } from './session-types.ts'
 
@@ -54,7 +54,13 @@ export class SessionCore {
     channel.inFlight.add(push)
     this.pending.set(ref, { kind: 'push', push })
     if (!buffered) this.timers.push(push.deadline, { kind: 'push', push })
-    this.send({ joinRef: channel.joinRef, ref, topic: push.topic, event: push.event, payload: push.payload })
+    try {
+      this.send({ joinRef: channel.joinRef, ref, topic: push.topic, event: push.event, payload: push.payload })
+    } catch (err) {
+      // Not encodable (bytes on V1, a BigInt, a cycle): this push fails, the session goes on.
+      this.fail(push, encodeFailure(err), now)
+      return
+    }
     this.out.emit({ type: 'push_sent', topic: push.topic, event: push.event })
   }
 
@@ -101,4 +107,10 @@ export class SessionCore {
     resolveWaiters(channel, { kind: 'failed', error: failure })
     for (const done of channel.leaveWaiters.splice(0)) done()
   }
+}
+
+/** What a message the serializer cannot encode fails with. */
+export function encodeFailure (err: unknown): BackchannelError {
+  if (isBackchannelError(err)) return err
+  return new ProtocolError('bad_field', `the payload cannot be encoded: ${err instanceof Error ? err.message : String(err)}`, err)
 }
