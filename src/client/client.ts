@@ -39,12 +39,12 @@ export class Client {
   constructor (options: ClientOptions) {
     this.pool = new Pool(options)
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000
-    relayPoolEvents(this.pool, (name, ...args) => { (this.events.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args) })
+    relayPoolEvents(this.pool, (name, ...args) => { (this.events.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args) }, (name) => this.events.listenerCount(name) > 0)
     this.pool.on('open', (socket) => { this.onConnect(socket) })
     this.pool.on('close', (socket, e) => { this.onDisconnect({ socket, code: e.code, reason: e.reason }) })
     this.pool.on('message', (_socket, topic, event, payload) => {
       this.onMessage(topic, event, payload)
-      this.#waiters.dispatch(topic, { event, payload })
+      this.#waiters.dispatch(topic, event, payload)
     })
     this.pool.on('session', (_socket, e) => {
       if (e.type === 'channel_closed') {

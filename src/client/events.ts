@@ -55,7 +55,7 @@ export function relaySessionEvent (socket: number, e: SessionEvent, emit: Emit):
 }
 
 /** Maps pool (connection) events to client events. */
-export function relayPoolEvents (pool: Pool, emit: Emit): void {
+export function relayPoolEvents (pool: Pool, emit: Emit, wants: (name: keyof ClientEvents) => boolean = () => true): void {
   pool.on('connecting', (socket, e) => { emit('connect_start', { socket, attempt: e.attempt }) })
   pool.on('open', (socket, e) => { emit('connect_ok', { socket, attempt: e.attempt, latencyMs: e.latencyMs }) })
   pool.on('connect_failed', (socket, e) => {
@@ -65,6 +65,8 @@ export function relayPoolEvents (pool: Pool, emit: Emit): void {
   pool.on('close', (socket, e) => { emit('disconnect', { socket, code: e.code, reason: e.reason }) })
   pool.on('reconnect_scheduled', (socket, e) => { emit('reconnect_scheduled', { socket, attempt: e.attempt, delayMs: e.delayMs }) })
   pool.on('protocol_error', (socket, error) => { emit('protocol_error', { socket, fault: error.fault }) })
-  pool.on('message', (socket, topic, event, _payload, bytes) => { emit('message', { socket, topic, event, bytes }) })
+  pool.on('message', (socket, topic, event, _payload, bytes) => {
+    if (wants('message')) emit('message', { socket, topic, event, bytes })
+  })
   pool.on('session', (socket, e) => { relaySessionEvent(socket, e, emit) })
 }

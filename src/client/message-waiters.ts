@@ -43,9 +43,11 @@ export class MessageWaiters {
     }
   }
 
-  dispatch (topic: string, message: ChannelMessage): void {
+  /** Hands a message to the topic's waiters; builds nothing when nobody waits (the common, hot case). */
+  dispatch (topic: string, event: string, payload: unknown): void {
     const set = this.#byTopic.get(topic)
     if (set === undefined) return
+    const message: ChannelMessage = { event, payload }
     for (const listener of [...set]) listener(message)
   }
 }
