@@ -43,11 +43,16 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   const token = gateway.config.env.apiToken
   if (token !== null) {
     const expected = digest(token)
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return
       const header = request.headers.authorization ?? ''
-      const given = header.startsWith('Bearer ') ? header.slice(7) : ''
-      if (!timingSafeEqual(digest(given), expected)) throw new HttpError('BC_ERR_UNAUTHORIZED', 401, 'a valid bearer token is required')
+      // The auth scheme is case-insensitive (RFC 9110 11.1).
+      const given = /^bearer /i.test(header) ? header.slice(7) : ''
+      if (!timingSafeEqual(digest(given), expected)) {
+        // A 401 must say which scheme to use (RFC 9110 15.5.2, RFC 6750 3).
+        reply.header('www-authenticate', 'Bearer')
+        throw new HttpError('BC_ERR_UNAUTHORIZED', 401, 'a valid bearer token is required')
+      }
     })
   }
 
@@ -59,7 +64,7 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   await app.register(eventsRoute, { gateway })
   await app.register(channelsRoute, { gateway })
   await app.register(healthRoute, { gateway })
-  const metricsSchema = { summary: 'Prometheus metrics in the text exposition format', response: { 200: { type: 'string' } } }
+  const metricsSchema = { summary: 'Prometheus metrics in the text exposition format', response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } }
   app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
   app.get('/openapi.json', async () => openapi())
   return app

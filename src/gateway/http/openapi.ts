@@ -17,7 +17,9 @@ function operation (route: RouteOptions): Operation {
   }
   const responses: Record<string, unknown> = {}
   for (const [status, body] of Object.entries((schema['response'] ?? {}) as Record<string, unknown>)) {
-    responses[status.toUpperCase()] = { description: `HTTP ${status}`, content: { 'application/json': { schema: body } } }
+    // A response given per media type (fastify's `content` form) is documented as such; any other is JSON.
+    const content = (body as { content?: Record<string, { schema: unknown }> }).content
+    responses[status.toUpperCase()] = { description: `HTTP ${status}`, content: content ?? { 'application/json': { schema: body } } }
   }
   if (Object.keys(responses).length === 0) responses['200'] = { description: 'OK' }
   const op: Operation = { parameters, responses }

@@ -26,7 +26,11 @@ const eventsSchema = {
       upstream: { type: 'string' },
     },
   },
-  response: { '4xx': problemSchema, '5xx': problemSchema },
+  response: {
+    200: { content: { 'text/event-stream': { schema: { type: 'string', description: 'Server-Sent Events: a `ready` event, then each channel message and lifecycle event with an id' } } } },
+    '4xx': problemSchema,
+    '5xx': problemSchema,
+  },
 }
 
 export interface EventsRouteOptions { gateway: Gateway }

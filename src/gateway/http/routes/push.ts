@@ -36,6 +36,14 @@ const replySchema = {
   properties: { status: { type: 'string' }, response: {} },
 } as const
 
+/** JSON, or the bytes of a binary reply (its status in the x-backchannel-status header). */
+const replyResponse = {
+  content: {
+    'application/json': { schema: replySchema },
+    'application/octet-stream': { schema: { description: `A binary reply's bytes; its status is in the ${STATUS_HEADER} header` } },
+  },
+}
+
 const pushSchema = {
   summary: 'Push to a channel and get its reply',
   params: topicParams,
@@ -46,13 +54,15 @@ const pushSchema = {
       'application/octet-stream': { schema: {} },
     },
   },
-  response: { 200: replySchema, 422: replySchema, '4xx': problemSchema, '5xx': problemSchema },
+  response: { 200: replyResponse, 422: replyResponse, '4xx': problemSchema, '5xx': problemSchema },
 }
 
 export interface PushRouteOptions { gateway: Gateway }
 
 export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gateway }) => {
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+  // JSON or bytes only: fastify's default text/plain parser would hand the handler a string no schema checks (415 instead).
+  app.removeContentTypeParser('text/plain')
 
   app.post<{ Params: TopicParams, Querystring: { upstream?: string }, Body: PushBody | Buffer }>('/v1/channels/:topic/push', {
     schema: pushSchema,
@@ -74,7 +84,10 @@ export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gat
         if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 300000) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `${TIMEOUT_HEADER} must be an integer from 1 to 300000`)
       }
     } else {
-      const body = request.body as PushBody
+      // The schema checked a JSON body; any other body never reaches here, and no body is not an object.
+      const raw: unknown = request.body
+      if (typeof raw !== 'object' || raw === null) throw new HttpError('BC_ERR_BAD_REQUEST', 400, 'the body must be a JSON object with an event')
+      const body = raw as PushBody
       event = body.event
       payload = body.payload ?? {}
       timeoutMs = body.timeoutMs

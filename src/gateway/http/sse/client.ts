@@ -43,31 +43,34 @@ export class SseClient {
   get ended (): boolean { return this.#ended !== null }
   get lastEventId (): string | null { return this.#lastWrittenId }
 
+  /** Calls `listener` when the stream ends, or at once if it has ended already. */
   onEnd (listener: (reason: EndReason) => void): void {
-    this.#onEnd.push(listener)
+    if (this.#ended !== null) listener(this.#ended)
+    else this.#onEnd.push(listener)
   }
 
-  /** Sends a ring entry unless filtered out; `id` is its SSE id. */
-  send (entry: RingEntry, id: string): void {
-    if (this.#ended !== null) return
-    if (!entry.control && this.#options.events !== null && !this.#options.events.has(entry.event)) return
+  /** Sends a ring entry unless filtered out; `id` is its SSE id. True when it was written (for metrics). */
+  send (entry: RingEntry, id: string): boolean {
+    if (this.#ended !== null) return false
+    if (!entry.control && this.#options.events !== null && !this.#options.events.has(entry.event)) return false
     this.#lastWrittenId = id
-    this.write(entry.wire)
+    return this.write(entry.wire)
   }
 
-  /** Writes preformatted text (a comment, a gap for this reader); counts toward the queue. */
-  write (text: string): void {
-    if (this.#ended !== null) return
+  /** Writes preformatted text (a comment, a gap for this reader); counts toward the queue. True when written. */
+  write (text: string): boolean {
+    if (this.#ended !== null) return false
     if (this.#res.writableNeedDrain) {
       this.#behind++
       if (this.#behind > this.#options.queueLimit) {
         this.end('overflow', { reason: 'slow_reader', lastEventId: this.#lastDrainedId })
-        return
+        return false
       }
     } else {
       this.#lastDrainedId = this.#lastWrittenId
     }
     this.#res.write(text)
+    return true
   }
 
   /** Ends the stream with a final event (named after the reason) and a retry hint. */
