@@ -9,6 +9,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { BackchannelError, isBackchannelError } from '../../errors.ts'
+import { JoinRefusedError } from '../../phoenix/errors.ts'
 
 export interface Problem {
   error: { code: string, message: string, details?: unknown }
@@ -51,7 +52,8 @@ const FASTIFY_CODES: Record<string, { code: string, status: number }> = {
 
 export function toProblem (err: FastifyError | Error): { status: number, body: Problem, expected: boolean } {
   if (isBackchannelError(err)) {
-    const details = (err as { details?: unknown }).details
+    // A refused join passes the server's reason on, as a 422 passes the channel's reply.
+    const details = (err as { details?: unknown }).details ?? (err instanceof JoinRefusedError ? { response: err.response } : undefined)
     return { status: err.statusCode, body: { error: { code: err.code, message: err.message, ...(details === undefined ? {} : { details }) } }, expected: true }
   }
   const code = (err as Partial<FastifyError>).code

@@ -85,6 +85,7 @@ describe('push outcomes', () => {
     const res = await push(gw, 'echo:refused', { event: 'hello', payload: {} })
     const problem = assertProblem(res, 502, 'BC_ERR_JOIN_REFUSED')
     assert.match(problem.message, /echo:refused/)
+    assert.deepEqual(problem.details, { response: { reason: 'nope' } }, 'the server\'s reason is passed on')
     const attempts = gw.joins.filter((j) => j.topic === 'echo:refused')
     assert.ok(attempts.length > 0 && attempts.every((j) => j.status !== 'ok'), 'the server never joined it')
     // The other channel on the same socket is unaffected.
