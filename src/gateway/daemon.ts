@@ -18,6 +18,10 @@ import { buildHttpApp } from './http/app.ts'
 import { startKeepAlive } from './http/routes/events.ts'
 import { newEpoch } from './hub/event-id.ts'
 import { Hub } from './hub/hub.ts'
+import { observeHttp } from './observe/http-observer.ts'
+import { logClientEvents, logGatewayEvents } from './observe/log-events.ts'
+import { componentLogger } from './observe/logger.ts'
+import { createMetrics } from './observe/metrics.ts'
 import { createUpstreamClient, type ResolveSource } from './upstream.ts'
 
 export interface DaemonDeps {
@@ -48,7 +52,11 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const hub = new Hub(config.channels, { epoch: newEpoch(now(), deps.random ?? Math.random), now })
   const clients = new Map<string, Client>(config.upstreams.map((u) => [u.name, createUpstreamClient(u, deps.resolve)]))
   const gateway = new Gateway(config, hub, clients)
-  const app = await buildHttpApp({ gateway, registry, logger: deps.logger, version: deps.version ?? '0.0.0' })
+  const version = deps.version ?? '0.0.0'
+  const app = await buildHttpApp({ gateway, registry, logger: componentLogger(deps.logger, 'http'), version })
+  observeHttp(app, createMetrics(registry, gateway, { version }))
+  for (const [name, client] of clients) logClientEvents(componentLogger(deps.logger, 'upstream'), name, client)
+  logGatewayEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), gateway)
   let keepAlive: NodeJS.Timeout | undefined
   let closing: Promise<void> | null = null
 

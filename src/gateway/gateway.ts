@@ -3,8 +3,10 @@
  * joins every configured channel, feeds the hub, and answers pushes with
  * exactly one outcome. Knows nothing of HTTP framing.
  */
+import { EventEmitter } from 'node:events'
 import type { Client, Reply } from '../client/client.ts'
 import { withDeadline } from '../client/deadline.ts'
+import { isBackchannelError } from '../errors.ts'
 import type { Config } from './config/types.ts'
 import { HttpError } from './http/problem.ts'
 import type { Hub } from './hub/hub.ts'
@@ -14,10 +16,20 @@ import type { Subscription } from './hub/subscription.ts'
 /** Extra time the HTTP layer gives a push beyond its own deadline before answering 504 itself. */
 const PUSH_MARGIN_MS = 1000
 
+/** What the gateway reports to metrics and logs. */
+export interface GatewayEvents {
+  /**
+   * A push ended. `subscription` and `upstream` are the configured names (null when the topic is not
+   * configured); `status` is the reply's status, or null when it failed with the error `code`.
+   */
+  push_done: [{ subscription: string | null, upstream: string | null, status: string | null, code: string | null, seconds: number }]
+}
+
 export class Gateway {
   readonly config: Config
   readonly hub: Hub
   readonly clients: ReadonlyMap<string, Client>
+  readonly events = new EventEmitter<GatewayEvents>()
   /** Open SSE streams, for keep-alives and shutdown. */
   readonly sseStreams = new Set<SseClient>()
   #draining = false
@@ -54,13 +66,32 @@ export class Gateway {
   }
 
   async push (topic: string, upstream: string | undefined, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal): Promise<Reply> {
-    const sub = this.subscription(topic, upstream)
+    const started = performance.now()
+    let sub: Subscription | undefined
+    const done = (status: string | null, code: string | null): void => {
+      const found = sub ?? this.hub.find(topic, upstream) // named even when refused before the lookup (draining)
+      const known = typeof found === 'object' ? found : undefined
+      const names = { subscription: known?.config.name ?? null, upstream: known?.config.upstream ?? null }
+      this.events.emit('push_done', { ...names, status, code, seconds: (performance.now() - started) / 1000 })
+    }
+    try {
+      sub = this.subscription(topic, upstream)
+      const reply = await this.#push(sub, event, payload, timeoutMs, signal)
+      done(reply.status, null)
+      return reply
+    } catch (err) {
+      done(null, isBackchannelError(err) ? err.code : 'BC_ERR_INTERNAL')
+      throw err
+    }
+  }
+
+  async #push (sub: Subscription, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal): Promise<Reply> {
     const client = this.#client(sub.config.upstream)
     const timeout = timeoutMs ?? this.config.pushTimeoutMs
     const options = { timeout, ...(signal === undefined ? {} : { signal }) }
     this.#inFlight++
     try {
-      return await withDeadline(client.request(topic, event, payload, options), timeout + PUSH_MARGIN_MS, 'push')
+      return await withDeadline(client.request(sub.config.topic, event, payload, options), timeout + PUSH_MARGIN_MS, 'push')
     } finally {
       this.#inFlight--
       if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake()

@@ -3,9 +3,9 @@
  * and the config file once, starts the daemon, and drains on SIGTERM.
  */
 import { parseArgs } from 'node:util'
-import { pino } from 'pino'
 import { loadConfig, resolveValue } from '../../gateway/config/index.ts'
 import { createDaemon } from '../../gateway/daemon.ts'
+import { createLogger } from '../../gateway/observe/logger.ts'
 import { installShutdown } from '../shutdown.ts'
 import { UsageError } from '../usage-error.ts'
 import { packageVersion } from '../version.ts'
@@ -29,7 +29,7 @@ export async function runServe (args: string[]): Promise<number> {
   }
   const env = { ...process.env, ...(file === undefined ? {} : { CONFIG_FILE: file }) }
   const config = await loadConfig(env)
-  const logger = pino({ level: config.env.logLevel, base: { service: 'backchannel' } })
+  const logger = createLogger({ level: config.env.logLevel })
   const daemon = await createDaemon(config, {
     logger,
     resolve: async (source) => String(await resolveValue(source, process.env)),

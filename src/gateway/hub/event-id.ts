@@ -14,7 +14,9 @@ export function formatEventId (epoch: string, seq: number): string {
 export function parseEventId (id: string): { epoch: string, seq: number } | null {
   const dash = id.lastIndexOf('-')
   if (dash <= 0) return null
-  const seq = Number(id.slice(dash + 1))
-  if (!Number.isSafeInteger(seq) || seq < 0) return null
+  const digits = id.slice(dash + 1)
+  if (!/^\d+$/.test(digits)) return null
+  const seq = Number(digits)
+  if (!Number.isSafeInteger(seq)) return null
   return { epoch: id.slice(0, dash), seq }
 }

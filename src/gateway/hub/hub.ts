@@ -5,11 +5,12 @@
  * where messages may have been lost: while the upstream was down, when a
  * resume reaches past the ring, or across a sidecar restart.
  */
+import { EventEmitter } from 'node:events'
 import type { ChannelConfig } from '../config/types.ts'
-import type { SseClient } from '../http/sse/client.ts'
+import type { EndReason, SseClient } from '../http/sse/client.ts'
 import { formatEvent } from '../http/sse/format.ts'
 import { formatEventId } from './event-id.ts'
-import { planResume } from './resume.ts'
+import { planResume, type Gap } from './resume.ts'
 import { Subscription } from './subscription.ts'
 
 export interface HubOptions {
@@ -24,8 +25,18 @@ export function payloadJson (payload: unknown): string {
   return payload === undefined ? 'null' : JSON.stringify(payload)
 }
 
+/** What the hub reports to metrics and logs; `subscription` is the configured name. */
+export interface HubEvents {
+  /** Messages may be missing: for every reader (`reader: false`, the upstream was down) or for one resuming reader. */
+  gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected', reader: boolean }]
+  /** An SSE reader attached; `resumed` when it gave a Last-Event-ID. */
+  sse_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
+  sse_close: [{ subscription: string, reason: EndReason }]
+}
+
 export class Hub {
   readonly epoch: string
+  readonly events = new EventEmitter<HubEvents>()
   readonly #now: () => number
   readonly #byName = new Map<string, Subscription>()
   readonly #byKey = new Map<string, Subscription>()
@@ -70,6 +81,7 @@ export class Hub {
     if (sub === undefined) return
     const now = this.#now()
     if (sub.downSince !== null) {
+      this.events.emit('gap', { subscription: sub.config.name, reason: 'upstream_disconnected', reader: false })
       sub.control('gap', { reason: 'upstream_disconnected', from: new Date(sub.downSince).toISOString(), to: new Date(now).toISOString() }, now)
     }
     sub.control(sub.joinedOnce ? 'rejoined' : 'joined', { topic }, now)
@@ -103,9 +115,15 @@ export class Hub {
 
   /** Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. */
   attach (sub: Subscription, client: SseClient, lastEventId: string | null): void {
+    const subscription = sub.config.name
     const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil)
-    if (plan.gap !== null) client.write(formatEvent({ event: 'gap', data: JSON.stringify(plan.gap) }))
-    for (const entry of plan.entries) client.send(entry, formatEventId(this.epoch, entry.seq))
+    this.events.emit('sse_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
+    client.onEnd((reason) => { this.events.emit('sse_close', { subscription, reason }) })
+    if (plan.gap !== null) {
+      this.events.emit('gap', { subscription, reason: plan.gap.reason, reader: true })
+      if (client.write(formatEvent({ event: 'gap', data: JSON.stringify(plan.gap) }))) sub.eventsSent++
+    }
+    for (const entry of plan.entries) if (client.send(entry, formatEventId(this.epoch, entry.seq))) sub.eventsSent++
     if (client.ended) return
     sub.clients.add(client)
     client.onEnd(() => sub.clients.delete(client))

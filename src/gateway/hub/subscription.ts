@@ -38,6 +38,8 @@ export class Subscription {
   downSince: number | null = null
   joinedOnce = false
   lastError: SubscriptionStatus['lastError'] = null
+  /** SSE events written to readers, replays and per-reader gaps included (read by metrics). */
+  eventsSent = 0
 
   constructor (config: ChannelConfig, epoch: string, now: number) {
     this.config = config
@@ -86,6 +88,6 @@ export class Subscription {
     const id = formatEventId(this.#epoch, seq)
     const entry: RingEntry = { seq, at: now, event, control, wire: formatEvent({ id, event, data }) }
     this.ring.push(entry)
-    for (const client of this.clients) client.send(entry, id)
+    for (const client of this.clients) if (client.send(entry, id)) this.eventsSent++
   }
 }

@@ -78,12 +78,15 @@ export class SseClient {
     if (this.#ended !== null) return
     const final = formatEvent({ event: reason, data: JSON.stringify({ lastEventId: this.#lastWrittenId, ...data }), ...(retryMs === undefined ? {} : { retryMs }) })
     this.#finish(reason)
-    this.#res.end(final)
     const socket = this.#res.socket
     if (socket !== null) {
       const timer = setTimeout(() => { socket.destroy() }, this.#options.lingerMs ?? 1000)
-      socket.once('close', () => { clearTimeout(timer) })
+      const flushed = (): void => { clearTimeout(timer); socket.off('close', flushed) }
+      socket.once('close', flushed)
+      // Once flushed, the connection may carry the client's reconnect (keep-alive): leave it be.
+      this.#res.once('finish', flushed)
     }
+    this.#res.end(final)
   }
 
   #finish (reason: EndReason): void {

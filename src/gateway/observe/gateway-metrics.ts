@@ -1,0 +1,102 @@
+/**
+ * Series fed by the gateway and its hub: pushes by outcome and latency,
+ * channel state, SSE readers, resumes, gaps and cut-offs, readiness.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import type { Gateway } from '../gateway.ts'
+import type { SubscriptionState } from '../hub/subscription.ts'
+import { OTHER, pushOutcome } from './labels.ts'
+
+/** Seconds: a push's whole life over HTTP, 1 ms to 60 s. */
+const PUSH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+const STATES: readonly SubscriptionState[] = ['joining', 'joined', 'errored', 'closed']
+
+export function gatewayMetrics (registry: Registry, gateway: Gateway, version: string): void {
+  const registers = [registry]
+  const s = ['subscription'] as const
+  const hub = gateway.hub
+
+  const pushes = new Counter({ name: 'backchannel_pushes_total', help: 'Pushes over HTTP by outcome: ok, error (any other reply status), or the failure (timeout, disconnected, buffer_full, join_refused, unknown_topic…)', labelNames: ['subscription', 'outcome'] as const, registers })
+  const pushSeconds = new Histogram({ name: 'backchannel_push_duration_seconds', help: 'Time from a push request to its outcome', labelNames: ['subscription', 'outcome'] as const, buckets: PUSH_BUCKETS, registers })
+  gateway.events.on('push_done', (e) => {
+    const labels = { subscription: e.subscription ?? OTHER, outcome: pushOutcome(e.status, e.code) }
+    pushes.inc(labels)
+    pushSeconds.observe(labels, e.seconds)
+  })
+
+  const opens = new Counter({ name: 'backchannel_sse_connections_total', help: 'SSE readers that attached', labelNames: s, registers })
+  const closes = new Counter({ name: 'backchannel_sse_disconnects_total', help: 'SSE readers that ended, by reason: client_closed, overflow, shutdown, channel_closed', labelNames: ['subscription', 'reason'] as const, registers })
+  const resumes = new Counter({ name: 'backchannel_sse_resumes_total', help: 'SSE readers that resumed with a Last-Event-ID, by result: complete, or gap (not everything could be replayed)', labelNames: ['subscription', 'result'] as const, registers })
+  const replayed = new Counter({ name: 'backchannel_sse_replayed_events_total', help: 'Events replayed from the ring to resuming readers', labelNames: s, registers })
+  const gaps = new Counter({ name: 'backchannel_sse_gaps_total', help: 'Gap events, by reason: upstream_disconnected (sent to every reader), replay_exhausted, sidecar_restarted, unknown_id (one resuming reader)', labelNames: ['subscription', 'reason'] as const, registers })
+  const cutOff = new Counter({ name: 'backchannel_sse_clients_cut_off_total', help: 'SSE readers cut off for falling behind (a final overflow event)', labelNames: s, registers })
+  hub.events.on('sse_open', (e) => {
+    opens.inc({ subscription: e.subscription })
+    if (e.resumed) resumes.inc({ subscription: e.subscription, result: e.gap === null ? 'complete' : 'gap' })
+    if (e.replayed > 0) replayed.inc({ subscription: e.subscription }, e.replayed)
+  })
+  hub.events.on('sse_close', (e) => {
+    closes.inc({ subscription: e.subscription, reason: e.reason })
+    if (e.reason === 'overflow') cutOff.inc({ subscription: e.subscription })
+  })
+  hub.events.on('gap', (e) => { gaps.inc({ subscription: e.subscription, reason: e.reason }) })
+
+  /* eslint-disable no-new -- registered in `registry`, read through it */
+  new Counter({
+    name: 'backchannel_sse_events_sent_total',
+    help: 'SSE events written to readers (replays and gaps included, keep-alives not)',
+    labelNames: s,
+    registers,
+    collect () {
+      this.reset()
+      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.eventsSent)
+    },
+  })
+  new Counter({
+    name: 'backchannel_channel_events_total',
+    help: 'Numbered events of a channel: messages, lifecycle and gap events',
+    labelNames: s,
+    registers,
+    collect () {
+      this.reset()
+      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.seq)
+    },
+  })
+  new Gauge({
+    name: 'backchannel_sse_subscribers',
+    help: 'SSE readers attached now',
+    labelNames: s,
+    registers,
+    collect () {
+      for (const sub of hub.all()) this.set({ subscription: sub.config.name }, sub.clients.size)
+    },
+  })
+  new Gauge({
+    name: 'backchannel_replay_ring_events',
+    help: 'Events held in the replay ring now',
+    labelNames: s,
+    registers,
+    collect () {
+      for (const sub of hub.all()) this.set({ subscription: sub.config.name }, sub.ring.size)
+    },
+  })
+  new Gauge({
+    name: 'backchannel_channel_state',
+    help: 'The channel\'s state: 1 for the current one of joining, joined, errored, closed',
+    labelNames: ['subscription', 'state'] as const,
+    registers,
+    collect () {
+      for (const sub of hub.all()) for (const state of STATES) this.set({ subscription: sub.config.name, state }, sub.state === state ? 1 : 0)
+    },
+  })
+  new Gauge({
+    name: 'backchannel_ready',
+    help: '1 when /readyz answers ready: every required channel joined (within the grace period) and not draining',
+    registers,
+    collect () {
+      this.set(!gateway.draining && hub.notReady(gateway.config.env.readyGraceMs).length === 0 ? 1 : 0)
+    },
+  })
+  new Gauge({ name: 'backchannel_build_info', help: 'Always 1; the version in a label', labelNames: ['version'] as const, registers }).set({ version }, 1)
+  /* eslint-enable no-new */
+}

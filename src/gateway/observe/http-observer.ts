@@ -1,0 +1,30 @@
+/**
+ * One log line and one metric sample per HTTP request: method, route
+ * pattern (never the raw URL or its query), status and duration, on the
+ * request's logger (so with its reqId). 2xx and 3xx at debug, 4xx at warn,
+ * 5xx at error. SSE streams are hijacked replies: they count when they end.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Metrics } from './metrics.ts'
+
+export function observeHttp (app: FastifyInstance, metrics: Metrics | null): void {
+  const record = (request: FastifyRequest, status: number, ms: number): void => {
+    const route = request.routeOptions.url
+    const fields = { method: request.method, route: route ?? null, status, durationMs: Math.round(ms * 1000) / 1000 }
+    if (status >= 500) request.log.error(fields, 'request failed')
+    else if (status >= 400) request.log.warn(fields, 'request rejected')
+    else request.log.debug(fields, 'request')
+    metrics?.observeRequest(request.method, route, status, ms / 1000)
+  }
+  // Requests that pass the earlier onRequest hooks (auth) are recorded when their response closes,
+  // hijacked ones included; those rejected before are recorded by onResponse.
+  const tracked = new WeakSet<FastifyRequest>()
+  app.addHook('onRequest', async (request, reply) => {
+    tracked.add(request)
+    const started = performance.now()
+    reply.raw.once('close', () => { record(request, reply.raw.statusCode, performance.now() - started) })
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    if (!tracked.has(request)) record(request, reply.statusCode, reply.elapsedTime)
+  })
+}

@@ -1,0 +1,56 @@
+/**
+ * Prometheus metrics for one daemon, in its own registry (never the global
+ * one): the default process metrics, and every backchannel_* series listed
+ * in docs/metrics.md. Metrics subscribe to events and read stats at scrape
+ * time; nothing in the core imports prom-client.
+ */
+import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client'
+import type { Gateway } from '../gateway.ts'
+import { gatewayMetrics } from './gateway-metrics.ts'
+import { OTHER } from './labels.ts'
+import { LATENCY_BUCKETS, upstreamMetrics } from './upstream-metrics.ts'
+
+export const METRIC_PREFIX = 'backchannel_'
+
+/**
+ * prom-client's default metrics include three gauges named `…_total`, which
+ * Prometheus reserves for counters (`promtool check metrics` rejects them).
+ * We drop them; the same counts are the sums of `…_active_handles`,
+ * `…_active_requests` and `…_active_resources`, which stay.
+ */
+export const DROPPED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'].map((n) => METRIC_PREFIX + n)
+
+/** Default metrics' names start with these (after the prefix). */
+export const DEFAULT_METRIC_PREFIXES = ['process_', 'nodejs_'].map((p) => METRIC_PREFIX + p)
+
+export interface Metrics {
+  readonly registry: Registry
+  /** Records one HTTP request; `route` is the route's pattern (undefined when no route matched). */
+  observeRequest: (method: string, route: string | undefined, status: number, seconds: number) => void
+}
+
+export interface MetricsOptions {
+  version?: string
+  /** Process and Node.js metrics (default true). */
+  defaultMetrics?: boolean
+}
+
+export function createMetrics (registry: Registry, gateway: Gateway, options: MetricsOptions = {}): Metrics {
+  if (options.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX })
+    for (const name of DROPPED_DEFAULT_METRICS) registry.removeSingleMetric(name)
+  }
+  upstreamMetrics(registry, gateway)
+  gatewayMetrics(registry, gateway, options.version ?? '0.0.0')
+  const registers = [registry]
+  const requests = new Counter({ name: 'backchannel_http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers })
+  const seconds = new Histogram({ name: 'backchannel_http_request_duration_seconds', help: 'HTTP request time (for SSE, the stream\'s life)', labelNames: ['method', 'route'] as const, buckets: LATENCY_BUCKETS, registers })
+  return {
+    registry,
+    observeRequest (method, route, status, duration) {
+      const labels = { method, route: route ?? OTHER }
+      requests.inc({ ...labels, status: String(status) })
+      seconds.observe(labels, duration)
+    },
+  }
+}
