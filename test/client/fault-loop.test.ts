@@ -13,24 +13,13 @@ import assert from 'node:assert/strict'
 import type { PushOutcome } from '../../src/phoenix/session-types.ts'
 import { DisconnectedError } from '../../src/phoenix/errors.ts'
 import { harness, record, until } from './helpers.ts'
+import { mulberry32 as prng } from '../helpers/prng.ts'
 
 const FAULTS = 1000
 /** Stop early (but after at least MIN_FAULTS) when a slow machine would take longer than this. */
 const BUDGET_MS = 15_000
 const MIN_FAULTS = 300
 const STEP_DEADLINE_MS = 3000
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Fault = 'restart' | 'drop' | 'close' | 'stall' | 'heartbeats' | 'refuse' | 'crash'
 const MIX: Fault[] = ['restart', 'drop', 'drop', 'close', 'close', 'stall', 'heartbeats', 'refuse', 'crash']

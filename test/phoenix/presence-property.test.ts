@@ -12,23 +12,12 @@ import assert from 'node:assert/strict'
 import { Presence, type Channel } from 'phoenix'
 import { PresenceSync, emptyPresenceState, type PresenceDiff, type PresenceEntry, type PresenceMeta, type PresenceState } from '../../src/phoenix/presence.ts'
 import { assertSameAsPhoenix, copy, deepFreeze, oursDiff, oursState, recorder, snap, type Call } from './presence-helpers.ts'
+import { mulberry32 } from '../helpers/prng.ts'
 
 const SEQUENCES = 300
 const KEYS = ['u1', 'u2', '42', '7', '__proto__', 'constructor', 'toString']
 /** Keys whose entries carry a sibling field next to `metas` (as Presence fetch/2 adds). */
 const WITH_SIBLINGS = new Set(['u2', '7', 'constructor'])
-
-/** mulberry32: a tiny seeded PRNG giving numbers in [0, 1). */
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Op = 'join' | 'leave' | 'update' | 'rejoinRef' | 'ghostKey' | 'ghostRef'
 

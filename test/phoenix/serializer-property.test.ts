@@ -8,20 +8,9 @@ import assert from 'node:assert/strict'
 import { ProtocolError } from '../../src/phoenix/errors.ts'
 import { isBytes, isReplyPayload, type Frame, type Message } from '../../src/phoenix/message.ts'
 import { v1, v2, type Serializer } from '../../src/phoenix/serializer.ts'
+import { mulberry32 as prng } from '../helpers/prng.ts'
 
 const SEED = 0x5eed_2026
-
-/** mulberry32: a small, well-mixed 32-bit PRNG. */
-function prng (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 

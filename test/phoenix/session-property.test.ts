@@ -10,22 +10,11 @@ import { AbortedError } from '../../src/phoenix/errors.ts'
 import type { Message } from '../../src/phoenix/message.ts'
 import { Session } from '../../src/phoenix/session.ts'
 import type { JoinOutcome, PushOutcome, SessionEvent, SessionOutput } from '../../src/phoenix/session-types.ts'
+import { mulberry32 } from '../helpers/prng.ts'
 
 const RUNS = 200
 const STEPS = 200
 const TOPICS = ['room:0', 'room:1', 'room:2']
-
-/** mulberry32: a small seeded PRNG returning numbers in [0, 1). */
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Operation =
   | 'join' | 'leave' | 'push' | 'reply' | 'phx_error' | 'phx_close' | 'broadcast'
