@@ -34,6 +34,7 @@ export class Gateway {
   readonly sseStreams = new Set<SseClient>()
   #draining = false
   #inFlight = 0
+  readonly #retries = new Set<NodeJS.Timeout>()
   #idle: Array<() => void> = []
 
   constructor (config: Config, hub: Hub, clients: ReadonlyMap<string, Client>) {
@@ -107,6 +108,8 @@ export class Gateway {
   /** Leaves every channel (each within `timeoutMs`) and closes the sockets with 1000. */
   async close (): Promise<void> {
     this.#draining = true
+    for (const timer of this.#retries) clearTimeout(timer)
+    this.#retries.clear()
     await Promise.all([...this.clients.values()].map(async (client) => {
       await Promise.all(this.hub.all().filter((s) => this.clients.get(s.config.upstream) === client).map(async (s) => client.leave(s.config.topic)))
       await client.close()
@@ -132,6 +135,26 @@ export class Gateway {
     client.events.on('join_ok', (e) => { hub.onJoined(upstream, e.topic) })
     client.events.on('channel_error', (e) => { hub.onDown(upstream, e.topic, e.reason) })
     client.events.on('join_error', (e) => { hub.onDown(upstream, e.topic, `join_${e.reason}`, { code: e.reason === 'refused' ? 'BC_ERR_JOIN_REFUSED' : 'BC_ERR_TIMEOUT', message: `join ${e.reason}` }) })
-    client.events.on('leave', (e) => { hub.onClosed(upstream, e.topic, e.reason) })
+    client.events.on('leave', (e) => {
+      hub.onClosed(upstream, e.topic, e.reason)
+      if (e.reason !== 'left') this.#askAgainLater(hub.get(upstream, e.topic))
+    })
+  }
+
+  /**
+   * A configured channel is wanted for the sidecar's whole life: when the
+   * server ends it or refuses it too often, ask again after the slowest
+   * rejoin delay, however long that takes. /readyz and metrics show it down.
+   */
+  #askAgainLater (sub: Subscription | undefined): void {
+    if (sub === undefined || this.#draining) return
+    const upstream = this.config.upstreams.find((u) => u.name === sub.config.upstream)
+    const delay = upstream?.rejoinBackoffMs.at(-1) ?? 10_000
+    const timer = setTimeout(() => {
+      this.#retries.delete(timer)
+      if (!this.#draining) this.#join(sub)
+    }, delay)
+    timer.unref()
+    this.#retries.add(timer)
   }
 }

@@ -81,7 +81,7 @@ test('refused joins count by result until the channel is given up and closed; a 
   const r = await start(t, [
     channelConfig('echo:refused', { name: 'refused', params: { refuse: 'no entry' } }),
     channelConfig('echo:crashy', { name: 'crashy' }),
-  ], { upstream: { maxJoinRefusals: 2 } })
+  ], { upstream: { maxJoinRefusals: 2, rejoinBackoffMs: [5, 60_000] } }) // the gateway asks again only after 60 s
   const client = main(r)
   const refusals = counter(client, 'join_error', (e) => e.topic === 'echo:refused')
   const scheduled = counter(client, 'rejoin_scheduled', (e) => e.topic === 'echo:refused')

@@ -29,7 +29,7 @@ test('200 broadcasts arrive in order with consecutive ids, after a ready event, 
   assert.equal(stream.events[0], ready, 'ready is the first event')
   assert.equal(ready.retry, 1234)
   assert.equal(ready.id, undefined)
-  assert.deepEqual(JSON.parse(ready.data), { topic: TOPIC, epoch })
+  assert.deepEqual(JSON.parse(ready.data), { topic: TOPIC, epoch, state: 'joined' })
   assert.match(stream.text, /^event: ready\nretry: 1234\n/)
 
   const before = subscription(running.daemon, TOPIC).seq

@@ -122,7 +122,8 @@ test('a channel crash gives `errored` (crashed), then `gap` and `rejoined` on th
 
 test('the server ending the channel (phx_close) gives `closed`, numbered and kept for resume', async (t) => {
   const stopping: ChannelHandler = { join: () => ok({}), handleInfo: () => stop('normal') }
-  const running = await startSseGateway([channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': stopping } } })
+  // The gateway asks for a closed channel again only after the slowest rejoin delay: 60 s here.
+  const running = await startSseGateway([channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': stopping } }, upstream: { rejoinBackoffMs: [5, 60_000] } })
   t.after(async () => { await stopGateway(running) })
   await joined(running.daemon, TOPIC)
   const stream = await SseStream.open(running.base, TOPIC)
@@ -144,4 +145,22 @@ test('the server ending the channel (phx_close) gives `closed`, numbered and kep
   t.after(() => { resumed.close() })
   const replayed = await resumed.event('closed')
   assert.equal(replayed.id, closed.id)
+})
+
+test('a configured channel the server ended is asked for again after the slowest rejoin delay: `closed`, then `gap` and `rejoined`', async (t) => {
+  const stopping: ChannelHandler = { join: () => ok({}), handleInfo: () => stop('normal') }
+  const running = await startSseGateway([channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': stopping } }, upstream: { rejoinBackoffMs: [5, 20] } })
+  t.after(async () => { await stopGateway(running) })
+  await joined(running.daemon, TOPIC)
+  const stream = await SseStream.open(running.base, TOPIC)
+  t.after(() => { stream.close() })
+  await stream.event('ready')
+  const again = running.phoenix.waitFor('join', (j) => j.topic === TOPIC && j.status === 'ok')
+  running.phoenix.sendInfo(TOPIC, 'bye')
+  await stream.event('closed')
+  await again
+  const gap = JSON.parse((await stream.event('gap')).data) as Gap
+  assert.equal(gap.reason, 'upstream_disconnected')
+  await stream.event('rejoined')
+  assert.equal(subscription(running.daemon, TOPIC).state, 'joined')
 })

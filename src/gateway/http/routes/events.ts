@@ -50,7 +50,7 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       'x-accel-buffering': 'no',
       connection: 'keep-alive',
     })
-    res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch }), retryMs: sse.retryMs }))
+    res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
     const client = new SseClient(res, lastEventId, { queueLimit: sse.clientQueue, events: filter })
     gateway.hub.attach(sub, client, lastEventId)
     gateway.sseStreams.add(client)
