@@ -41,6 +41,8 @@ export interface FakePhoenixOptions {
   staleJoinRef?: StaleJoinRefRule
   /** Override of the version's channel limit per connection. */
   maxChannels?: number
+  /** Serve wss:// with this key and certificate (PEM); plain ws:// without. */
+  tls?: { key: string | Buffer, cert: string | Buffer }
   /** Close-code style: Bandit (default; idle closes with 1002) or Cowboy (idle closes with 1000). */
   adapter?: 'bandit' | 'cowboy'
 }
@@ -59,6 +61,7 @@ export interface ResolvedOptions {
   maxFrameBytes: number
   profile: VersionProfile
   adapter: 'bandit' | 'cowboy'
+  tls: { key: string | Buffer, cert: string | Buffer } | null
 }
 
 export function resolveOptions (options: FakePhoenixOptions, defaultChannels: ChannelRoutes): ResolvedOptions {
@@ -81,5 +84,6 @@ export function resolveOptions (options: FakePhoenixOptions, defaultChannels: Ch
       maxChannels: options.maxChannels ?? base.maxChannels,
     },
     adapter: options.adapter ?? 'bandit',
+    tls: options.tls ?? null,
   }
 }

@@ -2,7 +2,8 @@
  * `startFakePhoenix()`: a Phoenix socket endpoint on a real port, speaking
  * the wire protocol as Phoenix does, with switches to break it on purpose.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { once } from 'node:events'
 import { WebSocketServer } from 'ws'
@@ -16,7 +17,7 @@ import { Faults } from './faults.ts'
 import { waitForEvent } from './wait.ts'
 
 export interface FakePhoenix {
-  /** `ws://127.0.0.1:PORT/socket/websocket`: the WebSocket URL itself. */
+  /** `ws://127.0.0.1:PORT/socket/websocket` (wss:// with `tls`): the WebSocket URL itself. */
   readonly url: string
   /** `ws://127.0.0.1:PORT/socket`: the endpoint as phoenix.js and Backchannel's Client take it. */
   readonly endpoint: string
@@ -93,7 +94,8 @@ export async function startFakePhoenix (options: FakePhoenixOptions = {}): Promi
     const answer = (req: IncomingMessage, target: ServerResponse | Socket, head: Buffer | null): void => {
       handle(req, target, head).catch(() => { writeRefusal(target, { kind: 'refuse', status: 500, body: 'Internal Server Error', headers: {} }) })
     }
-    server = createServer((req, res) => { answer(req, res, null) })
+    const onRequest: RequestListener = (req, res) => { answer(req, res, null) }
+    server = resolved.tls === null ? createServer(onRequest) : createTlsServer(resolved.tls, onRequest)
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => { answer(req, socket, head) })
     server.on('connection', (socket: Socket) => {
       sockets.add(socket)
@@ -123,7 +125,7 @@ export async function startFakePhoenix (options: FakePhoenixOptions = {}): Promi
     hub.presence.clear()
   }
 
-  const base = `ws://${resolved.host}:${port}${resolved.mount}`
+  const base = `${resolved.tls === null ? 'ws' : 'wss'}://${resolved.host}:${port}${resolved.mount}`
   const faults = new Faults(hub, () => [...connections], {
     stop: shutdown,
     start: async () => { await listen(port) },
