@@ -107,7 +107,7 @@ test('Chromium\'s EventSource gets named events in order with their ids, and res
   const epoch = running.daemon.gateway.hub.epoch
   const first = await logged(page)
   assert.deepEqual(first.map((e) => e.event), ['ready', ...Array<string>(50).fill('msg')])
-  assert.deepEqual(JSON.parse(first[0]!.data), { topic: TOPIC, epoch })
+  assert.deepEqual(JSON.parse(first[0]!.data), { topic: TOPIC, epoch, state: 'joined' })
   assert.deepEqual(first.slice(1).map((e) => e.id), range(2, 50).map((seq) => `${epoch}-${seq}`))
   assert.deepEqual(first.slice(1).map((e) => JSON.parse(e.data) as unknown), range(1, 50).map((n) => ({ n })))
 
