@@ -3,67 +3,16 @@
  * the test ends, plain `ws` sockets for frames a Phoenix decoder would refuse,
  * and waits that always carry a deadline.
  */
-import type { TestContext } from 'node:test'
 import { once } from 'node:events'
 import { request, type ClientRequest, type IncomingMessage } from 'node:http'
 import { WebSocket, type ClientOptions } from 'ws'
-import type { Message } from '../../../src/phoenix/message.ts'
-import { startFakePhoenix, type FakeConnection, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
-import { RawClient, type RawClientOptions } from '../../helpers/raw-client.ts'
-
-export interface Harness {
-  server: FakePhoenix
-  connect: (options?: RawClientOptions) => Promise<RawClient>
-  /** A plain ws socket (no Phoenix decoding), open. */
-  openWs: (options?: ClientOptions) => Promise<WebSocket>
-}
-
-export async function harness (t: TestContext, options: FakePhoenixOptions = {}): Promise<Harness> {
-  const server = await startFakePhoenix(options)
-  const sockets: WebSocket[] = []
-  t.after(async () => {
-    for (const ws of sockets) ws.terminate()
-    await server.close()
-  })
-  return {
-    server,
-    connect: async (clientOptions) => {
-      const client = await RawClient.connect(server.url, clientOptions)
-      sockets.push(client.ws)
-      return client
-    },
-    openWs: async (wsOptions) => {
-      const ws = new WebSocket(`${server.url}?vsn=2.0.0`, wsOptions)
-      sockets.push(ws)
-      ws.on('error', () => { /* the test reads close codes */ })
-      await once(ws, 'open', { signal: AbortSignal.timeout(2000) })
-      return ws
-    },
-  }
-}
+import type { FakeConnection, FakePhoenix } from '../../../src/testing/index.ts'
 
 /** The server side of the connection opened last (the server registers it before the client sees 101). */
 export function lastConnection (server: FakePhoenix): FakeConnection {
   const conn = server.connections().at(-1)
   if (conn === undefined) throw new Error('the server has no connection')
   return conn
-}
-
-/** Sends a heartbeat and returns its ref (it does not wait). */
-export function sendHeartbeat (client: RawClient): string {
-  const ref = client.nextRef()
-  client.send({ joinRef: null, ref, topic: 'phoenix', event: 'heartbeat', payload: {} })
-  return ref
-}
-
-export const isReplyTo = (ref: string) => (m: Message): boolean => m.event === 'phx_reply' && m.ref === ref
-
-/** Joins `topic` and waits for an ok reply; returns the join_ref. */
-export async function joinOk (client: RawClient, topic: string, payload: unknown = {}): Promise<string> {
-  const ref = client.join(topic, payload)
-  const reply = await client.reply(ref)
-  if ((reply.payload as { status?: unknown }).status !== 'ok') throw new Error(`join of ${topic} refused`)
-  return ref
 }
 
 /** Resolves with the code and reason of the socket's close, failing after `timeoutMs`. */
@@ -109,3 +58,5 @@ export async function attemptUpgrade (url: string, timeoutMs = 2000, options: Cl
     })
   })
 }
+
+export { harness, isReplyTo, joinOk, sendHeartbeat, type Harness } from '../../helpers/fake-harness.ts'

@@ -3,46 +3,8 @@
  * clients that are closed when the test ends, a heartbeat that proves
  * ordering, and access to the raw text of a received message.
  */
-import type { TestContext } from 'node:test'
 import type { Message } from '../../../src/phoenix/message.ts'
-import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
-import { RawClient, type RawClientOptions } from '../../helpers/raw-client.ts'
-
-export interface Harness {
-  server: FakePhoenix
-  connect: (options?: RawClientOptions) => Promise<RawClient>
-}
-
-/** Starts a fake server and hands out clients; everything is closed after the test. */
-export async function harness (t: TestContext, options: FakePhoenixOptions = {}): Promise<Harness> {
-  const server = await startFakePhoenix(options)
-  const clients: RawClient[] = []
-  t.after(async () => {
-    for (const c of clients) c.close()
-    await server.close()
-  })
-  return {
-    server,
-    connect: async (clientOptions) => {
-      const client = await RawClient.connect(server.url, clientOptions)
-      clients.push(client)
-      return client
-    },
-  }
-}
-
-/**
- * Sends a heartbeat and waits for its reply; returns the index of that reply
- * in `client.received`. Frames of one connection are written in order, so
- * anything the server sent before the reply sits below that index.
- */
-export async function heartbeat (client: RawClient): Promise<number> {
-  const from = client.received.length
-  const ref = client.nextRef()
-  client.send({ joinRef: null, ref, topic: 'phoenix', event: 'heartbeat', payload: {} })
-  const reply = await client.next((m) => m.event === 'phx_reply' && m.ref === ref && m.topic === 'phoenix', 2000, from)
-  return client.received.indexOf(reply, from)
-}
+import type { RawClient } from '../../helpers/raw-client.ts'
 
 /** The raw text frame that carried `message`. */
 export function rawOf (client: RawClient, message: Message): string {
@@ -61,3 +23,5 @@ export async function joined (client: RawClient, topic: string, payload: unknown
   const ref = client.join(topic, payload, joinRef)
   return { ref, reply: await client.reply(ref) }
 }
+
+export { harness, heartbeat, type Harness } from '../../helpers/fake-harness.ts'
