@@ -45,12 +45,16 @@ const EXPECTED: Partial<Record<EnvName, string>> = {
 }
 const MAX_TIMER_MS = 2_147_483_647
 const PREFIX = 'BACKCHANNEL_'
-// Kubernetes injects service links for a Service named "backchannel": BACKCHANNEL_PORT=tcp://…, BACKCHANNEL_SERVICE_HOST…
-const SERVICE_LINK = /^BACKCHANNEL_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)$/
+// Kubernetes injects service links for every Service in the namespace: a Service named "backchannel"
+// or "backchannel-api" gives BACKCHANNEL_PORT=tcp://…, BACKCHANNEL_API_SERVICE_HOST, BACKCHANNEL_API_PORT_8080_TCP…
+// The service-name part is matched lazily, so BACKCHANNEL_SERVICE_PORT is the link SERVICE_PORT, not a service "SERVICE".
+const SERVICE_LINK = /^BACKCHANNEL_(?:[A-Z0-9_]+?_)??(?<suffix>SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT_[0-9]+_(?:TCP|UDP|SCTP)(?:_PROTO|_PORT|_ADDR)?|PORT)$/
 
 function isServiceLink (name: string, value: string): boolean {
-  if (!SERVICE_LINK.test(name)) return false
-  return name !== 'BACKCHANNEL_PORT' || /^(tcp|udp|sctp):\/\//.test(value)
+  const suffix = SERVICE_LINK.exec(name)?.groups?.['suffix']
+  if (suffix === undefined) return false
+  // A bare …_PORT is a link only when it holds a URL; BACKCHANNEL_PORT=9000 is a misspelt PORT.
+  return suffix !== 'PORT' || /^(tcp|udp|sctp):\/\//.test(value)
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */

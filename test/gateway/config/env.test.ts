@@ -186,6 +186,16 @@ describe('other variables', () => {
     }), defaults)
   })
 
+  test('service links of other Services whose names start with backchannel- are ignored too', async () => {
+    assert.deepEqual(loadEnv({
+      BACKCHANNEL_API_SERVICE_HOST: '10.0.0.12',
+      BACKCHANNEL_API_SERVICE_PORT: '8080',
+      BACKCHANNEL_API_PORT: 'tcp://10.0.0.12:8080',
+      BACKCHANNEL_API_PORT_8080_TCP_PORT: '8080',
+    }), defaults)
+    assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_API_PORT: '8080' })), ['BACKCHANNEL_API_PORT: unknown variable'])
+  })
+
   test('every problem is reported at once', async () => {
     const problems = await problemsOf(() => loadEnv({ PORT: 'x', LOG_LEVEL: 'y', BACKCHANNEL_Z: '1', READY_GRACE_MS: 'w' }))
     assert.deepEqual([...problems].sort(), [
