@@ -6,7 +6,7 @@
  */
 import { redactUrl } from '../../connection/dial.ts'
 import { describeSource } from './sources.ts'
-import type { EnvConfig, FileConfig, UpstreamConfig } from './types.ts'
+import type { ChannelConfig, EnvConfig, FileConfig, UpstreamConfig } from './types.ts'
 
 function upstreamLines (u: UpstreamConfig): string[] {
   const params = Object.entries(u.params).map(([key, source]) => `${key} (${describeSource(source)})`)
@@ -21,6 +21,18 @@ function upstreamLines (u: UpstreamConfig): string[] {
     `    auth token: ${u.authToken === null ? 'none' : describeSource(u.authToken)}`,
     `    headers: ${headers.length === 0 ? 'none' : headers.join(', ')}`,
     ...(u.tlsCaFile === null ? [] : [`    extra CA: ${u.tlsCaFile}`]),
+  ]
+}
+
+function webhookLines (c: ChannelConfig): string[] {
+  const w = c.webhook
+  if (w === undefined) return []
+  const dl = w.deadLetter
+  const target = dl === null ? 'none (logged and counted)' : dl.kind === 'file' ? `file ${dl.file}` : dl.kind === 'url' ? `POST ${redactUrl(dl.url)}` : `push "${dl.event}" to ${dl.topic} on ${dl.upstream}`
+  return [
+    `    webhook: POST ${redactUrl(w.url)} (${w.format}), headers: ${Object.keys(w.headers).length === 0 ? 'none' : Object.keys(w.headers).join(', ')}`,
+    `      ${w.maxAttempts} attempts within ${w.maxAgeMs} ms, ${w.timeoutMs} ms each; back-off ${w.backoff.initialMs}–${w.backoff.maxMs} ms ×${w.backoff.multiplier}, full jitter`,
+    `      order per ${w.orderKey === null ? 'topic' : `topic and ${w.orderKey}`}; ${w.maxInFlight} in flight; queue ${w.queueSize} (${w.overflow}); dead letter: ${target}`,
   ]
 }
 
@@ -44,10 +56,10 @@ export function explainConfig (config: FileConfig & { env?: EnvConfig }): string
     '',
     `Channels (${config.channels.length}; ${required.length} required for readiness):`,
     ...(config.channels.length === 0 ? ['  none'] : []),
-    ...config.channels.map((c) => {
+    ...config.channels.flatMap((c) => {
       const name = c.name === c.topic ? '' : ` as "${c.name}"`
       const params = Object.keys(c.params).length === 0 ? '' : `, join params: ${Object.keys(c.params).join(', ')}`
-      return `  ${c.topic}${name} on ${c.upstream}: replay ${c.replay}${c.required ? ', required' : ''}${params}`
+      return [`  ${c.topic}${name} on ${c.upstream}: replay ${c.replay}${c.required ? ', required' : ''}${params}`, ...webhookLines(c)]
     }),
     '',
     `SSE: keep-alive every ${config.sse.keepAliveMs} ms, ${config.sse.clientQueue} events queued per client, retry hint ${config.sse.retryMs} ms`,

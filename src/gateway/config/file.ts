@@ -11,10 +11,11 @@ import { parseDocument } from 'yaml'
 import { ConfigError } from './errors.ts'
 import { fileValidator, formatAjvErrors } from './schema.ts'
 import type { ChannelConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
+import { completeWebhook, type RawWebhook } from './webhook.ts'
 
 /** An upstream as the schema leaves it: every default filled in but the computed one. */
 type RawUpstream = Omit<UpstreamConfig, 'heartbeatTimeoutMs'> & { heartbeatTimeoutMs?: number }
-type RawChannel = Omit<ChannelConfig, 'name' | 'upstream'> & { name?: string, upstream?: string }
+type RawChannel = Omit<ChannelConfig, 'name' | 'upstream' | 'webhook'> & { name?: string, upstream?: string, webhook?: RawWebhook }
 interface RawFile extends Omit<FileConfig, 'upstreams' | 'channels'> { upstreams: RawUpstream[], channels: RawChannel[] }
 
 export type ConfigFormat = 'yaml' | 'json'
@@ -120,7 +121,8 @@ function completeChannel (raw: RawChannel, index: number, upstreams: readonly Up
     problems.push(`${at}/upstream: no upstream is named "${upstream}" (known: ${[...new Set(upstreams.map((u) => `"${u.name}"`))].join(', ')})`)
   }
   if (raw.topic === 'phoenix') problems.push(`${at}/topic: "phoenix" is reserved for heartbeats`)
-  return { ...raw, name: raw.name ?? raw.topic, upstream: upstream ?? '' }
+  const { webhook: _webhook, ...rest } = raw // completed once every channel is known
+  return { ...rest, name: raw.name ?? raw.topic, upstream: upstream ?? '' }
 }
 
 /** Problems for items whose key repeats; `key` returns [the key, how to show it]. */
@@ -159,6 +161,10 @@ export async function validateFileConfig (data: unknown, baseDir: string): Promi
   const upstreams = raw.upstreams.map((u, i) => completeUpstream(u, i, baseDir, problems))
   checkUnique(upstreams, (u) => [u.name, `"${u.name}"`], (i) => `/upstreams/${i}/name`, 'upstream name', problems)
   const channels = raw.channels.map((c, i) => completeChannel(c, i, upstreams, problems))
+  raw.channels.forEach((c, i) => {
+    const webhook = c.webhook === undefined ? undefined : completeWebhook(c.webhook, i, channels, baseDir, problems)
+    if (webhook !== undefined && channels[i] !== undefined) channels[i].webhook = webhook
+  })
   checkUnique(channels, (c) => [c.name, `"${c.name}" (a channel's name defaults to its topic)`], (i) => `/channels/${i}/name`, 'channel name', problems)
   checkUnique(channels, (c) => [`${c.upstream}\u0000${c.topic}`, `"${c.topic}" on upstream "${c.upstream}"`], (i) => `/channels/${i}/topic`, 'topic', problems)
   checkCapacity(upstreams, channels, problems)

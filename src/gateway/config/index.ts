@@ -48,7 +48,31 @@ async function checkRuntime (file: FileConfig, env: Readonly<Record<string, stri
       }
     }
   }
+  for (const [index, c] of file.channels.entries()) {
+    const webhook = c.webhook
+    if (webhook === undefined) continue
+    const sources = [
+      ...Object.entries(webhook.headers).map(([k, s]) => [`headers/${k}`, s] as const),
+      ...(webhook.deadLetter?.kind === 'url' ? Object.entries(webhook.deadLetter.headers).map(([k, s]) => [`deadLetter/headers/${k}`, s] as const) : []),
+    ]
+    for (const [at, source] of sources) {
+      const name = envOf(source)
+      if (name !== undefined && (env[name] ?? '') === '') problems.push(`/channels/${index}/webhook/${at}: environment variable ${name} is not set`)
+    }
+  }
   return problems
+}
+
+/** The SIGTERM drain waits for a webhook attempt in flight, then writes its dead letter: both must fit in the grace. */
+function checkDrainBudget (file: FileConfig, graceMs: number): string[] {
+  return file.channels.flatMap((c, index) => {
+    const w = c.webhook
+    if (w === undefined) return []
+    const deadLetterMs = w.deadLetter === null || w.deadLetter.kind === 'file' ? 0 : w.deadLetter.timeoutMs
+    if (w.timeoutMs + deadLetterMs < graceMs) return []
+    const plus = deadLetterMs === 0 ? '' : ` plus deadLetter.timeoutMs ${deadLetterMs} ms`
+    return [`/channels/${index}/webhook/timeoutMs: ${w.timeoutMs} ms${plus} must be less than SHUTDOWN_GRACE_MS (${graceMs} ms), so the drain can wait for an attempt in flight`]
+  })
 }
 
 /**
@@ -73,6 +97,7 @@ export async function loadConfig (env: Readonly<Record<string, string | undefine
     try {
       file = await loadConfigFile(configFile)
       problems.push(...await checkRuntime(file, env))
+      if (envConfig !== undefined) problems.push(...checkDrainBudget(file, envConfig.shutdownGraceMs))
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
       problems.push(...err.problems)

@@ -50,6 +50,36 @@ export interface ChannelConfig {
   required: boolean
   /** Messages kept for Last-Event-ID resume. */
   replay: number
+  /** Where this channel's messages are also delivered over HTTP; absent for none. */
+  webhook?: WebhookConfig
+}
+
+/** Where undeliverable webhook messages go: a file (JSON lines), a URL (one POST each) or a configured channel (a push). */
+export type DeadLetterConfig =
+  | { kind: 'file', file: string }
+  | { kind: 'url', url: string, headers: Record<string, SecretSource>, timeoutMs: number }
+  | { kind: 'topic', topic: string, upstream: string, event: string, timeoutMs: number }
+
+export interface WebhookConfig {
+  /** http:// or https:// endpoint. */
+  url: string
+  /** Extra request headers; values read once at start-up. */
+  headers: Record<string, SecretSource>
+  format: 'cloudevents' | 'raw'
+  /** Deadline of one attempt, ms. */
+  timeoutMs: number
+  maxAttempts: number
+  maxAgeMs: number
+  /** Retry delays: exponential with full jitter. */
+  backoff: { initialMs: number, maxMs: number, multiplier: number }
+  /** Attempts in flight at once for this channel. */
+  maxInFlight: number
+  /** Messages held (queued, in flight, waiting for a retry) at most. */
+  queueSize: number
+  overflow: 'drop-newest' | 'drop-oldest'
+  /** JSON Pointer into the payload naming the ordering key; null: one lane per topic. */
+  orderKey: string | null
+  deadLetter: DeadLetterConfig | null
 }
 
 export interface SseConfig {

@@ -24,6 +24,11 @@ export interface SubscriptionStatus {
   lastError: { code: string, message: string, at: string } | null
 }
 
+/** Where a channel's messages also go (a webhook sink): each message with its sequence number. */
+export interface MessageSink {
+  offer: (seq: number, event: string, data: string) => void
+}
+
 export class Subscription {
   readonly config: ChannelConfig
   readonly ring: ReplayRing
@@ -40,6 +45,8 @@ export class Subscription {
   lastError: SubscriptionStatus['lastError'] = null
   /** SSE events written to readers, replays and per-reader gaps included (read by metrics). */
   eventsSent = 0
+  /** The webhook sink fed with this channel's messages (not lifecycle events), if it has one. */
+  sink: MessageSink | null = null
 
   constructor (config: ChannelConfig, epoch: string, now: number) {
     this.config = config
@@ -55,6 +62,7 @@ export class Subscription {
   publish (event: string, data: string, now: number): void {
     this.#messages++
     this.#append(event, data, false, now)
+    this.sink?.offer(this.#seq, event, data)
   }
 
   /** Appends a lifecycle or gap event; these pass every filter. */
@@ -86,7 +94,9 @@ export class Subscription {
   #append (event: string, data: string, control: boolean, now: number): void {
     const seq = ++this.#seq
     const id = formatEventId(this.#epoch, seq)
-    const entry: RingEntry = { seq, at: now, event, control, wire: formatEvent({ id, event, data }) }
+    // A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
+    const name = event.replace(/[\r\n]+/g, ' ')
+    const entry: RingEntry = { seq, at: now, event: name, control, wire: formatEvent({ id, event: name, data }) }
     this.ring.push(entry)
     for (const client of this.clients) if (client.send(entry, id)) this.eventsSent++
   }

@@ -9,6 +9,8 @@ import type { Gateway } from '../gateway.ts'
 import { gatewayMetrics } from './gateway-metrics.ts'
 import { OTHER } from './labels.ts'
 import { LATENCY_BUCKETS, upstreamMetrics } from './upstream-metrics.ts'
+import { webhookMetrics } from './webhook-metrics.ts'
+import type { Webhooks } from '../webhook/webhooks.ts'
 
 export const METRIC_PREFIX = 'backchannel_'
 
@@ -33,6 +35,8 @@ export interface MetricsOptions {
   version?: string
   /** Process and Node.js metrics (default true). */
   defaultMetrics?: boolean
+  /** Webhook delivery, whose series are registered when given. */
+  webhooks?: Webhooks
 }
 
 export function createMetrics (registry: Registry, gateway: Gateway, options: MetricsOptions = {}): Metrics {
@@ -42,6 +46,7 @@ export function createMetrics (registry: Registry, gateway: Gateway, options: Me
   }
   upstreamMetrics(registry, gateway)
   gatewayMetrics(registry, gateway, options.version ?? '0.0.0')
+  if (options.webhooks !== undefined) webhookMetrics(registry, options.webhooks)
   const registers = [registry]
   const requests = new Counter({ name: 'backchannel_http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers })
   const seconds = new Histogram({ name: 'backchannel_http_request_duration_seconds', help: 'HTTP request time (for SSE, the stream\'s life)', labelNames: ['method', 'route'] as const, buckets: LATENCY_BUCKETS, registers })

@@ -110,8 +110,9 @@ describe('GET /v1/channels', () => {
   })
 
   test('a channel given up after maxJoinRefusals shows closed, with no socket or join_ref', async (t) => {
+    // The gateway asks for it again only after the slowest rejoin delay: 60 s here.
     const gw = await startGw(t, [channelConfig('echo:refused', { params: { refuse: 'nope' } })], {
-      upstream: { maxJoinRefusals: 2, rejoinBackoffMs: [5] },
+      upstream: { maxJoinRefusals: 2, rejoinBackoffMs: [5, 60_000] },
     })
     await nextEvent(clientOf(gw), 'leave', (e) => e.topic === 'echo:refused' && e.reason === 'refused')
     const view = channel(await channels(gw), 'echo:refused')

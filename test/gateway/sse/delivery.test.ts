@@ -134,3 +134,18 @@ test('an unknown query parameter is a 400 problem, not an event stream', async (
   const body = await res.json() as { error: { code: string } }
   assert.equal(body.error.code, 'BC_ERR_BAD_REQUEST')
 })
+
+test('a Phoenix event name with a line break cannot break the stream: the break becomes a space', async (t) => {
+  const running = await startSseGateway([channelConfig(TOPIC)])
+  t.after(async () => { await stopGateway(running) })
+  await joined(running.daemon, TOPIC)
+  const stream = await SseStream.open(running.base, TOPIC)
+  t.after(() => { stream.close() })
+  await stream.event('ready')
+  running.phoenix.broadcast(TOPIC, 'evil\r\nevent: forged', { n: 1 })
+  running.phoenix.broadcast(TOPIC, 'after', { n: 2 })
+  const odd = await stream.event('evil event: forged')
+  assert.equal(odd.data, '{"n":1}')
+  assert.equal((await stream.event('after')).data, '{"n":2}')
+  assert.ok(!stream.events.some((e) => e.event === 'forged'))
+})

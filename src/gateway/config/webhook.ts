@@ -1,0 +1,85 @@
+/**
+ * A channel's `webhook` as the schema leaves it, completed and
+ * cross-checked once every channel is known: the URL and dead-letter
+ * target are checked, relative paths made absolute, and a dead-letter topic
+ * must be another configured channel (the gateway pushes to it).
+ */
+import { isAbsolute, resolve } from 'node:path'
+import type { ChannelConfig, DeadLetterConfig, SecretSource, WebhookConfig } from './types.ts'
+
+/** `deadLetter` as written: one object whose keys say which kind it is. */
+export interface RawDeadLetter {
+  file?: string
+  url?: string
+  headers: Record<string, SecretSource>
+  topic?: string
+  upstream?: string
+  event: string
+  timeoutMs: number
+}
+
+export type RawWebhook = Omit<WebhookConfig, 'deadLetter'> & { deadLetter: RawDeadLetter | null }
+
+/** Headers every webhook request carries, set by the sink; HTTP framing headers. */
+const OWN_HEADERS = new Set(['host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-length', 'transfer-encoding', 'content-type', 'idempotency-key', 'traceparent'])
+const RESERVED_ENV_PREFIX = 'BACKCHANNEL_'
+
+function checkHttpUrl (url: string, at: string, problems: string[]): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    problems.push(`${at}: not a URL`)
+    return
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') problems.push(`${at}: must start with http:// or https://, got ${parsed.protocol}//`)
+  if (parsed.hash !== '') problems.push(`${at}: must not have a fragment`)
+  if (parsed.username !== '' || parsed.password !== '') problems.push(`${at}: must not hold credentials; put them in "headers"`)
+}
+
+function completeHeaders (headers: Record<string, SecretSource>, at: string, baseDir: string, problems: string[]): Record<string, SecretSource> {
+  const out: Record<string, SecretSource> = {}
+  for (const [name, source] of Object.entries(headers)) {
+    const lower = name.toLowerCase()
+    if (OWN_HEADERS.has(lower) || lower.startsWith('x-backchannel-')) problems.push(`${at}/${name}: set by the webhook sink itself; remove it`)
+    if (typeof source === 'object' && 'env' in source && source.env.startsWith(RESERVED_ENV_PREFIX)) {
+      problems.push(`${at}/${name}/env: ${RESERVED_ENV_PREFIX}* variables are reserved for the gateway's own settings; use another name`)
+    }
+    out[name] = typeof source === 'object' && 'file' in source && !isAbsolute(source.file) ? { file: resolve(baseDir, source.file) } : source
+  }
+  return out
+}
+
+function completeDeadLetter (raw: RawDeadLetter, at: string, channel: ChannelConfig, channels: readonly ChannelConfig[], baseDir: string, problems: string[]): DeadLetterConfig | null {
+  const kinds = (['file', 'url', 'topic'] as const).filter((k) => raw[k] !== undefined)
+  if (kinds.length !== 1) {
+    problems.push(`${at}: must have exactly one of "file", "url" or "topic"${kinds.length === 0 ? '' : ` (got ${kinds.map((k) => `"${k}"`).join(', ')})`}`)
+    return null
+  }
+  if (Object.keys(raw.headers).length > 0 && raw.url === undefined) problems.push(`${at}/headers: only used with "url"`)
+  if (raw.upstream !== undefined && raw.topic === undefined) problems.push(`${at}/upstream: only used with "topic"`)
+  if (raw.file !== undefined) return { kind: 'file', file: resolve(baseDir, raw.file) }
+  if (raw.url !== undefined) {
+    checkHttpUrl(raw.url, `${at}/url`, problems)
+    return { kind: 'url', url: raw.url, headers: completeHeaders(raw.headers, `${at}/headers`, baseDir, problems), timeoutMs: raw.timeoutMs }
+  }
+  const topic = raw.topic ?? ''
+  const upstream = raw.upstream ?? channel.upstream
+  if (!channels.some((c) => c.topic === topic && c.upstream === upstream)) {
+    problems.push(`${at}/topic: "${topic}" is not a configured channel on upstream "${upstream}"; the gateway pushes dead letters to a channel it has joined`)
+  } else if (topic === channel.topic && upstream === channel.upstream) {
+    problems.push(`${at}/topic: must not be the webhook's own channel`)
+  }
+  return { kind: 'topic', topic, upstream, event: raw.event, timeoutMs: raw.timeoutMs }
+}
+
+/** The webhook of channel `index`, complete. Problems are added to `problems`. */
+export function completeWebhook (raw: RawWebhook, index: number, channels: readonly ChannelConfig[], baseDir: string, problems: string[]): WebhookConfig | undefined {
+  const channel = channels[index]
+  if (channel === undefined) return undefined
+  const at = `/channels/${index}/webhook`
+  checkHttpUrl(raw.url, `${at}/url`, problems)
+  if (raw.backoff.maxMs < raw.backoff.initialMs) problems.push(`${at}/backoff/maxMs: must be at least initialMs (${raw.backoff.initialMs})`)
+  const deadLetter = raw.deadLetter === null ? null : completeDeadLetter(raw.deadLetter, `${at}/deadLetter`, channel, channels, baseDir, problems)
+  return { ...raw, headers: completeHeaders(raw.headers, `${at}/headers`, baseDir, problems), deadLetter }
+}

@@ -1,0 +1,23 @@
+/**
+ * What webhook delivery reports to metrics and logs. `subscription` is the
+ * channel's configured name; `id` the message's `<epoch>-<seq>`. Payloads,
+ * URLs and header values never appear.
+ */
+import type { AttemptResult, DeadLetterReason } from './policy.ts'
+
+export interface WebhookEvents {
+  /** One attempt ended: its result, the HTTP status if a response came, and how long it took. */
+  attempt: [{ subscription: string, id: string, result: AttemptResult, status: number | null, seconds: number }]
+  /** A retry was scheduled after `delayMs`. */
+  retry: [{ subscription: string, id: string, attempt: number, delayMs: number }]
+  /** The app accepted a message; `seconds` from its arrival at the sidecar. */
+  delivered: [{ subscription: string, id: string, attempts: number, seconds: number }]
+  /** A message went to the dead letter (`target` is its kind: none, file, url, topic). */
+  dead_letter: [{ subscription: string, id: string, reason: DeadLetterReason, attempts: number, status: number | null, error: string | null, target: string }]
+  /** Writing a dead-letter record failed: the message is lost (and counted). */
+  dead_letter_failed: [{ subscription: string, id: string, reason: DeadLetterReason, target: string, error: string }]
+  /** Shutdown: the sinks stop taking messages and drain. */
+  drain_start: [{ held: number, inFlight: number, stopInMs: number }]
+  /** Shutdown: every sink drained; `left` messages went to the dead letter with reason shutdown. */
+  drain_done: [{ left: number, seconds: number }]
+}
