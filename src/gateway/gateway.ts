@@ -9,6 +9,7 @@ import { withDeadline } from '../client/deadline.ts'
 import { isBackchannelError } from '../errors.ts'
 import type { Config } from './config/types.ts'
 import { HttpError } from './http/problem.ts'
+import { withTraceField } from './http/trace.ts'
 import type { Hub } from './hub/hub.ts'
 import type { SseClient } from './http/sse/client.ts'
 import type { Subscription } from './hub/subscription.ts'
@@ -66,7 +67,8 @@ export class Gateway {
     return sub
   }
 
-  async push (topic: string, upstream: string | undefined, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal): Promise<Reply> {
+  /** One push, one outcome. `traceparent` (already validated) goes into the payload when the channel names a traceField. */
+  async push (topic: string, upstream: string | undefined, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal, traceparent: string | null = null): Promise<Reply> {
     const started = performance.now()
     let sub: Subscription | undefined
     const done = (status: string | null, code: string | null): void => {
@@ -77,7 +79,7 @@ export class Gateway {
     }
     try {
       sub = this.subscription(topic, upstream)
-      const reply = await this.#push(sub, event, payload, timeoutMs, signal)
+      const reply = await this.#push(sub, event, withTraceField(payload, sub.config.traceField, traceparent), timeoutMs, signal)
       done(reply.status, null)
       return reply
     } catch (err) {

@@ -50,6 +50,8 @@ export interface ChannelConfig {
   required: boolean
   /** Messages kept for Last-Event-ID resume. */
   replay: number
+  /** Payload key that receives a push's W3C traceparent; absent: payloads are sent unchanged. */
+  traceField?: string
   /** Where this channel's messages are also delivered over HTTP; absent for none. */
   webhook?: WebhookConfig
 }

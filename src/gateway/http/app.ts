@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client'
 import type { Gateway } from '../gateway.ts'
 import { collectOpenApi } from './openapi.ts'
 import { HttpError, sendProblem } from './problem.ts'
+import { parseTraceparent } from './trace.ts'
 import { channelsRoute } from './routes/channels.ts'
 import { eventsRoute } from './routes/events.ts'
 import { healthRoute } from './routes/health.ts'
@@ -39,6 +40,12 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   const openapi = collectOpenApi(app, { title: 'Backchannel', version })
   app.setErrorHandler(async (err: Error, request, reply) => sendProblem(reply, request, err))
   app.setNotFoundHandler(async (request, reply) => sendProblem(reply, request, new HttpError('BC_ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)))
+
+  // A caller's trace follows its request into every log line about it.
+  app.addHook('onRequest', async (request) => {
+    const traceparent = parseTraceparent(request.headers['traceparent'])
+    if (traceparent !== null) request.log = request.log.child({ traceparent })
+  })
 
   const token = gateway.config.env.apiToken
   if (token !== null) {

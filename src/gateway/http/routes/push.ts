@@ -10,6 +10,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
 import { HttpError, problemSchema } from '../problem.ts'
+import { parseTraceparent } from '../trace.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
 export const EVENT_HEADER = 'x-backchannel-event'
@@ -95,7 +96,7 @@ export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gat
     // The caller hanging up cancels the push (request.signal fires once the body is read, so it will not do).
     const gone = new AbortController()
     reply.raw.once('close', () => { if (!reply.raw.writableEnded) gone.abort(new Error('the HTTP client went away')) })
-    const result = await gateway.push(request.params.topic, request.query.upstream, event, payload, timeoutMs, gone.signal)
+    const result = await gateway.push(request.params.topic, request.query.upstream, event, payload, timeoutMs, gone.signal, parseTraceparent(request.headers['traceparent']))
     const status = result.status === 'ok' ? 200 : 422
     if (result.response instanceof Uint8Array) {
       return reply.code(status).header(STATUS_HEADER, result.status).type('application/octet-stream').send(Buffer.from(result.response))
