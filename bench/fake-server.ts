@@ -8,6 +8,12 @@
  *
  *   { id, cmd: 'cpu' }                 → { id, user, system }   (µs, process.cpuUsage())
  *   { id, cmd: 'restart', downMs }     → { id, stoppedAt, upAt } (wall-clock ms, performance.timeOrigin based)
+ *   { id, cmd: 'broadcast', topic, event, count, from, size, rateHz? }
+ *                                      → { id, receivers } once the last is sent
+ *       `count` fastlane broadcasts of `{ t, s, p }` to `topic`: t is the
+ *       wall-clock ms at the broadcast, s the sequence from `from`, p `size`
+ *       bytes of padding. All at once, or `rateHz` per second on a schedule
+ *       (a late tick catches up, it does not drift).
  *   { id, cmd: 'close' }               → { id } and the process exits
  *
  * A restart closes every socket as a Phoenix deploy does (1012 for sockets
@@ -22,7 +28,17 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { startFakePhoenix } from '../src/testing/index.ts'
 
-interface Command { id: number, cmd: string, downMs?: number }
+interface Command {
+  id: number
+  cmd: string
+  downMs?: number
+  topic?: string
+  event?: string
+  count?: number
+  from?: number
+  size?: number
+  rateHz?: number
+}
 
 function wallClock (): number {
   return performance.timeOrigin + performance.now()
@@ -45,6 +61,32 @@ const server = await startFakePhoenix({
 })
 send({ ready: true, endpoint: server.endpoint, pid: process.pid })
 
+/** Runs the broadcasts of a `broadcast` command; resolves with how many clients got the first. */
+async function broadcasts (c: Command): Promise<number> {
+  const topic = c.topic ?? ''
+  const event = c.event ?? 'tick'
+  const count = c.count ?? 1
+  const from = c.from ?? 0
+  const pad = 'x'.repeat(c.size ?? 0)
+  let receivers = 0
+  const one = (i: number): void => {
+    const n = server.broadcast(topic, event, { t: wallClock(), s: from + i, p: pad })
+    if (i === 0) receivers = n
+  }
+  if (c.rateHz === undefined) {
+    for (let i = 0; i < count; i++) one(i)
+    return receivers
+  }
+  const period = 1000 / c.rateHz
+  const start = performance.now()
+  for (let i = 0; i < count; i++) {
+    const wait = start + i * period - performance.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    one(i)
+  }
+  return receivers
+}
+
 const lines = createInterface({ input: process.stdin })
 lines.on('close', () => { server.close().then(() => { process.exit(0) }, () => { process.exit(1) }) })
 for await (const line of lines) {
@@ -64,6 +106,10 @@ for await (const line of lines) {
       send({ id: command.id, stoppedAt, upAt: wallClock() })
       break
     }
+    case 'broadcast':
+      // Not awaited: a paced run must not hold up the next command (e.g. 'cpu').
+      broadcasts(command).then((receivers) => { send({ id: command.id, receivers }) }, (err: unknown) => { send({ id: command.id, error: String(err) }) })
+      break
     case 'close':
       await server.close()
       send({ id: command.id })
