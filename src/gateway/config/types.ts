@@ -54,6 +54,11 @@ export interface ChannelConfig {
   traceField?: string
   /** Where this channel's messages are also delivered over HTTP; absent for none. */
   webhook?: WebhookConfig
+  /**
+   * Keep the channel's merged presence (GET /v1/channels/{topic}/presence) and send presence_join,
+   * presence_leave and presence_state SSE events instead of the raw presence messages. Absent: false.
+   */
+  presence?: boolean
 }
 
 /** Where undeliverable webhook messages go: a file (JSON lines), a URL (one POST each) or a configured channel (a push). */

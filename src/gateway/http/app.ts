@@ -13,6 +13,7 @@ import { parseTraceparent } from './trace.ts'
 import { channelsRoute } from './routes/channels.ts'
 import { eventsRoute } from './routes/events.ts'
 import { healthRoute } from './routes/health.ts'
+import { presenceRoute } from './routes/presence.ts'
 import { pushRoute } from './routes/push.ts'
 
 export interface HttpAppDeps {
@@ -70,6 +71,7 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   await app.register(pushRoute, { gateway })
   await app.register(eventsRoute, { gateway })
   await app.register(channelsRoute, { gateway })
+  await app.register(presenceRoute, { gateway })
   await app.register(healthRoute, { gateway })
   const metricsSchema = { summary: 'Prometheus metrics in the text exposition format', response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } }
   app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))

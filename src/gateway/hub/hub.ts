@@ -72,8 +72,16 @@ export class Hub {
     return this.#byKey.get(`${upstream}\u0000${topic}`)
   }
 
+  /** A channel message; on a presence channel, presence messages become the derived presence events instead. */
   onMessage (upstream: string, topic: string, event: string, payload: unknown): void {
-    this.get(upstream, topic)?.publish(event, payloadJson(payload), this.#now())
+    const sub = this.get(upstream, topic)
+    if (sub === undefined) return
+    const derived = sub.presence?.take(event, payload) ?? null
+    if (derived === null) {
+      sub.publish(event, payloadJson(payload), this.#now())
+      return
+    }
+    for (const e of derived) sub.publish(e.event, e.data, this.#now())
   }
 
   onJoined (upstream: string, topic: string): void {
@@ -96,6 +104,7 @@ export class Hub {
     const sub = this.get(upstream, topic)
     if (sub === undefined) return
     const now = this.#now()
+    sub.presence?.down()
     if (error !== undefined) sub.lastError = { code: error.code, message: error.message, at: new Date(now).toISOString() }
     if (sub.state === 'joined') {
       sub.downSince = now
@@ -108,6 +117,7 @@ export class Hub {
     const sub = this.get(upstream, topic)
     if (sub === undefined) return
     const now = this.#now()
+    sub.presence?.down()
     if (sub.state !== 'closed') sub.control('closed', { topic, reason }, now)
     if (sub.state === 'joined') sub.downSince = now
     sub.setState('closed', now)
@@ -124,6 +134,14 @@ export class Hub {
       if (client.write(formatEvent({ event: 'gap', data: JSON.stringify(plan.gap) }))) sub.eventsSent++
     }
     for (const entry of plan.entries) if (client.send(entry, formatEventId(this.epoch, entry.seq))) sub.eventsSent++
+    // A presence channel's reader that starts afresh (or could not be given everything it missed) first gets the
+    // merged state as of the latest event, with that event's id: resuming after it misses nothing.
+    if (sub.presence?.synced === true && sub.seq > 0 && (lastEventId === null || plan.gap !== null)) {
+      const id = formatEventId(this.epoch, sub.seq)
+      const data = JSON.stringify(sub.presence.state())
+      const entry = { seq: sub.seq, at: this.#now(), event: 'presence_state', control: false, wire: formatEvent({ id, event: 'presence_state', data }) }
+      if (client.send(entry, id)) sub.eventsSent++
+    }
     if (client.ended) return
     sub.clients.add(client)
     client.onEnd(() => sub.clients.delete(client))

@@ -7,6 +7,7 @@ import type { ChannelConfig } from '../config/types.ts'
 import { formatEvent } from '../http/sse/format.ts'
 import type { SseClient } from '../http/sse/client.ts'
 import { formatEventId } from './event-id.ts'
+import { PresenceView } from './presence-view.ts'
 import { ReplayRing, type RingEntry } from './ring.ts'
 
 export type SubscriptionState = 'joining' | 'joined' | 'errored' | 'closed'
@@ -47,9 +48,12 @@ export class Subscription {
   eventsSent = 0
   /** The webhook sink fed with this channel's messages (not lifecycle events), if it has one. */
   sink: MessageSink | null = null
+  /** The merged presence, for a channel with `presence: true`; null otherwise. */
+  readonly presence: PresenceView | null
 
   constructor (config: ChannelConfig, epoch: string, now: number) {
     this.config = config
+    this.presence = config.presence === true ? new PresenceView() : null
     this.ring = new ReplayRing(config.replay)
     this.#epoch = epoch
     this.since = now
