@@ -14,14 +14,16 @@ import type { JoinOutcome, ChannelState, PushOutcome } from './session-types.ts'
 export interface PushRecord {
   readonly topic: string
   readonly event: string
-  readonly payload: unknown
+  /** Dropped (set to null) once the push has settled, so a timer still holding it keeps no payload alive. */
+  payload: unknown
   readonly timeoutMs: number
   readonly deadline: number
   readonly createdAt: number
   /** Set when the push is written to the socket. */
   ref: string | null
   done: boolean
-  readonly onOutcome: (outcome: PushOutcome) => void
+  /** Replaced by a no-op once called, for the same reason. */
+  onOutcome: (outcome: PushOutcome) => void
 }
 
 export interface ChannelRecord {
@@ -71,9 +73,14 @@ export function newChannel (topic: string, params: unknown): ChannelRecord {
 export function settle (push: PushRecord, outcome: PushOutcome): boolean {
   if (push.done) return false
   push.done = true
-  push.onOutcome(outcome)
+  const onOutcome = push.onOutcome
+  push.onOutcome = settled
+  push.payload = null
+  onOutcome(outcome)
   return true
 }
+
+function settled (): void {}
 
 export function resolveWaiters (channel: ChannelRecord, outcome: JoinOutcome): void {
   const waiters = channel.waiters

@@ -31,6 +31,7 @@ export class SessionCore {
   /** Pushes waiting in channel buffers, across all topics. */
   buffered = 0
   #ref = 0
+  #settledSinceShed = 0
 
   constructor (options: SessionOptions, out: SessionOutput) {
     this.options = options
@@ -77,6 +78,19 @@ export class SessionCore {
     settle(push, outcome)
     const label = outcome.kind === 'reply' ? outcome.status : outcome.error.code
     this.out.emit({ type: 'push_done', topic: push.topic, event: push.event, outcome: label, latencyMs: now - push.createdAt })
+    this.#shedSettledTimers()
+  }
+
+  /**
+   * A settled push's deadline stays in the heap until it is due. At many
+   * pushes a second those would pile up for a whole timeout, so once they
+   * outnumber the live entries the heap is rebuilt without them: its size
+   * stays within twice what is really waiting.
+   */
+  #shedSettledTimers (): void {
+    if (++this.#settledSinceShed < 1024 || this.#settledSinceShed * 2 < this.timers.size) return
+    this.#settledSinceShed = 0
+    this.timers.retain((t) => t.kind !== 'push' || !t.push.done)
   }
 
   fail (push: PushRecord, error: BackchannelError, now: number): void {

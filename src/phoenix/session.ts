@@ -30,6 +30,8 @@ export interface SessionStats {
   inFlight: number
   /** Pushes waiting for a join or a connection. */
   buffered: number
+  /** Entries in the deadline heap (settled pushes are shed, so this stays near what really waits). */
+  deadlines: number
 }
 
 export class Session {
@@ -52,7 +54,7 @@ export class Session {
       if (c.state === 'joined') joined++
       inFlight += c.inFlight.size
     }
-    return { connected: this.#core.connected, channels: this.#core.channels.size, joined, inFlight, buffered: this.#core.buffered }
+    return { connected: this.#core.connected, channels: this.#core.channels.size, joined, inFlight, buffered: this.#core.buffered, deadlines: this.#core.timers.size }
   }
 
   channelState (topic: string): ChannelState {
@@ -261,7 +263,7 @@ export class Session {
     const core = this.#core
     switch (timer.kind) {
       case 'push':
-        core.fail(timer.push, new TimeoutError('push', timer.push.timeoutMs, timer.push.ref !== null), now)
+        if (!timer.push.done) core.fail(timer.push, new TimeoutError('push', timer.push.timeoutMs, timer.push.ref !== null), now)
         return
       case 'join':
         if (timer.channel.gen === timer.gen && timer.channel.state === 'joining') onJoinTimeout(core, timer.channel, now)

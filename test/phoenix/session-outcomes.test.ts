@@ -188,3 +188,19 @@ test('push_done events report each outcome once with its latency', () => {
   assert.equal(p.outcomes.length, 1)
   assert.deepEqual(h.eventsOf('push_done'), [{ type: 'push_done', topic: 'room:a', event: 'work', outcome: 'ok', latencyMs: 40 }])
 })
+
+test('answered pushes do not pile up in the deadline heap: it stays within about twice what really waits', () => {
+  const h = new Harness({ pushTimeoutMs: 10_000 })
+  h.open()
+  h.joinOk('room:a')
+  const base = h.session.stats().deadlines
+  for (let i = 0; i < 5000; i++) {
+    const push = h.push('room:a', 'e', { i })
+    h.reply(h.lastSent('e', 'room:a'))
+    assert.equal(push.outcomes.length, 1)
+    assert.equal(push.record.payload, null, 'a settled push keeps no payload alive')
+  }
+  assert.ok(h.session.stats().deadlines < base + 2100, `heap size ${h.session.stats().deadlines}`)
+  // Their deadlines passing later settles nothing twice.
+  h.advanceThrough(10_001)
+})

@@ -1,0 +1,87 @@
+/**
+ * The shared half of every server child of the gateway benchmark: the
+ * `ready` line, and the stdin command loop (one JSON line in, one out, same
+ * `id`; see bench/lib/server-child.ts). Every child answers `cpu` and
+ * `mem`, and `close` (its own shutdown, then exit); a child adds its own
+ * commands.
+ */
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { getHeapSpaceStatistics } from 'node:v8'
+
+export type Reply = Record<string, unknown>
+export type Handler = (command: Reply) => Reply | Promise<Reply>
+
+export function send (value: Reply): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`)
+}
+
+/**
+ * Memory after full collections until the heap stops shrinking (the child
+ * runs with --expose-gc), bytes: RSS, V8 heap used, and off-heap
+ * (`external`, which includes array buffers).
+ */
+export async function memory (): Promise<Reply> {
+  const gc = globalThis.gc
+  if (gc === undefined) throw new Error('run the child with --expose-gc')
+  let last = Number.POSITIVE_INFINITY
+  for (let i = 0; i < 10; i++) {
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+    const used = process.memoryUsage().heapUsed
+    if (used >= last - 1024) break
+    last = used
+  }
+  const m = process.memoryUsage()
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, { size: x.space_size, used: x.space_used_size, physical: x.physical_space_size }]))
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, ...rssParts(), spaces }
+}
+
+/** Linux's split of RSS (/proc/self/status): anonymous memory and file-backed pages (the node binary, libraries), bytes. */
+function rssParts (): Reply {
+  let status: string
+  try {
+    status = readFileSync('/proc/self/status', 'utf8')
+  } catch {
+    return {}
+  }
+  const kb = (name: string): number | undefined => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)
+    return m === null ? undefined : Number(m[1]) * 1024
+  }
+  return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') }
+}
+
+/** Says `ready` with `info`, then answers commands until `close` or the end of stdin. */
+export async function serve (info: Reply, handlers: Record<string, Handler>, close: () => Promise<void>): Promise<void> {
+  send({ ready: true, pid: process.pid, ...info })
+  const all: Record<string, Handler> = {
+    cpu: () => {
+      const { user, system } = process.cpuUsage()
+      return { user, system }
+    },
+    mem: memory,
+    ...handlers,
+  }
+  const lines = createInterface({ input: process.stdin })
+  const stop = async (): Promise<never> => {
+    await close()
+    process.exit(0)
+  }
+  lines.on('close', () => { stop().catch(() => { process.exit(1) }) })
+  for await (const line of lines) {
+    const command = JSON.parse(line) as Reply & { id: number, cmd: string }
+    if (command.cmd === 'close') {
+      await close()
+      send({ id: command.id })
+      process.exit(0)
+    }
+    const handler = all[command.cmd]
+    try {
+      if (handler === undefined) throw new Error(`unknown command ${command.cmd}`)
+      send({ id: command.id, ...await handler(command) })
+    } catch (err) {
+      send({ id: command.id, error: String(err) })
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The gateway benchmark's Markdown: the figures of every path and server,
+ * then each goal with its ratio measured in the same run and PASS or FAIL.
+ */
+import type { FanResults, GatewayBenchConfig, MemoryResults, PushResults } from './scenarios.ts'
+
+export interface GatewayResults {
+  memory?: MemoryResults
+  push?: PushResults
+  fanout?: FanResults
+}
+
+const MB = 1024 * 1024
+
+function fmtInt (n: number | undefined): string {
+  return n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en-US')
+}
+
+function fmt (n: number | undefined | null, digits = 2): string {
+  if (n === undefined || n === null || Number.isNaN(n)) return '–'
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+}
+
+function table (header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+const LABEL: Record<string, string> = {
+  gateway: 'Backchannel gateway',
+  floor: 'floor',
+  direct: 'phoenix.js direct',
+}
+
+interface Goal { figure: string, ours: string, theirs: string, measured: string, goal: string, pass: boolean | null }
+
+function verdict (pass: boolean | null): string {
+  return pass === null ? 'n/a' : pass ? 'PASS' : '**FAIL**'
+}
+
+function pushSection (config: GatewayBenchConfig, push: PushResults, goals: Goal[]): string {
+  const rows: string[][] = []
+  for (const [c, byPath] of push) {
+    for (const name of ['direct', 'floor', 'gateway']) {
+      const r = byPath.get(name)
+      if (r === undefined) continue
+      const label = name === 'floor' ? 'floor: bare fastify + phoenix.js push' : LABEL[name]!
+      rows.push([String(c), label, fmtInt(r.perSec), fmtInt(r.p50Us), fmtInt(r.p99Us), r.serverCpuUs === null ? '–' : fmt(r.serverCpuUs, 1), fmtInt(r.count), fmtInt(r.errors)])
+    }
+  }
+  for (const [c, byPath] of push) {
+    const g = byPath.get('gateway')
+    const d = byPath.get('direct')
+    if (g === undefined || d === undefined) continue
+    const info = c === 1 ? '' : ' (info)'
+    const addP50 = (g.p50Us - d.p50Us) / 1000
+    const addP99 = (g.p99Us - d.p99Us) / 1000
+    goals.push({ figure: `push p50 over direct, concurrency ${c}${info}`, ours: `${fmtInt(g.p50Us)} µs`, theirs: `${fmtInt(d.p50Us)} µs`, measured: `+${fmt(addP50)} ms`, goal: '≤ +0.5 ms', pass: c === 1 ? addP50 <= 0.5 : null })
+    goals.push({ figure: `push p99 over direct, concurrency ${c}${info}`, ours: `${fmtInt(g.p99Us)} µs`, theirs: `${fmtInt(d.p99Us)} µs`, measured: `+${fmt(addP99)} ms`, goal: '≤ +2 ms', pass: c === 1 ? addP99 <= 2 : null })
+  }
+  const top = Math.max(...push.keys())
+  const g = push.get(top)?.get('gateway')
+  const f = push.get(top)?.get('floor')
+  if (g !== undefined && f !== undefined) {
+    goals.push({ figure: `pushes/s at concurrency ${top}, vs the floor`, ours: fmtInt(g.perSec), theirs: fmtInt(f.perSec), measured: `${fmt(g.perSec / f.perSec)}×`, goal: '≥ 0.8× floor', pass: g.perSec >= 0.8 * f.perSec })
+    goals.push({ figure: `pushes/s at concurrency ${top}, absolute`, ours: fmtInt(g.perSec), theirs: '', measured: fmtInt(g.perSec), goal: '≥ 15,000 /s', pass: g.perSec >= 15_000 })
+  }
+  return [
+    '### Push round trips (POST /v1/channels/echo:bench/push → ok reply)',
+    '',
+    `Payload \`{ body: ${config.pushBody} × "x" }\`; ${config.pushRounds} rounds of ${config.pushRoundMs} ms per path and concurrency, paths alternating, after ${config.pushWarmupMs} ms of warm-up each. Latency in µs over every round trip.`,
+    '',
+    table(['concurrency', 'path', 'pushes/s', 'p50 µs', 'p99 µs', 'server CPU µs/push', 'pushes', 'errors'], rows),
+  ].join('\n')
+}
+
+function fanSection (config: GatewayBenchConfig, fan: FanResults, goals: Goal[]): string {
+  const rows: string[][] = []
+  for (const [n, byServer] of fan) {
+    for (const name of ['floor', 'gateway']) {
+      const r = byServer.get(name)
+      if (r === undefined) continue
+      const label = name === 'floor' ? 'floor: node:http SSE + phoenix.js' : LABEL[name]!
+      rows.push([fmtInt(n), label, fmtInt(r.saturatedPerSec), `${fmt(r.saturatedP50Ms)} / ${fmt(r.saturatedP99Ms)}`, fmt(r.serverCpuUs), fmtInt(r.pacedPerSec), `${fmt(r.pacedP50Ms)} / ${fmt(r.pacedP99Ms)}`, String(r.cutOff)])
+    }
+    const g = byServer.get('gateway')
+    const f = byServer.get('floor')
+    if (g === undefined || f === undefined) continue
+    const ratio = g.saturatedPerSec / f.saturatedPerSec
+    goals.push({ figure: `fan-out events/s saturated, ${fmtInt(n)} subscriber${n > 1 ? 's' : ''}`, ours: fmtInt(g.saturatedPerSec), theirs: fmtInt(f.saturatedPerSec), measured: `${fmt(ratio)}×`, goal: '≥ 0.7× floor', pass: ratio >= 0.7 })
+    const p99 = g.pacedP99Ms / f.pacedP99Ms
+    goals.push({ figure: `fan-out p99 paced (${config.pacedHz}/s), ${fmtInt(n)} subscriber${n > 1 ? 's' : ''}`, ours: `${fmt(g.pacedP99Ms)} ms`, theirs: `${fmt(f.pacedP99Ms)} ms`, measured: `${fmt(p99)}×`, goal: '≤ 1.2× floor', pass: p99 <= 1.2 })
+  }
+  return [
+    '### SSE fan-out from one topic (fake server broadcast → SSE receipt)',
+    '',
+    `Payload \`{ t, s, p: ${config.eventSize} × "x" }\`. Saturated: the readers pace the broadcasts, with at most min(${config.window}, ${fmtInt(config.inFlightReceipts)} / subscribers) events in flight end to end (sent a quarter of that at a time), ${config.fanRounds} rounds of ${config.saturatedMs} ms per server, servers alternating. Paced: ${config.pacedHz} broadcasts/s for ${config.pacedMs} ms, ${config.pacedRounds} rounds per server, servers alternating. Events/s are the receipts summed over all subscribers; latencies in ms over every receipt.`,
+    '',
+    table(['subscribers', 'server', 'saturated events/s', 'saturated p50 / p99 ms', 'server CPU µs/event', 'paced events/s', 'paced p50 / p99 ms', 'cut off'], rows),
+  ].join('\n')
+}
+
+function memorySection (mem: MemoryResults, goals: Goal[]): string {
+  const mb = (n: number): string => fmt(n / MB, 1)
+  const kb = (n: number): string => fmt(n / 1024, 1)
+  const range = (runs: ReadonlyArray<{ rss: number }>): string => runs.map((r) => mb(r.rss)).join(', ')
+  const idleRows = [
+    ['floor: fastify, ws, prom-client, pino loaded and listening', mem.floorIdle, mem.floorRuns],
+    ['Backchannel gateway, idle, 2 channels joined', mem.gatewayIdle, mem.gatewayRuns],
+  ].map(([label, m, runs]) => {
+    const x = m as MemoryResults['floorIdle']
+    return [label as string, mb(x.rss), range(runs as MemoryResults['floorRuns']), `${mb(x.rssAnon)} / ${mb(x.rssFile)}`, mb(x.heapUsed), mb(x.heapTotal), mb(x.external)]
+  })
+  const subRows: string[][] = []
+  for (const name of ['floor', 'gateway']) {
+    const m = mem.perSubscriber.get(name)
+    if (m === undefined) continue
+    const label = name === 'floor' ? 'floor: node:http SSE + phoenix.js' : LABEL[name]!
+    for (const [which, x] of [['first', m.first], ['next', m.second]] as const) {
+      subRows.push([label, `${which} ${fmtInt(mem.subscribers)}`, kb(x.rss), kb(x.heapUsed), kb(x.heapTotal), kb(x.external)])
+    }
+  }
+  const extra = (mem.gatewayIdle.rss - mem.floorIdle.rss) / MB
+  goals.push({ figure: 'idle RSS over the floor', ours: `${mb(mem.gatewayIdle.rss)} MB`, theirs: `${mb(mem.floorIdle.rss)} MB`, measured: `${extra >= 0 ? '+' : ''}${fmt(extra, 1)} MB`, goal: '≤ +10 MB', pass: extra <= 10 })
+  const g = mem.perSubscriber.get('gateway')
+  const f = mem.perSubscriber.get('floor')
+  if (g !== undefined && f !== undefined) {
+    const both = (x: { first: { rss: number }, second: { rss: number } }): number => (x.first.rss + x.second.rss) / 2
+    goals.push({ figure: `RSS per idle SSE subscriber (mean over ${fmtInt(2 * mem.subscribers)})`, ours: `${kb(both(g))} KB`, theirs: `${kb(both(f))} KB`, measured: `${fmt(both(g) / both(f))}×`, goal: '≤ 1.0× floor', pass: both(g) <= both(f) })
+  }
+  return [
+    '### Memory',
+    '',
+    'After full collections (`--expose-gc`, until the heap stops shrinking). MB = 2^20 bytes, KB = 2^10. "V8 heap total" is what V8 has reserved for its heap (young generation included), "used" what live objects take.',
+    '',
+    `Idle: ${mem.floorRuns.length} fresh processes of each, started one at a time, alternating; the run with the median RSS is shown.`,
+    '',
+    table(['process', 'RSS MB (median)', 'RSS MB, each run', 'RSS anonymous / file MB', 'V8 heap used MB', 'V8 heap total MB', 'external MB'], idleRows),
+    '',
+    `Per idle SSE subscriber: after a warm-up (100 streams opened and closed), ${fmtInt(mem.subscribers)} streams are opened, then ${fmtInt(mem.subscribers)} more; each row is the growth over its ${fmtInt(mem.subscribers)}, divided by ${fmtInt(mem.subscribers)}.`,
+    '',
+    table(['server', 'streams', 'RSS KB each', 'V8 heap used KB each', 'V8 heap total KB each', 'external KB each'], subRows),
+  ].join('\n')
+}
+
+export function render (config: GatewayBenchConfig, results: GatewayResults): string {
+  const goals: Goal[] = []
+  const parts: string[] = []
+  if (results.push !== undefined) parts.push(pushSection(config, results.push, goals))
+  if (results.fanout !== undefined) parts.push(fanSection(config, results.fanout, goals))
+  if (results.memory !== undefined) parts.push(memorySection(results.memory, goals))
+  parts.push([
+    '### Goals',
+    '',
+    table(['figure', 'gateway', 'floor / direct', 'measured', 'goal', 'result'], goals.map((g) => [g.figure, g.ours, g.theirs, g.measured, g.goal, verdict(g.pass)])),
+  ].join('\n'))
+  return `${parts.join('\n\n')}\n`
+}
