@@ -43,9 +43,10 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   app.setNotFoundHandler(async (request, reply) => sendProblem(reply, request, new HttpError('BC_ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)))
 
   // A caller's trace follows its request into every log line about it.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const traceparent = parseTraceparent(request.headers['traceparent'])
     if (traceparent !== null) request.log = request.log.child({ traceparent })
+    done()
   })
 
   const token = gateway.config.env.apiToken

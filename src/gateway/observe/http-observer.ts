@@ -19,12 +19,15 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
   // Requests that pass the earlier onRequest hooks (auth) are recorded when their response closes,
   // hijacked ones included; those rejected before are recorded by onResponse.
   const tracked = new WeakSet<FastifyRequest>()
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: no promise per request on this path.
+  app.addHook('onRequest', (request, reply, done) => {
     tracked.add(request)
     const started = performance.now()
     reply.raw.once('close', () => { record(request, reply.raw.statusCode, performance.now() - started) })
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (!tracked.has(request)) record(request, reply.statusCode, reply.elapsedTime)
+    done()
   })
 }
