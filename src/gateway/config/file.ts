@@ -12,6 +12,7 @@ import { ConfigError } from './errors.ts'
 import { fileValidator, formatAjvErrors } from './schema.ts'
 import type { ChannelConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
 import { completeWebhook, type RawWebhook } from './webhook.ts'
+import { checkSource, checkUrl, type UrlRule } from './checks.ts'
 
 /** An upstream as the schema leaves it: every default filled in but the computed one. */
 type RawUpstream = Omit<UpstreamConfig, 'heartbeatTimeoutMs'> & { heartbeatTimeoutMs?: number }
@@ -21,8 +22,6 @@ interface RawFile extends Omit<FileConfig, 'upstreams' | 'channels'> { upstreams
 export type ConfigFormat = 'yaml' | 'json'
 
 const HANDSHAKE_HEADERS = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'content-length', 'transfer-encoding'])
-const SCHEMES = new Set(['ws:', 'wss:', 'http:', 'https:'])
-const RESERVED_ENV_PREFIX = 'BACKCHANNEL_'
 
 function lineAndColumn (text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n')
@@ -63,23 +62,12 @@ export function formatOf (path: string): ConfigFormat {
   throw new ConfigError([`${path}: the config file must end in .yaml, .yml or .json`])
 }
 
-function checkUrl (url: string, at: string, problems: string[]): void {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    problems.push(`${at}: not a URL`)
-    return
-  }
-  if (!SCHEMES.has(parsed.protocol)) problems.push(`${at}: must start with ws://, wss://, http:// or https://, got ${parsed.protocol}//`)
-  if (parsed.search !== '' || parsed.hash !== '') problems.push(`${at}: must not have a query or fragment; put connect params in "params"`)
-  if (parsed.username !== '' || parsed.password !== '') problems.push(`${at}: must not hold credentials; use "authToken" or "params"`)
-}
-
-function checkSource (source: ValueSource, at: string, problems: string[]): void {
-  if (typeof source === 'object' && 'env' in source && source.env.startsWith(RESERVED_ENV_PREFIX)) {
-    problems.push(`${at}/env: ${RESERVED_ENV_PREFIX}* variables are reserved for the gateway's own settings; use another name`)
-  }
+const UPSTREAM_URL: UrlRule = {
+  schemes: ['ws:', 'wss:', 'http:', 'https:'],
+  schemeMessage: 'must start with ws://, wss://, http:// or https://',
+  query: false,
+  fragmentMessage: 'must not have a query or fragment; put connect params in "params"',
+  credentialsMessage: 'must not hold credentials; use "authToken" or "params"',
 }
 
 function absolute<T extends ValueSource> (source: T, baseDir: string): T {
@@ -89,7 +77,7 @@ function absolute<T extends ValueSource> (source: T, baseDir: string): T {
 
 function completeUpstream (raw: RawUpstream, index: number, baseDir: string, problems: string[]): UpstreamConfig {
   const at = `/upstreams/${index}`
-  checkUrl(raw.url, `${at}/url`, problems)
+  checkUrl(raw.url, `${at}/url`, UPSTREAM_URL, problems)
   const params: Record<string, ValueSource> = {}
   for (const [key, source] of Object.entries(raw.params)) {
     checkSource(source, `${at}/params/${key}`, problems)

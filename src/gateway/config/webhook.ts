@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import type { ChannelConfig, DeadLetterConfig, SecretSource, WebhookConfig } from './types.ts'
+import { checkSource, checkUrl, type UrlRule } from './checks.ts'
 
 /** `deadLetter` as written: one object whose keys say which kind it is. */
 export interface RawDeadLetter {
@@ -22,19 +23,13 @@ export type RawWebhook = Omit<WebhookConfig, 'deadLetter'> & { deadLetter: RawDe
 
 /** Headers every webhook request carries, set by the sink; HTTP framing headers. */
 const OWN_HEADERS = new Set(['host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-length', 'transfer-encoding', 'content-type', 'idempotency-key', 'traceparent'])
-const RESERVED_ENV_PREFIX = 'BACKCHANNEL_'
 
-function checkHttpUrl (url: string, at: string, problems: string[]): void {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    problems.push(`${at}: not a URL`)
-    return
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') problems.push(`${at}: must start with http:// or https://, got ${parsed.protocol}//`)
-  if (parsed.hash !== '') problems.push(`${at}: must not have a fragment`)
-  if (parsed.username !== '' || parsed.password !== '') problems.push(`${at}: must not hold credentials; put them in "headers"`)
+const WEBHOOK_URL: UrlRule = {
+  schemes: ['http:', 'https:'],
+  schemeMessage: 'must start with http:// or https://',
+  query: true,
+  fragmentMessage: 'must not have a fragment',
+  credentialsMessage: 'must not hold credentials; put them in "headers"',
 }
 
 function completeHeaders (headers: Record<string, SecretSource>, at: string, baseDir: string, problems: string[]): Record<string, SecretSource> {
@@ -42,9 +37,7 @@ function completeHeaders (headers: Record<string, SecretSource>, at: string, bas
   for (const [name, source] of Object.entries(headers)) {
     const lower = name.toLowerCase()
     if (OWN_HEADERS.has(lower) || lower.startsWith('x-backchannel-')) problems.push(`${at}/${name}: set by the webhook sink itself; remove it`)
-    if (typeof source === 'object' && 'env' in source && source.env.startsWith(RESERVED_ENV_PREFIX)) {
-      problems.push(`${at}/${name}/env: ${RESERVED_ENV_PREFIX}* variables are reserved for the gateway's own settings; use another name`)
-    }
+    checkSource(source, `${at}/${name}`, problems)
     out[name] = typeof source === 'object' && 'file' in source && !isAbsolute(source.file) ? { file: resolve(baseDir, source.file) } : source
   }
   return out
@@ -60,7 +53,7 @@ function completeDeadLetter (raw: RawDeadLetter, at: string, channel: ChannelCon
   if (raw.upstream !== undefined && raw.topic === undefined) problems.push(`${at}/upstream: only used with "topic"`)
   if (raw.file !== undefined) return { kind: 'file', file: resolve(baseDir, raw.file) }
   if (raw.url !== undefined) {
-    checkHttpUrl(raw.url, `${at}/url`, problems)
+    checkUrl(raw.url, `${at}/url`, WEBHOOK_URL, problems)
     return { kind: 'url', url: raw.url, headers: completeHeaders(raw.headers, `${at}/headers`, baseDir, problems), timeoutMs: raw.timeoutMs }
   }
   const topic = raw.topic ?? ''
@@ -78,7 +71,7 @@ export function completeWebhook (raw: RawWebhook, index: number, channels: reado
   const channel = channels[index]
   if (channel === undefined) return undefined
   const at = `/channels/${index}/webhook`
-  checkHttpUrl(raw.url, `${at}/url`, problems)
+  checkUrl(raw.url, `${at}/url`, WEBHOOK_URL, problems)
   if (raw.backoff.maxMs < raw.backoff.initialMs) problems.push(`${at}/backoff/maxMs: must be at least initialMs (${raw.backoff.initialMs})`)
   const deadLetter = raw.deadLetter === null ? null : completeDeadLetter(raw.deadLetter, `${at}/deadLetter`, channel, channels, baseDir, problems)
   return { ...raw, headers: completeHeaders(raw.headers, `${at}/headers`, baseDir, problems), deadLetter }

@@ -1,0 +1,39 @@
+/**
+ * Checks shared by the parts of the config file: URLs and `{ env }` sources.
+ * Each pushes a problem naming the JSON path; none throws.
+ */
+import type { ValueSource } from './types.ts'
+
+export const RESERVED_ENV_PREFIX = 'BACKCHANNEL_'
+
+export interface UrlRule {
+  /** Allowed schemes, e.g. `['http:', 'https:']`. */
+  schemes: readonly string[]
+  /** The problem when the scheme is another one. */
+  schemeMessage: string
+  /** The problem for a query or fragment (`query: false` allows a query). */
+  fragmentMessage: string
+  query: boolean
+  /** The problem for user:password@ in the URL. */
+  credentialsMessage: string
+}
+
+export function checkUrl (url: string, at: string, rule: UrlRule, problems: string[]): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    problems.push(`${at}: not a URL`)
+    return
+  }
+  if (!rule.schemes.includes(parsed.protocol)) problems.push(`${at}: ${rule.schemeMessage}, got ${parsed.protocol}//`)
+  if (parsed.hash !== '' || (!rule.query && parsed.search !== '')) problems.push(`${at}: ${rule.fragmentMessage}`)
+  if (parsed.username !== '' || parsed.password !== '') problems.push(`${at}: ${rule.credentialsMessage}`)
+}
+
+/** An `{ env }` source may not name a BACKCHANNEL_* variable: the environment check would itself refuse it. */
+export function checkSource (source: ValueSource, at: string, problems: string[]): void {
+  if (typeof source === 'object' && 'env' in source && source.env.startsWith(RESERVED_ENV_PREFIX)) {
+    problems.push(`${at}/env: ${RESERVED_ENV_PREFIX}* variables are reserved for the gateway's own settings; use another name`)
+  }
+}
