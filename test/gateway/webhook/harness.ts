@@ -13,7 +13,8 @@ import { webhookMetrics } from '../../../src/gateway/observe/webhook-metrics.ts'
 import type { WebhookEvents } from '../../../src/gateway/webhook/events.ts'
 import { Webhooks } from '../../../src/gateway/webhook/webhooks.ts'
 import { channelConfig, literal } from '../helpers.ts'
-import { within, DEADLINE_MS } from '../sse/helpers.ts'
+import { DEADLINE_MS } from '../sse/helpers.ts'
+import { Wakeups } from '../../helpers/wakeups.ts'
 
 export const EPOCH = 'e0'
 
@@ -47,13 +48,13 @@ type Payload<E extends EventName> = WebhookEvents[E][0]
 /** Records every event of a Webhooks service, and waits for them. */
 export class Recorder {
   readonly seen: { [E in EventName]: Array<Payload<E>> } = { attempt: [], retry: [], delivered: [], dead_letter: [], dead_letter_failed: [], drain_start: [], drain_done: [] }
-  readonly #wakers = new Set<() => void>()
+  readonly #wakeups = new Wakeups()
 
   constructor (events: EventEmitter<WebhookEvents>) {
     for (const name of Object.keys(this.seen) as EventName[]) {
       events.on(name, (e: Payload<typeof name>) => {
         (this.seen[name] as Array<Payload<typeof name>>).push(e)
-        for (const w of [...this.#wakers]) w()
+        this.#wakeups.wake()
       })
     }
   }
@@ -72,16 +73,7 @@ export class Recorder {
   }
 
   async until<T> (what: string, check: () => T | undefined, ms = DEADLINE_MS): Promise<T> {
-    const now = check()
-    if (now !== undefined) return now
-    return within<T>(ms, what, (resolve) => {
-      const waker = (): void => {
-        const value = check()
-        if (value !== undefined) resolve(value)
-      }
-      this.#wakers.add(waker)
-      return () => { this.#wakers.delete(waker) }
-    })
+    return this.#wakeups.until(what, check, ms)
   }
 }
 

@@ -7,7 +7,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { within, DEADLINE_MS } from '../sse/helpers.ts'
+import { DEADLINE_MS } from '../sse/helpers.ts'
+import { Wakeups } from '../../helpers/wakeups.ts'
 
 export interface Answer {
   status: number
@@ -57,7 +58,7 @@ export class Gate<T = Answer> {
 export class Receiver {
   readonly received: Received[] = []
   readonly #server: Server
-  readonly #waiters = new Set<() => void>()
+  readonly #wakeups = new Wakeups()
   script: Script
   #open = 0
   #openByTopic = new Map<string, number>()
@@ -96,16 +97,7 @@ export class Receiver {
 
   /** Resolves when `check` returns a value, checking after every request and answer. */
   async until<T> (what: string, check: () => T | undefined, ms = DEADLINE_MS): Promise<T> {
-    const now = check()
-    if (now !== undefined) return now
-    return within<T>(ms, what, (resolve) => {
-      const waker = (): void => {
-        const value = check()
-        if (value !== undefined) resolve(value)
-      }
-      this.#waiters.add(waker)
-      return () => { this.#waiters.delete(waker) }
-    })
+    return this.#wakeups.until(what, check, ms)
   }
 
   async close (): Promise<void> {
@@ -114,7 +106,7 @@ export class Receiver {
   }
 
   #wake (): void {
-    for (const w of [...this.#waiters]) w()
+    this.#wakeups.wake()
   }
 
   #handle (path: string, headers: IncomingHttpHeaders, body: string, port: number, res: ServerResponse): void {
