@@ -8,7 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { channelConfig, stopGateway } from '../helpers.ts'
-import { broadcastNumbered, joined, numbers, range, seqOf, SseStream, startSseGateway, subscription } from './helpers.ts'
+import { broadcastNumbered, joined, numbers, range, seqOf, SseStream, startSseGateway, subscription, readyStream } from './helpers.ts'
 
 const TOPIC = 'room:delivery'
 
@@ -44,12 +44,7 @@ test('200 broadcasts arrive in order with consecutive ids, after a ready event, 
 })
 
 test('the event name is the Phoenix event and the data is its JSON payload, whatever its shape', async (t) => {
-  const running = await startSseGateway([channelConfig(TOPIC)])
-  t.after(async () => { await stopGateway(running) })
-  await joined(running.daemon, TOPIC)
-  const stream = await SseStream.open(running.base, TOPIC)
-  t.after(() => { stream.close() })
-  await stream.event('ready')
+  const { running, stream } = await readyStream(t, [channelConfig(TOPIC)])
 
   const payloads: Array<[string, unknown]> = [
     ['new_msg', { body: 'hi', nested: { list: [1, 2, { x: null }] } }],
@@ -67,12 +62,7 @@ test('the event name is the Phoenix event and the data is its JSON payload, what
 })
 
 test('a binary broadcast arrives as {"base64": ...}', async (t) => {
-  const running = await startSseGateway([channelConfig(TOPIC)])
-  t.after(async () => { await stopGateway(running) })
-  await joined(running.daemon, TOPIC)
-  const stream = await SseStream.open(running.base, TOPIC)
-  t.after(() => { stream.close() })
-  await stream.event('ready')
+  const { running, stream } = await readyStream(t, [channelConfig(TOPIC)])
 
   const bytes = new Uint8Array([0, 1, 2, 253, 254, 255, 10, 13])
   running.phoenix.broadcast(TOPIC, 'blob', bytes)
@@ -136,12 +126,7 @@ test('an unknown query parameter is a 400 problem, not an event stream', async (
 })
 
 test('a Phoenix event name with a line break cannot break the stream: the break becomes a space', async (t) => {
-  const running = await startSseGateway([channelConfig(TOPIC)])
-  t.after(async () => { await stopGateway(running) })
-  await joined(running.daemon, TOPIC)
-  const stream = await SseStream.open(running.base, TOPIC)
-  t.after(() => { stream.close() })
-  await stream.event('ready')
+  const { running, stream } = await readyStream(t, [channelConfig(TOPIC)])
   running.phoenix.broadcast(TOPIC, 'evil\r\nevent: forged', { n: 1 })
   running.phoenix.broadcast(TOPIC, 'after', { n: 2 })
   const odd = await stream.event('evil event: forged')

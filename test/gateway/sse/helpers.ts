@@ -13,7 +13,8 @@ import type { ChannelConfig, Config, UpstreamConfig } from '../../../src/gateway
 import { createDaemon, type Daemon } from '../../../src/gateway/daemon.ts'
 import type { Subscription } from '../../../src/gateway/hub/subscription.ts'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
-import { gatewayConfig, literal, type Running } from '../helpers.ts'
+import type { TestContext } from 'node:test'
+import { gatewayConfig, literal, stopGateway, type Running } from '../helpers.ts'
 
 /** How long any single wait in these tests may take. */
 export const DEADLINE_MS = 5000
@@ -323,4 +324,19 @@ export class StalledReader {
       return () => { this.#wakers.delete(wake) }
     })
   }
+}
+
+/**
+ * A gateway joined to `channels[0]` with one SSE reader past its `ready`
+ * event; both are closed after the test.
+ */
+export async function readyStream (t: TestContext, channels: ChannelConfig[], options: SseGatewayOptions = {}): Promise<{ running: Running, stream: SseStream }> {
+  const topic = channels[0]?.topic ?? ''
+  const running = await startSseGateway(channels, options)
+  t.after(async () => { await stopGateway(running) })
+  await joined(running.daemon, topic)
+  const stream = await SseStream.open(running.base, topic)
+  t.after(() => { stream.close() })
+  await stream.event('ready')
+  return { running, stream }
 }

@@ -9,7 +9,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ok, stop, type ChannelHandler } from '../../../src/testing/index.ts'
 import { channelConfig, stopGateway } from '../helpers.ts'
-import { deadline, joined, seqOf, SseStream, startSseGateway, subscription } from './helpers.ts'
+import { deadline, joined, seqOf, SseStream, startSseGateway, subscription, readyStream } from './helpers.ts'
 
 const TOPIC = 'room:life'
 
@@ -63,12 +63,7 @@ test('a reader connected after the join finds `joined` in the replay ring when i
 })
 
 test('an upstream drop gives `errored`, then on rejoin a `gap` (upstream_disconnected, from/to) and `rejoined`', async (t) => {
-  const running = await startSseGateway([channelConfig(TOPIC)])
-  t.after(async () => { await stopGateway(running) })
-  await joined(running.daemon, TOPIC)
-  const stream = await SseStream.open(running.base, TOPIC)
-  t.after(() => { stream.close() })
-  await stream.event('ready')
+  const { running, stream } = await readyStream(t, [channelConfig(TOPIC)])
   running.phoenix.broadcast(TOPIC, 'msg', { n: 1 })
   await stream.event('msg')
 
@@ -104,12 +99,7 @@ test('a channel crash gives `errored` (crashed), then `gap` and `rejoined` on th
     join: () => ok({}),
     handleInfo: (message) => { if (message === 'crash') throw new Error('boom'); return { kind: 'noreply' } },
   }
-  const running = await startSseGateway([channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': crashy } } })
-  t.after(async () => { await stopGateway(running) })
-  await joined(running.daemon, TOPIC)
-  const stream = await SseStream.open(running.base, TOPIC)
-  t.after(() => { stream.close() })
-  await stream.event('ready')
+  const { running, stream } = await readyStream(t, [channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': crashy } } })
 
   running.phoenix.sendInfo(TOPIC, 'crash')
   const errored = await stream.event('errored')
@@ -123,12 +113,7 @@ test('a channel crash gives `errored` (crashed), then `gap` and `rejoined` on th
 test('the server ending the channel (phx_close) gives `closed`, numbered and kept for resume', async (t) => {
   const stopping: ChannelHandler = { join: () => ok({}), handleInfo: () => stop('normal') }
   // The gateway asks for a closed channel again only after the slowest rejoin delay: 60 s here.
-  const running = await startSseGateway([channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': stopping } }, upstream: { rejoinBackoffMs: [5, 60_000] } })
-  t.after(async () => { await stopGateway(running) })
-  await joined(running.daemon, TOPIC)
-  const stream = await SseStream.open(running.base, TOPIC)
-  t.after(() => { stream.close() })
-  await stream.event('ready')
+  const { running, stream } = await readyStream(t, [channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': stopping } }, upstream: { rejoinBackoffMs: [5, 60_000] } })
   running.phoenix.broadcast(TOPIC, 'msg', { n: 1 })
   const msg = await stream.event('msg')
 
@@ -149,12 +134,7 @@ test('the server ending the channel (phx_close) gives `closed`, numbered and kep
 
 test('a configured channel the server ended is asked for again after the slowest rejoin delay: `closed`, then `gap` and `rejoined`', async (t) => {
   const stopping: ChannelHandler = { join: () => ok({}), handleInfo: () => stop('normal') }
-  const running = await startSseGateway([channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': stopping } }, upstream: { rejoinBackoffMs: [5, 20] } })
-  t.after(async () => { await stopGateway(running) })
-  await joined(running.daemon, TOPIC)
-  const stream = await SseStream.open(running.base, TOPIC)
-  t.after(() => { stream.close() })
-  await stream.event('ready')
+  const { running, stream } = await readyStream(t, [channelConfig(TOPIC)], { phoenix: { channels: { 'room:*': stopping } }, upstream: { rejoinBackoffMs: [5, 20] } })
   const again = running.phoenix.waitFor('join', (j) => j.topic === TOPIC && j.status === 'ok')
   running.phoenix.sendInfo(TOPIC, 'bye')
   await stream.event('closed')
