@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint'
 const ioModules = ['ws', 'undici', 'fastify', 'pino', 'prom-client', 'env-schema', 'node:net', 'node:tls', 'node:http', 'node:https', 'node:timers', 'node:fs', 'node:child_process']
 
 export default [
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**', 'src/**/*.generated.ts'] },
   ...neostandard({ ts: true }),
   ...tseslint.configs.strictTypeChecked.map((c) => ({ ...c, files: ['**/*.ts'] })),
   {

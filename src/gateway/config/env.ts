@@ -115,7 +115,7 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
   }
   let env: RawEnv
   try {
-    env = envSchema<RawEnv>({ schema: structuredClone(ENV_SCHEMA), data: raw, env: false, dotenv: false, ajv: { customOptions: () => strictAjv() } })
+    env = envSchema<RawEnv>({ schema: structuredClone(ENV_SCHEMA), data: raw, env: false, dotenv: false, ajv: strictAjv() })
   } catch (err) {
     const errors = (err as { errors?: ErrorObject[] }).errors
     if (errors === undefined) throw err

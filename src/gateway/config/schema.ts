@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 
 export const SCHEMA_FILE = 'config/backchannel.schema.json'
 
@@ -48,8 +48,9 @@ export async function readSchema (): Promise<SchemaNode> {
 }
 
 /** The options every validator of ours uses: strict, all errors, defaults from the schema, nothing else changed. */
-export function strictAjv (): Ajv {
+export function strictAjv (extra: Options = {}): Ajv {
   return new Ajv({
+    ...extra,
     strict: true,
     strictNumbers: true,
     allErrors: true,
@@ -61,12 +62,15 @@ export function strictAjv (): Ajv {
   })
 }
 
-let compiled: Promise<ValidateFunction> | undefined
-
-/** The compiled validator, once per process. It fills in the schema's defaults as it validates. */
+/**
+ * The file validator: the schema compiled ahead of time by
+ * scripts/gen-config-validator.ts with `strictAjv`'s options, so start-up
+ * compiles nothing. It fills in the schema's defaults as it validates.
+ */
 export async function fileValidator (): Promise<ValidateFunction> {
-  compiled ??= readSchema().then((schema) => strictAjv().compile(schema))
-  return compiled
+  // Imported on first use, so the generator (which imports this module) runs before the file exists.
+  const { validate } = await import('./file-validator.generated.ts') as { validate: unknown }
+  return validate as ValidateFunction
 }
 
 function distance (a: string, b: string): number {

@@ -1,0 +1,2450 @@
+// Generated from config/backchannel.schema.json by scripts/gen-config-validator.ts (npm run docs:config): do not edit.
+// @ts-nocheck
+import runtime0 from 'ajv/dist/runtime/ucs2length.js'
+export const validate = validate10;
+export default validate10;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientQueue":{"description":"Events queued per SSE client; a client that falls further behind gets an `overflow` event and is cut off.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
+const schema12 = {"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}};
+const schema14 = {"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
+const schema15 = {"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1};
+const schema18 = {"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}};
+const func2 = Object.prototype.hasOwnProperty;
+const func3 = runtime0.default;
+const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
+const pattern1 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern3 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "u");
+const pattern4 = new RegExp("^[^\\r\\n\\u0000]*$", "u");
+const schema13 = {"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((((typeof data !== "string") && (!((typeof data == "number") && (isFinite(data))))) && (typeof data !== "boolean")) && (!(data && typeof data == "object" && !Array.isArray(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema13.type},message:"must be string,number,boolean,object",schema:schema13.type,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length > 1){
+const err1 = {instancePath,schemaPath:"#/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(Object.keys(data).length < 1){
+const err2 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "env") || (key0 === "file"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data0 = data.env;
+if(typeof data0 === "string"){
+if(!pattern1.test(data0)){
+const err4 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/envName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema14,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/envName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.file !== undefined){
+let data1 = data.file;
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+const err6 = {instancePath:instancePath+"/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/file",schemaPath:"#/definitions/filePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.params === undefined){
+data.params = {};
+}
+if(data.authToken === undefined){
+data.authToken = null;
+}
+if(data.headers === undefined){
+data.headers = {};
+}
+if(data.poolSize === undefined){
+data.poolSize = 1;
+}
+if(data.maxChannelsPerSocket === undefined){
+data.maxChannelsPerSocket = 100;
+}
+if(data.heartbeatIntervalMs === undefined){
+data.heartbeatIntervalMs = 30000;
+}
+if(data.joinTimeoutMs === undefined){
+data.joinTimeoutMs = 10000;
+}
+if(data.pushTimeoutMs === undefined){
+data.pushTimeoutMs = 10000;
+}
+if(data.connectTimeoutMs === undefined){
+data.connectTimeoutMs = 10000;
+}
+if(data.maxBufferedPushes === undefined){
+data.maxBufferedPushes = 1000;
+}
+if(data.reconnectBackoffMs === undefined){
+data.reconnectBackoffMs = [10,50,100,150,200,250,500,1000,2000,5000];
+}
+if(data.rejoinBackoffMs === undefined){
+data.rejoinBackoffMs = [1000,2000,5000,10000];
+}
+if(data.jitter === undefined){
+data.jitter = 0.2;
+}
+if(data.maxJoinRefusals === undefined){
+data.maxJoinRefusals = 3;
+}
+if(data.tlsCaFile === undefined){
+data.tlsCaFile = null;
+}
+if(data.vsn === undefined){
+data.vsn = "2.0.0";
+}
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema12.required,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.url === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema12.required,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema12.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func3(data0) > 64){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema12.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern0.test(data0)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]*$",parentSchema:schema12.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.name.type,parentSchema:schema12.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+let data1 = data.url;
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+const err6 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.url.type,parentSchema:schema12.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+let data2 = data.params;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+const _errs8 = errors;
+if(typeof key1 === "string"){
+if(func3(key1) < 1){
+const err8 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.params.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+const err9 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema12.properties.params.propertyNames,parentSchema:schema12.properties.params,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+if(!(validate12(data2[key2], {instancePath:instancePath+"/params/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data2,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.params.type,parentSchema:schema12.properties.params,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+let data4 = data.authToken;
+if(((typeof data4 !== "string") && (!(data4 && typeof data4 == "object" && !Array.isArray(data4)))) && (data4 !== null)){
+const err11 = {instancePath:instancePath+"/authToken",schemaPath:"#/properties/authToken/type",keyword:"type",params:{type: schema12.properties.authToken.type},message:"must be string,object,null",schema:schema12.properties.authToken.type,parentSchema:schema12.properties.authToken,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+const err12 = {instancePath:instancePath+"/authToken",schemaPath:"#/properties/authToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.authToken,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(Object.keys(data4).length > 1){
+const err13 = {instancePath:instancePath+"/authToken",schemaPath:"#/properties/authToken/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema12.properties.authToken,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(Object.keys(data4).length < 1){
+const err14 = {instancePath:instancePath+"/authToken",schemaPath:"#/properties/authToken/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema12.properties.authToken,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+for(const key3 in data4){
+if(!((key3 === "env") || (key3 === "file"))){
+const err15 = {instancePath:instancePath+"/authToken",schemaPath:"#/properties/authToken/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.authToken,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data4.env !== undefined){
+let data5 = data4.env;
+if(typeof data5 === "string"){
+if(!pattern1.test(data5)){
+const err16 = {instancePath:instancePath+"/authToken/env",schemaPath:"#/definitions/envName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema14,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/authToken/env",schemaPath:"#/definitions/envName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data4.file !== undefined){
+let data6 = data4.file;
+if(typeof data6 === "string"){
+if(func3(data6) < 1){
+const err18 = {instancePath:instancePath+"/authToken/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/authToken/file",schemaPath:"#/definitions/filePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+let data7 = data.headers;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key4 in data7){
+const _errs22 = errors;
+if(typeof key4 === "string"){
+if(!pattern3.test(key4)){
+const err20 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema12.properties.headers.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var valid6 = _errs22 === errors;
+if(!valid6){
+const err21 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid",schema:schema12.properties.headers.propertyNames,parentSchema:schema12.properties.headers,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+for(const key5 in data7){
+let data8 = data7[key5];
+if(typeof data8 === "string"){
+if(!pattern4.test(data8)){
+const err22 = {instancePath:instancePath+"/headers/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\u0000]*$"},message:"must match pattern \""+"^[^\\r\\n\\u0000]*$"+"\"",schema:"^[^\\r\\n\\u0000]*$",parentSchema:schema12.properties.headers.additionalProperties,data:data8};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/headers/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.headers.additionalProperties.type,parentSchema:schema12.properties.headers.additionalProperties,data:data8};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.headers.type,parentSchema:schema12.properties.headers,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+let data9 = data.poolSize;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err25 = {instancePath:instancePath+"/poolSize",schemaPath:"#/properties/poolSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.poolSize.type,parentSchema:schema12.properties.poolSize,data:data9};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 1000 || isNaN(data9)){
+const err26 = {instancePath:instancePath+"/poolSize",schemaPath:"#/properties/poolSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema12.properties.poolSize,data:data9};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data9 < 1 || isNaN(data9)){
+const err27 = {instancePath:instancePath+"/poolSize",schemaPath:"#/properties/poolSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.poolSize,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+let data10 = data.maxChannelsPerSocket;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err28 = {instancePath:instancePath+"/maxChannelsPerSocket",schemaPath:"#/properties/maxChannelsPerSocket/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxChannelsPerSocket.type,parentSchema:schema12.properties.maxChannelsPerSocket,data:data10};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 1000000 || isNaN(data10)){
+const err29 = {instancePath:instancePath+"/maxChannelsPerSocket",schemaPath:"#/properties/maxChannelsPerSocket/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema12.properties.maxChannelsPerSocket,data:data10};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data10 < 1 || isNaN(data10)){
+const err30 = {instancePath:instancePath+"/maxChannelsPerSocket",schemaPath:"#/properties/maxChannelsPerSocket/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.maxChannelsPerSocket,data:data10};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+let data11 = data.heartbeatIntervalMs;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err31 = {instancePath:instancePath+"/heartbeatIntervalMs",schemaPath:"#/properties/heartbeatIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.heartbeatIntervalMs.type,parentSchema:schema12.properties.heartbeatIntervalMs,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 2147483647 || isNaN(data11)){
+const err32 = {instancePath:instancePath+"/heartbeatIntervalMs",schemaPath:"#/properties/heartbeatIntervalMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema12.properties.heartbeatIntervalMs,data:data11};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data11 < 1 || isNaN(data11)){
+const err33 = {instancePath:instancePath+"/heartbeatIntervalMs",schemaPath:"#/properties/heartbeatIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.heartbeatIntervalMs,data:data11};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.heartbeatTimeoutMs !== undefined){
+let data12 = data.heartbeatTimeoutMs;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err34 = {instancePath:instancePath+"/heartbeatTimeoutMs",schemaPath:"#/properties/heartbeatTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.heartbeatTimeoutMs.type,parentSchema:schema12.properties.heartbeatTimeoutMs,data:data12};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 2147483647 || isNaN(data12)){
+const err35 = {instancePath:instancePath+"/heartbeatTimeoutMs",schemaPath:"#/properties/heartbeatTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema12.properties.heartbeatTimeoutMs,data:data12};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data12 < 1 || isNaN(data12)){
+const err36 = {instancePath:instancePath+"/heartbeatTimeoutMs",schemaPath:"#/properties/heartbeatTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.heartbeatTimeoutMs,data:data12};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+let data13 = data.joinTimeoutMs;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err37 = {instancePath:instancePath+"/joinTimeoutMs",schemaPath:"#/properties/joinTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.joinTimeoutMs.type,parentSchema:schema12.properties.joinTimeoutMs,data:data13};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 2147483647 || isNaN(data13)){
+const err38 = {instancePath:instancePath+"/joinTimeoutMs",schemaPath:"#/properties/joinTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema12.properties.joinTimeoutMs,data:data13};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data13 < 1 || isNaN(data13)){
+const err39 = {instancePath:instancePath+"/joinTimeoutMs",schemaPath:"#/properties/joinTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.joinTimeoutMs,data:data13};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+let data14 = data.pushTimeoutMs;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err40 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.pushTimeoutMs.type,parentSchema:schema12.properties.pushTimeoutMs,data:data14};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 2147483647 || isNaN(data14)){
+const err41 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema12.properties.pushTimeoutMs,data:data14};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data14 < 1 || isNaN(data14)){
+const err42 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.pushTimeoutMs,data:data14};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+let data15 = data.connectTimeoutMs;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err43 = {instancePath:instancePath+"/connectTimeoutMs",schemaPath:"#/properties/connectTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.connectTimeoutMs.type,parentSchema:schema12.properties.connectTimeoutMs,data:data15};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 2147483647 || isNaN(data15)){
+const err44 = {instancePath:instancePath+"/connectTimeoutMs",schemaPath:"#/properties/connectTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema12.properties.connectTimeoutMs,data:data15};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data15 < 1 || isNaN(data15)){
+const err45 = {instancePath:instancePath+"/connectTimeoutMs",schemaPath:"#/properties/connectTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.connectTimeoutMs,data:data15};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+let data16 = data.maxBufferedPushes;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err46 = {instancePath:instancePath+"/maxBufferedPushes",schemaPath:"#/properties/maxBufferedPushes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxBufferedPushes.type,parentSchema:schema12.properties.maxBufferedPushes,data:data16};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 10000000 || isNaN(data16)){
+const err47 = {instancePath:instancePath+"/maxBufferedPushes",schemaPath:"#/properties/maxBufferedPushes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema12.properties.maxBufferedPushes,data:data16};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data16 < 0 || isNaN(data16)){
+const err48 = {instancePath:instancePath+"/maxBufferedPushes",schemaPath:"#/properties/maxBufferedPushes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.maxBufferedPushes,data:data16};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+let data17 = data.reconnectBackoffMs;
+if(Array.isArray(data17)){
+if(data17.length > 100){
+const err49 = {instancePath:instancePath+"/reconnectBackoffMs",schemaPath:"#/definitions/schedule/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema18,data:data17};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data17.length < 1){
+const err50 = {instancePath:instancePath+"/reconnectBackoffMs",schemaPath:"#/definitions/schedule/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema18,data:data17};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+const len0 = data17.length;
+for(let i0=0; i0<len0; i0++){
+let data18 = data17[i0];
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err51 = {instancePath:instancePath+"/reconnectBackoffMs/" + i0,schemaPath:"#/definitions/schedule/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.items.type,parentSchema:schema18.items,data:data18};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err52 = {instancePath:instancePath+"/reconnectBackoffMs/" + i0,schemaPath:"#/definitions/schedule/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema18.items,data:data18};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data18 < 0 || isNaN(data18)){
+const err53 = {instancePath:instancePath+"/reconnectBackoffMs/" + i0,schemaPath:"#/definitions/schedule/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema18.items,data:data18};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/reconnectBackoffMs",schemaPath:"#/definitions/schedule/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data17};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+let data19 = data.rejoinBackoffMs;
+if(Array.isArray(data19)){
+if(data19.length > 100){
+const err55 = {instancePath:instancePath+"/rejoinBackoffMs",schemaPath:"#/definitions/schedule/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema18,data:data19};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(data19.length < 1){
+const err56 = {instancePath:instancePath+"/rejoinBackoffMs",schemaPath:"#/definitions/schedule/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema18,data:data19};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+const len1 = data19.length;
+for(let i1=0; i1<len1; i1++){
+let data20 = data19[i1];
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err57 = {instancePath:instancePath+"/rejoinBackoffMs/" + i1,schemaPath:"#/definitions/schedule/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.items.type,parentSchema:schema18.items,data:data20};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 2147483647 || isNaN(data20)){
+const err58 = {instancePath:instancePath+"/rejoinBackoffMs/" + i1,schemaPath:"#/definitions/schedule/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema18.items,data:data20};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if(data20 < 0 || isNaN(data20)){
+const err59 = {instancePath:instancePath+"/rejoinBackoffMs/" + i1,schemaPath:"#/definitions/schedule/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema18.items,data:data20};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/rejoinBackoffMs",schemaPath:"#/definitions/schedule/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data19};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+let data21 = data.jitter;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 1 || isNaN(data21)){
+const err61 = {instancePath:instancePath+"/jitter",schemaPath:"#/properties/jitter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.jitter,data:data21};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(data21 < 0 || isNaN(data21)){
+const err62 = {instancePath:instancePath+"/jitter",schemaPath:"#/properties/jitter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.jitter,data:data21};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/jitter",schemaPath:"#/properties/jitter/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.jitter.type,parentSchema:schema12.properties.jitter,data:data21};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+let data22 = data.maxJoinRefusals;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err64 = {instancePath:instancePath+"/maxJoinRefusals",schemaPath:"#/properties/maxJoinRefusals/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxJoinRefusals.type,parentSchema:schema12.properties.maxJoinRefusals,data:data22};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 1000000 || isNaN(data22)){
+const err65 = {instancePath:instancePath+"/maxJoinRefusals",schemaPath:"#/properties/maxJoinRefusals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema12.properties.maxJoinRefusals,data:data22};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(data22 < 1 || isNaN(data22)){
+const err66 = {instancePath:instancePath+"/maxJoinRefusals",schemaPath:"#/properties/maxJoinRefusals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.maxJoinRefusals,data:data22};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+let data23 = data.tlsCaFile;
+if((typeof data23 !== "string") && (data23 !== null)){
+const err67 = {instancePath:instancePath+"/tlsCaFile",schemaPath:"#/properties/tlsCaFile/type",keyword:"type",params:{type: schema12.properties.tlsCaFile.type},message:"must be string,null",schema:schema12.properties.tlsCaFile.type,parentSchema:schema12.properties.tlsCaFile,data:data23};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+if(typeof data23 === "string"){
+if(func3(data23) < 1){
+const err68 = {instancePath:instancePath+"/tlsCaFile",schemaPath:"#/properties/tlsCaFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.tlsCaFile,data:data23};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+let data24 = data.vsn;
+if(typeof data24 !== "string"){
+const err69 = {instancePath:instancePath+"/vsn",schemaPath:"#/properties/vsn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.vsn.type,parentSchema:schema12.properties.vsn,data:data24};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(!((data24 === "2.0.0") || (data24 === "1.0.0"))){
+const err70 = {instancePath:instancePath+"/vsn",schemaPath:"#/properties/vsn/enum",keyword:"enum",params:{allowedValues: schema12.properties.vsn.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.vsn.enum,parentSchema:schema12.properties.vsn,data:data24};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+const schema20 = {"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}};
+const pattern5 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
+const schema21 = {"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}};
+const pattern10 = new RegExp("^(/([^~/]|~[01])*)+$", "u");
+const schema22 = {"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((typeof data !== "string") && (!(data && typeof data == "object" && !Array.isArray(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema22.type},message:"must be string,object",schema:schema22.type,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(typeof data === "string"){
+if(!pattern4.test(data)){
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\u0000]*$"},message:"must match pattern \""+"^[^\\r\\n\\u0000]*$"+"\"",schema:"^[^\\r\\n\\u0000]*$",parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length > 1){
+const err2 = {instancePath,schemaPath:"#/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(Object.keys(data).length < 1){
+const err3 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "env") || (key0 === "file"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data0 = data.env;
+if(typeof data0 === "string"){
+if(!pattern1.test(data0)){
+const err5 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/envName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema14,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/envName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.file !== undefined){
+let data1 = data.file;
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+const err7 = {instancePath:instancePath+"/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/file",schemaPath:"#/definitions/filePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.headers === undefined){
+data.headers = {};
+}
+if(data.format === undefined){
+data.format = "cloudevents";
+}
+if(data.timeoutMs === undefined){
+data.timeoutMs = 10000;
+}
+if(data.maxAttempts === undefined){
+data.maxAttempts = 10;
+}
+if(data.maxAgeMs === undefined){
+data.maxAgeMs = 600000;
+}
+if(data.backoff === undefined){
+data.backoff = {};
+}
+if(data.maxInFlight === undefined){
+data.maxInFlight = 16;
+}
+if(data.queueSize === undefined){
+data.queueSize = 10000;
+}
+if(data.overflow === undefined){
+data.overflow = "drop-newest";
+}
+if(data.orderKey === undefined){
+data.orderKey = null;
+}
+if(data.deadLetter === undefined){
+data.deadLetter = null;
+}
+if(data.url === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema21.required,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema21.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+let data0 = data.url;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.url,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.url.type,parentSchema:schema21.properties.url,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+let data1 = data.headers;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+const _errs6 = errors;
+if(typeof key1 === "string"){
+if(!pattern3.test(key1)){
+const err4 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema21.properties.headers.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+const err5 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema21.properties.headers.propertyNames,parentSchema:schema21.properties.headers,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key2 in data1){
+if(!(validate17(data1[key2], {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data1,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.headers.type,parentSchema:schema21.properties.headers,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+let data3 = data.format;
+if(typeof data3 !== "string"){
+const err7 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.format.type,parentSchema:schema21.properties.format,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!((data3 === "cloudevents") || (data3 === "raw"))){
+const err8 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema21.properties.format.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.format.enum,parentSchema:schema21.properties.format,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+let data4 = data.timeoutMs;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err9 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.timeoutMs.type,parentSchema:schema21.properties.timeoutMs,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 2147483647 || isNaN(data4)){
+const err10 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.timeoutMs,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data4 < 1 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.timeoutMs,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+let data5 = data.maxAttempts;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err12 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxAttempts.type,parentSchema:schema21.properties.maxAttempts,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 1000000 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema21.properties.maxAttempts,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err14 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxAttempts,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+let data6 = data.maxAgeMs;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err15 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxAgeMs.type,parentSchema:schema21.properties.maxAgeMs,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 2147483647 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.maxAgeMs,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxAgeMs,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+let data7 = data.backoff;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.initialMs === undefined){
+data7.initialMs = 500;
+}
+if(data7.maxMs === undefined){
+data7.maxMs = 60000;
+}
+if(data7.multiplier === undefined){
+data7.multiplier = 2;
+}
+for(const key3 in data7){
+if(!(((key3 === "initialMs") || (key3 === "maxMs")) || (key3 === "multiplier"))){
+const err18 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema21.properties.backoff,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+let data8 = data7.initialMs;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err19 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.backoff.properties.initialMs.type,parentSchema:schema21.properties.backoff.properties.initialMs,data:data8};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 2147483647 || isNaN(data8)){
+const err20 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.backoff.properties.initialMs,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err21 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema21.properties.backoff.properties.initialMs,data:data8};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+let data9 = data7.maxMs;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err22 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.backoff.properties.maxMs.type,parentSchema:schema21.properties.backoff.properties.maxMs,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 2147483647 || isNaN(data9)){
+const err23 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.backoff.properties.maxMs,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data9 < 0 || isNaN(data9)){
+const err24 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema21.properties.backoff.properties.maxMs,data:data9};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+let data10 = data7.multiplier;
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 100 || isNaN(data10)){
+const err25 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema21.properties.backoff.properties.multiplier,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data10 < 1 || isNaN(data10)){
+const err26 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.backoff.properties.multiplier,data:data10};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema21.properties.backoff.properties.multiplier.type,parentSchema:schema21.properties.backoff.properties.multiplier,data:data10};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.backoff.type,parentSchema:schema21.properties.backoff,data:data7};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+let data11 = data.maxInFlight;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err29 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxInFlight.type,parentSchema:schema21.properties.maxInFlight,data:data11};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 10000 || isNaN(data11)){
+const err30 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema21.properties.maxInFlight,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data11 < 1 || isNaN(data11)){
+const err31 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxInFlight,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+let data12 = data.queueSize;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err32 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.queueSize.type,parentSchema:schema21.properties.queueSize,data:data12};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 10000000 || isNaN(data12)){
+const err33 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema21.properties.queueSize,data:data12};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data12 < 1 || isNaN(data12)){
+const err34 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.queueSize,data:data12};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+let data13 = data.overflow;
+if(typeof data13 !== "string"){
+const err35 = {instancePath:instancePath+"/overflow",schemaPath:"#/properties/overflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.overflow.type,parentSchema:schema21.properties.overflow,data:data13};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(!((data13 === "drop-newest") || (data13 === "drop-oldest"))){
+const err36 = {instancePath:instancePath+"/overflow",schemaPath:"#/properties/overflow/enum",keyword:"enum",params:{allowedValues: schema21.properties.overflow.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.overflow.enum,parentSchema:schema21.properties.overflow,data:data13};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+let data14 = data.orderKey;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err37 = {instancePath:instancePath+"/orderKey",schemaPath:"#/properties/orderKey/type",keyword:"type",params:{type: schema21.properties.orderKey.type},message:"must be string,null",schema:schema21.properties.orderKey.type,parentSchema:schema21.properties.orderKey,data:data14};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(typeof data14 === "string"){
+if(!pattern10.test(data14)){
+const err38 = {instancePath:instancePath+"/orderKey",schemaPath:"#/properties/orderKey/pattern",keyword:"pattern",params:{pattern: "^(/([^~/]|~[01])*)+$"},message:"must match pattern \""+"^(/([^~/]|~[01])*)+$"+"\"",schema:"^(/([^~/]|~[01])*)+$",parentSchema:schema21.properties.orderKey,data:data14};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+let data15 = data.deadLetter;
+if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
+const err39 = {instancePath:instancePath+"/deadLetter",schemaPath:"#/properties/deadLetter/type",keyword:"type",params:{type: schema21.properties.deadLetter.type},message:"must be object,null",schema:schema21.properties.deadLetter.type,parentSchema:schema21.properties.deadLetter,data:data15};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.headers === undefined){
+data15.headers = {};
+}
+if(data15.event === undefined){
+data15.event = "dead_letter";
+}
+if(data15.timeoutMs === undefined){
+data15.timeoutMs = 5000;
+}
+for(const key4 in data15){
+if(!(((((((key4 === "file") || (key4 === "url")) || (key4 === "headers")) || (key4 === "topic")) || (key4 === "upstream")) || (key4 === "event")) || (key4 === "timeoutMs"))){
+const err40 = {instancePath:instancePath+"/deadLetter",schemaPath:"#/properties/deadLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema21.properties.deadLetter,data:data15};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data15.file !== undefined){
+let data16 = data15.file;
+if(typeof data16 === "string"){
+if(func3(data16) < 1){
+const err41 = {instancePath:instancePath+"/deadLetter/file",schemaPath:"#/properties/deadLetter/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.file,data:data16};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/deadLetter/file",schemaPath:"#/properties/deadLetter/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.file.type,parentSchema:schema21.properties.deadLetter.properties.file,data:data16};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data15.url !== undefined){
+let data17 = data15.url;
+if(typeof data17 === "string"){
+if(func3(data17) < 1){
+const err43 = {instancePath:instancePath+"/deadLetter/url",schemaPath:"#/properties/deadLetter/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.url,data:data17};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/deadLetter/url",schemaPath:"#/properties/deadLetter/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.url.type,parentSchema:schema21.properties.deadLetter.properties.url,data:data17};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+let data18 = data15.headers;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key5 in data18){
+const _errs43 = errors;
+if(typeof key5 === "string"){
+if(!pattern3.test(key5)){
+const err45 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema21.properties.deadLetter.properties.headers.propertyNames,data:key5,propertyName:key5};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+var valid5 = _errs43 === errors;
+if(!valid5){
+const err46 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema21.properties.deadLetter.properties.headers.propertyNames,parentSchema:schema21.properties.deadLetter.properties.headers,data:data18};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+for(const key6 in data18){
+if(!(validate17(data18[key6], {instancePath:instancePath+"/deadLetter/headers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data18,parentDataProperty:key6,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.deadLetter.properties.headers.type,parentSchema:schema21.properties.deadLetter.properties.headers,data:data18};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data15.topic !== undefined){
+let data20 = data15.topic;
+if(typeof data20 === "string"){
+if(func3(data20) < 1){
+const err48 = {instancePath:instancePath+"/deadLetter/topic",schemaPath:"#/properties/deadLetter/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.topic,data:data20};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/deadLetter/topic",schemaPath:"#/properties/deadLetter/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.topic.type,parentSchema:schema21.properties.deadLetter.properties.topic,data:data20};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data15.upstream !== undefined){
+let data21 = data15.upstream;
+if(typeof data21 === "string"){
+if(func3(data21) < 1){
+const err50 = {instancePath:instancePath+"/deadLetter/upstream",schemaPath:"#/properties/deadLetter/properties/upstream/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.upstream,data:data21};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/deadLetter/upstream",schemaPath:"#/properties/deadLetter/properties/upstream/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.upstream.type,parentSchema:schema21.properties.deadLetter.properties.upstream,data:data21};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+let data22 = data15.event;
+if(typeof data22 === "string"){
+if(func3(data22) < 1){
+const err52 = {instancePath:instancePath+"/deadLetter/event",schemaPath:"#/properties/deadLetter/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.event,data:data22};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/deadLetter/event",schemaPath:"#/properties/deadLetter/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.event.type,parentSchema:schema21.properties.deadLetter.properties.event,data:data22};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+let data23 = data15.timeoutMs;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err54 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.deadLetter.properties.timeoutMs.type,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data23};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 2147483647 || isNaN(data23)){
+const err55 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data23};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(data23 < 1 || isNaN(data23)){
+const err56 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data23};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.params === undefined){
+data.params = {};
+}
+if(data.required === undefined){
+data.required = false;
+}
+if(data.replay === undefined){
+data.replay = 1000;
+}
+if(data.topic === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topic"},message:"must have required property '"+"topic"+"'",schema:schema20.required,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema20.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.topic !== undefined){
+let data0 = data.topic;
+if(typeof data0 === "string"){
+if(func3(data0) > 1024){
+const err2 = {instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema20.properties.topic,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func3(data0) < 1){
+const err3 = {instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.topic,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern5.test(data0)){
+const err4 = {instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema20.properties.topic,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.topic.type,parentSchema:schema20.properties.topic,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(func3(data1) > 1024){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema20.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func3(data1) < 1){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern5.test(data1)){
+const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f]+$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f]+$",parentSchema:schema20.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.name.type,parentSchema:schema20.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.upstream !== undefined){
+let data2 = data.upstream;
+if(typeof data2 === "string"){
+if(func3(data2) < 1){
+const err10 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.upstream,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.upstream.type,parentSchema:schema20.properties.upstream,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+let data3 = data.params;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err12 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.params.type,parentSchema:schema20.properties.params,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+let data4 = data.required;
+if(typeof data4 !== "boolean"){
+const err13 = {instancePath:instancePath+"/required",schemaPath:"#/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.required.type,parentSchema:schema20.properties.required,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+let data5 = data.replay;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err14 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.replay.type,parentSchema:schema20.properties.replay,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 100000 || isNaN(data5)){
+const err15 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema20.properties.replay,data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err16 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.replay,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.traceField !== undefined){
+let data6 = data.traceField;
+if(typeof data6 === "string"){
+if(func3(data6) > 255){
+const err17 = {instancePath:instancePath+"/traceField",schemaPath:"#/properties/traceField/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema20.properties.traceField,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(func3(data6) < 1){
+const err18 = {instancePath:instancePath+"/traceField",schemaPath:"#/properties/traceField/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.traceField,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/traceField",schemaPath:"#/properties/traceField/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.traceField.type,parentSchema:schema20.properties.traceField,data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.presence !== undefined){
+let data7 = data.presence;
+if(typeof data7 !== "boolean"){
+const err20 = {instancePath:instancePath+"/presence",schemaPath:"#/properties/presence/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.presence.type,parentSchema:schema20.properties.presence,data:data7};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.webhook !== undefined){
+if(!(validate16(data.webhook, {instancePath:instancePath+"/webhook",parentData:data,parentDataProperty:"webhook",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.channels === undefined){
+data.channels = [];
+}
+if(data.sse === undefined){
+data.sse = {};
+}
+if(data.maxBodyBytes === undefined){
+data.maxBodyBytes = 1048576;
+}
+if(data.pushTimeoutMs === undefined){
+data.pushTimeoutMs = 10000;
+}
+if(data.upstreams === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "upstreams"},message:"must have required property '"+"upstreams"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "upstreams") || (key0 === "channels")) || (key0 === "sse")) || (key0 === "maxBodyBytes")) || (key0 === "pushTimeoutMs"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.upstreams !== undefined){
+let data0 = data.upstreams;
+if(Array.isArray(data0)){
+if(data0.length < 1){
+const err2 = {instancePath:instancePath+"/upstreams",schemaPath:"#/properties/upstreams/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.upstreams,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate11(data0[i0], {instancePath:instancePath+"/upstreams/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/upstreams",schemaPath:"#/properties/upstreams/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.upstreams.type,parentSchema:schema11.properties.upstreams,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+let data2 = data.channels;
+if(Array.isArray(data2)){
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate15(data2[i1], {instancePath:instancePath+"/channels/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/channels",schemaPath:"#/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.channels.type,parentSchema:schema11.properties.channels,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+let data4 = data.sse;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.keepAliveMs === undefined){
+data4.keepAliveMs = 15000;
+}
+if(data4.clientQueue === undefined){
+data4.clientQueue = 1000;
+}
+if(data4.retryMs === undefined){
+data4.retryMs = 2000;
+}
+for(const key1 in data4){
+if(!(((key1 === "keepAliveMs") || (key1 === "clientQueue")) || (key1 === "retryMs"))){
+const err5 = {instancePath:instancePath+"/sse",schemaPath:"#/properties/sse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.sse,data:data4};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+let data5 = data4.keepAliveMs;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err6 = {instancePath:instancePath+"/sse/keepAliveMs",schemaPath:"#/properties/sse/properties/keepAliveMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.keepAliveMs.type,parentSchema:schema11.properties.sse.properties.keepAliveMs,data:data5};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 2147483647 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/sse/keepAliveMs",schemaPath:"#/properties/sse/properties/keepAliveMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.sse.properties.keepAliveMs,data:data5};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/sse/keepAliveMs",schemaPath:"#/properties/sse/properties/keepAliveMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.keepAliveMs,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+let data6 = data4.clientQueue;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err9 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.clientQueue.type,parentSchema:schema11.properties.sse.properties.clientQueue,data:data6};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 1000000 || isNaN(data6)){
+const err10 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema11.properties.sse.properties.clientQueue,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.clientQueue,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+let data7 = data4.retryMs;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err12 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.retryMs.type,parentSchema:schema11.properties.sse.properties.retryMs,data:data7};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 2147483647 || isNaN(data7)){
+const err13 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.sse.properties.retryMs,data:data7};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data7 < 0 || isNaN(data7)){
+const err14 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.sse.properties.retryMs,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/sse",schemaPath:"#/properties/sse/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sse.type,parentSchema:schema11.properties.sse,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+let data8 = data.maxBodyBytes;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err16 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.maxBodyBytes.type,parentSchema:schema11.properties.maxBodyBytes,data:data8};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 1073741824 || isNaN(data8)){
+const err17 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.maxBodyBytes,data:data8};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data8 < 1 || isNaN(data8)){
+const err18 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.maxBodyBytes,data:data8};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+let data9 = data.pushTimeoutMs;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err19 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.pushTimeoutMs.type,parentSchema:schema11.properties.pushTimeoutMs,data:data9};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 2147483647 || isNaN(data9)){
+const err20 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.pushTimeoutMs,data:data9};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data9 < 1 || isNaN(data9)){
+const err21 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.pushTimeoutMs,data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
