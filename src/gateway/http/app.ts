@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { Gateway } from '../gateway.ts'
+import { RequestLogger } from '../observe/request-logger.ts'
 import { collectOpenApi } from './openapi.ts'
 import { HttpError, sendProblem } from './problem.ts'
 import { parseTraceparent } from './trace.ts'
@@ -38,6 +39,8 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   })
+  // Each request's logger (with its reqId) is built only when the request writes a line.
+  app.setChildLoggerFactory((parent, bindings, options) => new RequestLogger(parent, bindings, options))
   const openapi = collectOpenApi(app, { title: 'Backchannel', version })
   app.setErrorHandler(async (err: Error, request, reply) => sendProblem(reply, request, err))
   app.setNotFoundHandler(async (request, reply) => sendProblem(reply, request, new HttpError('BC_ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)))

@@ -3,8 +3,10 @@
  * pattern (never the raw URL or its query), status and duration, on the
  * request's logger (so with its reqId). 2xx and 3xx at debug, 4xx at warn,
  * 5xx at error. SSE streams are hijacked replies: they count when they end.
+ * Nothing is allocated per request beyond the log fields and the samples.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { EVENTS_PATH } from '../http/routes/events.ts'
 import type { Metrics } from './metrics.ts'
 
 export function observeHttp (app: FastifyInstance, metrics: Metrics | null): void {
@@ -16,18 +18,21 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
     else request.log.debug(fields, 'request')
     metrics?.observeRequest(request.method, route, status, ms / 1000)
   }
-  // Requests that pass the earlier onRequest hooks (auth) are recorded when their response closes,
-  // hijacked ones included; those rejected before are recorded by onResponse.
-  const tracked = new WeakSet<FastifyRequest>()
-  // Callback-style hooks: no promise per request on this path.
+  // SSE streams are hijacked, so fastify never calls onResponse for them: they are recorded when their
+  // response closes. Every other request is recorded by onResponse ('finish' comes before 'close'),
+  // with no listener of its own. Callback-style hooks: no promise per request on this path.
+  const streams = new WeakSet<FastifyRequest>()
   app.addHook('onRequest', (request, reply, done) => {
-    tracked.add(request)
-    const started = performance.now()
-    reply.raw.once('close', () => { record(request, reply.raw.statusCode, performance.now() - started) })
+    if (request.routeOptions.url === EVENTS_PATH) {
+      streams.add(request)
+      const started = performance.now()
+      reply.raw.once('close', () => { if (streams.delete(request)) record(request, reply.raw.statusCode, performance.now() - started) })
+    }
     done()
   })
   app.addHook('onResponse', (request, reply, done) => {
-    if (!tracked.has(request)) record(request, reply.statusCode, reply.elapsedTime)
+    streams.delete(request)
+    record(request, reply.statusCode, reply.elapsedTime)
     done()
   })
 }

@@ -33,10 +33,13 @@ const eventsSchema = {
   },
 }
 
+/** The route's pattern (the HTTP observer records its hijacked streams when they close). */
+export const EVENTS_PATH = '/v1/channels/:topic/events'
+
 export interface EventsRouteOptions { gateway: Gateway }
 
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { gateway }) => {
-  app.get<{ Params: TopicParams, Querystring: EventsQuery }>('/v1/channels/:topic/events', { schema: eventsSchema }, async (request, reply) => {
+  app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
     const sub = gateway.subscription(request.params.topic, request.query.upstream)
     const header = request.headers['last-event-id']
     const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
