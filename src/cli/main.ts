@@ -6,6 +6,7 @@
 import { runCheckConfig } from './commands/check-config.ts'
 import { runDemo } from './commands/demo.ts'
 import { runFakePhoenix } from './commands/fake-phoenix.ts'
+import { runHealthcheck } from './commands/healthcheck.ts'
 import { runListen } from './commands/listen.ts'
 import { runPush } from './commands/push.ts'
 import { runServe } from './commands/serve.ts'
@@ -21,6 +22,7 @@ commands:
   fake-phoenix   run the fake Phoenix server (the test kit) on its own
   demo           start the fake Phoenix server and walk through the protocol
   check-config   validate a gateway config file and explain it
+  healthcheck    ask a running sidecar's /livez (the container image's HEALTHCHECK)
   help           show this text
 
 Run "backchannel <command> --help" for a command's options.`
@@ -34,6 +36,7 @@ const commands: Record<string, Command> = {
   'fake-phoenix': runFakePhoenix,
   demo: runDemo,
   'check-config': runCheckConfig,
+  healthcheck: runHealthcheck,
 }
 
 async function main (argv: string[]): Promise<number> {
@@ -59,10 +62,8 @@ main(process.argv.slice(2)).then((code) => {
     return
   }
   if (isBackchannelError(err)) {
-    // Our own errors are written for people: the message (and any problems), no stack.
-    const problems = (err as { problems?: unknown }).problems
-    const lines = Array.isArray(problems) ? problems.map((p) => `  ${String(p)}`).join('\n') : ''
-    process.stderr.write(`backchannel: ${err.code}: ${err.message}\n${lines === '' ? '' : `${lines}\n`}`)
+    // Our own errors are written for people: the message, no stack (a ConfigError's message lists its problems).
+    process.stderr.write(`backchannel: ${err.code}: ${err.message}\n`)
   } else {
     process.stderr.write(`backchannel: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
   }

@@ -39,6 +39,17 @@ test('a bad option exits 2 with a one-line reason', async () => {
   assert.match(bad.stderr, /--port takes a whole number/)
 })
 
+test('a config error exits 1 and names each problem once', async () => {
+  const env = { ...process.env, HOST: '0.0.0.0', CONFIG_FILE: join(root, 'config', 'demo.json'), API_TOKEN: '', API_TOKEN_FILE: '' }
+  delete env['API_TOKEN']
+  delete env['API_TOKEN_FILE']
+  const failed = await run(process.execPath, [cli, 'serve'], { timeout: 20_000, env }).then(() => null, (err: unknown) => err as { code: number, stderr: string })
+  assert.ok(failed !== null, 'serve refused to start')
+  assert.equal(failed.code, 1)
+  assert.match(failed.stderr, /^backchannel: BC_ERR_CONFIG: invalid configuration/)
+  assert.equal(failed.stderr.split('is not a loopback address').length - 1, 1, failed.stderr)
+})
+
 test('fake-phoenix serves Phoenix clients and exits 0 on SIGTERM', async (t) => {
   const child = spawn(process.execPath, [cli, 'fake-phoenix', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
   t.after(() => child.kill('SIGKILL'))
