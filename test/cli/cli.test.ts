@@ -40,7 +40,7 @@ test('a bad option exits 2 with a one-line reason', async () => {
 })
 
 test('a config error exits 1 and names each problem once', async () => {
-  const env = { ...process.env, HOST: '0.0.0.0', CONFIG_FILE: join(root, 'config', 'demo.json'), API_TOKEN: '', API_TOKEN_FILE: '' }
+  const env: Record<string, string | undefined> = { ...process.env, HOST: '0.0.0.0', CONFIG_FILE: join(root, 'config', 'demo.json') }
   delete env['API_TOKEN']
   delete env['API_TOKEN_FILE']
   const failed = await run(process.execPath, [cli, 'serve'], { timeout: 20_000, env }).then(() => null, (err: unknown) => err as { code: number, stderr: string })
