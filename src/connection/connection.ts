@@ -18,6 +18,7 @@ import { Session, type SessionStats } from '../phoenix/session.ts'
 import type { JoinOutcome, PushOptions, PushOutcome, SessionEvent } from '../phoenix/session-types.ts'
 import { redactUrl } from './dial.ts'
 import { openSocket } from './open.ts'
+import { WriteBatch } from './write-batch.ts'
 import { ConnectError, SendBufferFullError } from './errors.ts'
 import { DEFAULT_MAX_SEND_BUFFER_BYTES, type ConnectionOptions } from './options.ts'
 
@@ -45,6 +46,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #backoff: Backoff
   #state: ConnectionState = 'idle'
   #ws: WebSocket | null = null
+  /** Frames of one loop turn go out in one write. */
+  #batch: WriteBatch | null = null
   #timer: NodeJS.Timeout | undefined
   #timerAt = Number.POSITIVE_INFINITY
   #reconnectTimer: NodeJS.Timeout | undefined
@@ -137,12 +140,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const attempt = this.#attempt
     const startedAt = this.#now()
     this.emit('connecting', { attempt })
-    openSocket(this.#options, this.#serializer.vsn).then((ws) => {
+    openSocket(this.#options, this.#serializer.vsn).then(({ ws, socket }) => {
       if (this.#state === 'closed') {
         ws.terminate()
         return
       }
       this.#ws = ws
+      this.#batch = new WriteBatch(socket)
       this.#state = 'open'
       this.#backoff.reset()
       ws.on('message', (data: Buffer, isBinary: boolean) => { this.#receive(isBinary ? data : data.toString('utf8'), data.length) })
@@ -177,6 +181,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const ws = this.#ws
     if (ws === null || ws.readyState !== WebSocket.OPEN) return
     const frame = this.#serializer.encodeToServer(message)
+    this.#batch?.open()
     ws.send(frame, { binary: typeof frame !== 'string' })
   }
 
@@ -188,6 +193,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #onClose (ws: WebSocket, code: number, reason: string): void {
     if (this.#ws !== ws) return
     this.#ws = null
+    this.#batch = null
     this.session.closed(this.#now())
     if (this.#state === 'closed') {
       this.emit('close', { code, reason, willReconnect: false })

@@ -6,6 +6,7 @@
  * ConnectError (anything below HTTP).
  */
 import type { ClientRequest, IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { WebSocket, type ClientOptions } from 'ws'
 import type { BackchannelError } from '../errors.ts'
 import { TimeoutError } from '../phoenix/errors.ts'
@@ -25,7 +26,10 @@ async function evaluate<T> (value: T | (() => T | Promise<T>) | undefined): Prom
   return typeof value === 'function' ? (value as () => T | Promise<T>)() : value
 }
 
-export async function openSocket (options: ConnectionOptions, vsn: string): Promise<WebSocket> {
+/** An open WebSocket and the TCP (or TLS) socket under it. */
+export interface OpenSocket { ws: WebSocket, socket: Duplex }
+
+export async function openSocket (options: ConnectionOptions, vsn: string): Promise<OpenSocket> {
   let params: Params | undefined
   let token: string | undefined
   try {
@@ -60,7 +64,9 @@ export async function openSocket (options: ConnectionOptions, vsn: string): Prom
     }
   }
   const ws = new WebSocket(url, token === undefined ? [] : ['phoenix'], wsOptions)
-  return new Promise<WebSocket>((resolve, reject) => {
+  return new Promise<OpenSocket>((resolve, reject) => {
+    let socket: Duplex | undefined
+    ws.once('upgrade', (res: IncomingMessage) => { socket = res.socket })
     let settled = false
     const fail = (error: BackchannelError): void => {
       if (settled) return
@@ -92,7 +98,12 @@ export async function openSocket (options: ConnectionOptions, vsn: string): Prom
       if (settled) return
       settled = true
       clearTimeout(deadline)
-      resolve(ws)
+      if (socket === undefined) {
+        ws.terminate()
+        reject(new ConnectError('no_socket'))
+        return
+      }
+      resolve({ ws, socket })
     })
   })
 }
