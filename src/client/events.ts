@@ -10,7 +10,8 @@ export interface ClientEvents {
   connect_start: [{ socket: number, attempt: number }]
   connect_ok: [{ socket: number, attempt: number, latencyMs: number }]
   /** `reason` is an error code; `status` is the HTTP status of a refused upgrade. */
-  connect_fail: [{ socket: number, attempt: number, reason: string, status?: number }]
+  /** `reason` is the error code; `cause` what lay under it, e.g. ECONNREFUSED or CERT_HAS_EXPIRED. */
+  connect_fail: [{ socket: number, attempt: number, reason: string, cause?: string, status?: number }]
   disconnect: [{ socket: number, code: number, reason: string }]
   reconnect_scheduled: [{ socket: number, attempt: number, delayMs: number }]
   join_start: [{ socket: number, topic: string, rejoin: boolean }]
@@ -59,8 +60,14 @@ export function relayPoolEvents (pool: Pool, emit: Emit, wants: (name: keyof Cli
   pool.on('connecting', (socket, e) => { emit('connect_start', { socket, attempt: e.attempt }) })
   pool.on('open', (socket, e) => { emit('connect_ok', { socket, attempt: e.attempt, latencyMs: e.latencyMs }) })
   pool.on('connect_failed', (socket, e) => {
-    const status = (e.error as { status?: unknown }).status
-    emit('connect_fail', { socket, attempt: e.attempt, reason: e.error.code, ...(typeof status === 'number' ? { status } : {}) })
+    const { status, reason: cause } = e.error as { status?: unknown, reason?: unknown }
+    emit('connect_fail', {
+      socket,
+      attempt: e.attempt,
+      reason: e.error.code,
+      ...(typeof cause === 'string' ? { cause } : {}),
+      ...(typeof status === 'number' ? { status } : {}),
+    })
   })
   pool.on('close', (socket, e) => { emit('disconnect', { socket, code: e.code, reason: e.reason }) })
   pool.on('reconnect_scheduled', (socket, e) => { emit('reconnect_scheduled', { socket, attempt: e.attempt, delayMs: e.delayMs }) })

@@ -7,6 +7,7 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { getCACertificates } from 'node:tls'
 import { WebSocket, type ClientOptions } from 'ws'
 import type { BackchannelError } from '../errors.ts'
 import { TimeoutError } from '../phoenix/errors.ts'
@@ -24,6 +25,15 @@ function headerRecord (res: IncomingMessage): Record<string, string> {
 
 async function evaluate<T> (value: T | (() => T | Promise<T>) | undefined): Promise<T | undefined> {
   return typeof value === 'function' ? (value as () => T | Promise<T>)() : value
+}
+
+/**
+ * The CAs a TLS connection trusts when extra ones are given: Node's `ca`
+ * option replaces its default store, but ours adds to it (an upstream
+ * behind a public CA stays reachable when a private CA is configured).
+ */
+export function trustedCas (extra: NonNullable<ConnectionOptions['ca']>): Array<string | Buffer> {
+  return [...getCACertificates('default'), ...(Array.isArray(extra) ? extra : [extra])]
 }
 
 /** An open WebSocket and the TCP (or TLS) socket under it. */
@@ -46,7 +56,7 @@ export async function openSocket (options: ConnectionOptions, vsn: string): Prom
     perMessageDeflate: options.compress === true,
     followRedirects: false,
     headers: { ...options.headers },
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.ca === undefined ? {} : { ca: trustedCas(options.ca) }),
   }
   if (token !== undefined) {
     // ws only lets valid token characters through `protocols`, and standard

@@ -68,13 +68,13 @@ describe('connect', () => {
     await back
   })
 
-  test('a closed port rejects connect() with ConnectError ECONNREFUSED', async (t) => {
+  test('a closed port rejects connect() with ConnectError ECONNREFUSED, and connect_fail names the cause', async (t) => {
     const port = await closedPort()
     const c = new Client({ url: `ws://127.0.0.1:${port}/socket`, ...fast })
     t.after(async () => { await c.close() })
     const failed = nextEvent(c, 'connect_fail')
     await assert.rejects(c.connect(), isError(ConnectError, (err) => err.code === 'BC_ERR_CONNECT' && err.reason === 'ECONNREFUSED'))
-    assert.equal((await failed).reason, 'BC_ERR_CONNECT')
+    assert.deepEqual(await failed, { socket: 0, attempt: 1, reason: 'BC_ERR_CONNECT', cause: 'ECONNREFUSED' })
   })
 
   test('a server that stalls the upgrade fails connect() with TimeoutError kind connect within connectTimeoutMs', async (t) => {

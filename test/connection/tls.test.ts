@@ -3,6 +3,7 @@
  * a certificate that does not verify is a ConnectError naming the reason.
  */
 import { test } from 'node:test'
+import { getCACertificates, setDefaultCACertificates } from 'node:tls'
 import assert from 'node:assert/strict'
 import { Client } from '../../src/client/client.ts'
 import { ConnectError } from '../../src/connection/errors.ts'
@@ -33,4 +34,19 @@ test('without the CA the certificate is refused: ConnectError with the TLS reaso
     return true
   })
   assert.equal(phoenix.connections().length, 0)
+})
+
+test('a configured CA is trusted besides the default store, not instead of it', async (t) => {
+  // The server's CA joins Node's default store (as a public CA would be there); the client is given another CA.
+  const other = await makeCertificates()
+  const defaults = getCACertificates('default')
+  setDefaultCACertificates([...defaults, certificates.ca])
+  t.after(() => { setDefaultCACertificates(defaults) })
+  const phoenix = await startFakePhoenix({ tls: { key: certificates.key, cert: certificates.cert } })
+  t.after(() => phoenix.close())
+  const client = new Client({ url: phoenix.endpoint, ca: other.ca, connectTimeoutMs: 5000 })
+  t.after(() => client.close())
+  await client.connect()
+  await client.join('echo:tls')
+  assert.deepEqual(await client.push('echo:tls', 'hi', { trusted: 'by default' }), { trusted: 'by default' })
 })

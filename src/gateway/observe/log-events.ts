@@ -14,7 +14,7 @@ export function logClientEvents (logger: FastifyBaseLogger, upstream: string, cl
   const e = client.events
   e.on('connect_start', (x) => { log.debug({ url, socket: x.socket, attempt: x.attempt }, 'connecting') })
   e.on('connect_ok', (x) => { log.info({ url, socket: x.socket, attempt: x.attempt, latencyMs: x.latencyMs }, 'upstream connected') })
-  e.on('connect_fail', (x) => { log.warn({ url, socket: x.socket, attempt: x.attempt, code: x.reason, status: x.status }, 'upstream connect failed') })
+  e.on('connect_fail', (x) => { log.warn({ url, socket: x.socket, attempt: x.attempt, code: x.reason, cause: x.cause, status: x.status }, 'upstream connect failed') })
   e.on('disconnect', (x) => {
     const fields = { url, socket: x.socket, code: x.code, reason: x.reason }
     if (x.code === 1000) log.info(fields, 'upstream disconnected')

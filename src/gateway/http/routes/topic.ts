@@ -5,5 +5,5 @@ export const topicParams = {
   type: 'object',
   required: ['topic'],
   additionalProperties: false,
-  properties: { topic: { type: 'string', minLength: 1, maxLength: 255, description: 'The Phoenix topic, URL-encoded (room:lobby or room%3Alobby)' } },
+  properties: { topic: { type: 'string', minLength: 1, maxLength: 1024, description: 'The Phoenix topic, URL-encoded (room:lobby or room%3Alobby)' } },
 } as const
