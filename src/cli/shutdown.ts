@@ -1,7 +1,8 @@
 /**
  * Signals for a long-running command: the first SIGTERM or SIGINT starts
  * `close()` and exits 0 when it is done (1 if it fails or overruns its
- * deadline); a second signal exits at once with 1.
+ * deadline); a second signal exits at once with 1. SIGHUP reloads the
+ * config (installReload): it never ends the process.
  */
 export interface ShutdownOptions {
   close: () => Promise<void>
@@ -39,4 +40,13 @@ export function installShutdown (options: ShutdownOptions): void {
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
+}
+
+/**
+ * SIGHUP runs `reload()` (its outcome is logged by the caller's observers):
+ * the process keeps running whatever the outcome, where Node's default
+ * for SIGHUP would have ended it.
+ */
+export function installReload (reload: () => Promise<unknown>): void {
+  process.on('SIGHUP', () => { reload().catch(() => undefined) })
 }

@@ -2,7 +2,10 @@
  * The composition root: `createDaemon(config, deps)` builds the upstream
  * clients, the hub, the gateway and the HTTP app. It never reads
  * process.env, installs no signal handlers and never exits: the CLI does
- * that. `close()` is the shutdown sequence, inside one deadline:
+ * that. `reload()` loads the config again with `deps.load` (the start-up
+ * loader) and applies the difference; with `CONFIG_FILE` set and
+ * `CONFIG_WATCH` on, a change of the file's content does the same.
+ * `close()` is the shutdown sequence, inside one deadline:
  *
  *  1. readiness goes false and new pushes and SSE streams get 503;
  *  2. in-flight pushes finish (or hit their own deadline);
@@ -13,7 +16,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { Registry } from 'prom-client'
-import type { Client } from '../client/client.ts'
+import { ConfigError } from './config/errors.ts'
 import type { Config } from './config/types.ts'
 import { Gateway } from './gateway.ts'
 import { buildHttpApp } from './http/app.ts'
@@ -24,7 +27,12 @@ import { observeHttp } from './observe/http-observer.ts'
 import { logClientEvents, logGatewayEvents } from './observe/log-events.ts'
 import { componentLogger } from './observe/logger.ts'
 import { createMetrics } from './observe/metrics.ts'
+import { logReloads } from './observe/reload-log.ts'
 import { logWebhookEvents } from './observe/webhook-log.ts'
+import { applyDiff } from './reload/apply.ts'
+import type { ConfigDiff } from './reload/diff.ts'
+import { Reloader, type ReloadTrigger } from './reload/reloader.ts'
+import { watchConfigFile, type ConfigWatcher } from './reload/watch.ts'
 import { createUpstreamClient, type ResolveSource } from './upstream.ts'
 import { Webhooks } from './webhook/webhooks.ts'
 
@@ -35,6 +43,8 @@ export interface DaemonDeps {
   logger: FastifyBaseLogger
   /** Reads a param or token source at each connect. */
   resolve: ResolveSource
+  /** Loads the configuration again for a reload (the start-up loader); without it, reload() fails with ConfigError. */
+  load?: () => Promise<Config>
   /** Metrics registry; a fresh one by default (never the global one). */
   registry?: Registry
   version?: string
@@ -48,8 +58,11 @@ export interface Daemon {
   readonly gateway: Gateway
   readonly registry: Registry
   readonly webhooks: Webhooks
-  /** Listens and starts the upstreams; resolves with the address. */
+  readonly reloader: Reloader
+  /** Listens, starts the upstreams and the config file watch; resolves with the address. */
   start: () => Promise<string>
+  /** Applies the config file as it is now; resolves with what changed, throws ConfigError (the running config kept) when it is invalid. */
+  reload: (trigger?: ReloadTrigger) => Promise<ConfigDiff>
   /** The shutdown sequence; resolves within the configured grace, whatever happens. Idempotent. */
   close: () => Promise<void>
 }
@@ -58,22 +71,43 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const now = deps.now ?? Date.now
   const registry = deps.registry ?? new Registry()
   const hub = new Hub(config.channels, { epoch: newEpoch(now(), deps.random ?? Math.random), now })
-  const clients = new Map<string, Client>(config.upstreams.map((u) => [u.name, createUpstreamClient(u, deps.resolve)]))
-  const gateway = new Gateway(config, hub, clients)
-  const webhooks = new Webhooks(hub, { clients, resolve: deps.resolve, random: deps.random ?? Math.random, now })
+  const upstreamLog = componentLogger(deps.logger, 'upstream')
+  const gateway = new Gateway(config, hub, (u) => createUpstreamClient(u, deps.resolve))
+  for (const [name, client] of gateway.clients) logClientEvents(upstreamLog, name, client)
+  gateway.upstreams.events.on('client_added', (e) => { logClientEvents(upstreamLog, e.upstream, e.client) })
+  const webhooks = new Webhooks(hub, { clients: gateway.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now })
+  let keepAlive: NodeJS.Timeout | undefined
+  let watcher: ConfigWatcher | undefined
+  let closing: Promise<void> | null = null
+  const load = deps.load ?? (async () => { throw new ConfigError(['the daemon was started without a config loader: nothing to reload from'], { heading: 'cannot reload' }) })
+  const reloader = new Reloader({
+    load,
+    current: () => gateway.config,
+    apply: async (diff, next) => applyDiff({
+      gateway,
+      webhooks,
+      onSettings: (applied) => {
+        if (keepAlive === undefined || closing !== null) return
+        clearInterval(keepAlive)
+        keepAlive = startKeepAlive(gateway, applied.sse.keepAliveMs)
+      },
+    }, diff, next),
+  })
   const version = deps.version ?? '0.0.0'
   const app = await buildHttpApp({ gateway, registry, logger: componentLogger(deps.logger, 'http'), version })
-  observeHttp(app, createMetrics(registry, gateway, { version, webhooks }))
+  observeHttp(app, createMetrics(registry, gateway, { version, webhooks, reloader, startedAtMs: now() }))
   logWebhookEvents(componentLogger(deps.logger, 'webhook'), webhooks)
-  for (const [name, client] of clients) logClientEvents(componentLogger(deps.logger, 'upstream'), name, client)
   logGatewayEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), gateway)
-  let keepAlive: NodeJS.Timeout | undefined
-  let closing: Promise<void> | null = null
+  const configLog = componentLogger(deps.logger, 'config')
+  logReloads(configLog, reloader)
+  const reload = async (trigger: ReloadTrigger = 'call'): Promise<ConfigDiff> => reloader.reload(trigger)
 
   const shutdown = async (deadline: number): Promise<void> => {
+    reloader.close()
+    watcher?.close()
     gateway.drain()
     await gateway.idle()
-    for (const stream of gateway.sseStreams) stream.end('shutdown', { reason: 'shutdown' }, config.sse.retryMs)
+    for (const stream of gateway.sseStreams) stream.end('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
     clearInterval(keepAlive)
     await app.close()
     await webhooks.close(deadline - Math.min(LEAVE_RESERVE_MS, config.env.shutdownGraceMs / 5))
@@ -85,11 +119,22 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     gateway,
     registry,
     webhooks,
+    reloader,
+    reload,
     async start () {
       await webhooks.start()
       const address = await app.listen({ port: config.env.port, host: config.env.host })
       gateway.start()
-      keepAlive = startKeepAlive(gateway, config.sse.keepAliveMs)
+      keepAlive = startKeepAlive(gateway, gateway.config.sse.keepAliveMs)
+      const file = config.env.configFile
+      if (file !== null && config.env.configWatch !== false && deps.load !== undefined) {
+        watcher = await watchConfigFile(file, {
+          debounceMs: config.env.configWatchDebounceMs ?? 500,
+          onChange: () => { reload('watch').catch(() => undefined) }, // logged and counted by the reloader's observers
+          onUnchanged: () => { configLog.debug({ file }, 'config folder changed, file content did not: nothing to reload') },
+          onError: (err) => { configLog.error({ err, file }, 'config file watch stopped; SIGHUP still reloads') },
+        })
+      }
       return address
     },
     async close () {

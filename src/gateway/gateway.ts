@@ -1,18 +1,24 @@
 /**
  * The gateway's core, between the HTTP routes and the upstream clients:
- * joins every configured channel, feeds the hub, and answers pushes with
- * exactly one outcome. Knows nothing of HTTP framing.
+ * joins every configured channel, joins dynamic topics on demand (an SSE
+ * reader or a push to a topic the allow-list allows) and leaves them when
+ * they have lingered unused, feeds the hub, and answers pushes with exactly
+ * one outcome. PUT and DELETE of dynamic topics live in dynamic/control.ts.
+ * Knows nothing of HTTP framing.
  */
 import { EventEmitter } from 'node:events'
 import type { Client, Reply } from '../client/client.ts'
 import { withDeadline } from '../client/deadline.ts'
-import { isBackchannelError } from '../errors.ts'
-import type { Config } from './config/types.ts'
+import { isBackchannelError, type BackchannelError } from '../errors.ts'
+import type { JoinOutcome } from '../phoenix/session-types.ts'
+import type { Config, DynamicConfig, UpstreamConfig } from './config/types.ts'
+import { dynamicChannel, DynamicTopics, type Trigger } from './dynamic/registry.ts'
 import { HttpError } from './http/problem.ts'
 import { withTraceField } from './http/trace.ts'
 import type { Hub } from './hub/hub.ts'
 import type { SseClient } from './http/sse/client.ts'
 import type { Subscription } from './hub/subscription.ts'
+import { Upstreams } from './upstreams.ts'
 
 /** Extra time the HTTP layer gives a push beyond its own deadline before answering 504 itself. */
 const PUSH_MARGIN_MS = 1000
@@ -26,31 +32,42 @@ export interface GatewayEvents {
   push_done: [{ subscription: string | null, upstream: string | null, status: string | null, code: string | null, seconds: number }]
 }
 
+/** A subscription in use by one reader or push: `release` once it is done (a dynamic topic may then linger and leave). */
+export interface InUse { sub: Subscription, release: () => void }
+
+/** A dynamic subscription just made, and its first join's outcome. */
+export interface Added { sub: Subscription, joined: Promise<JoinOutcome> }
+
 export class Gateway {
-  readonly config: Config
+  /** The current configuration: a reload replaces it (the environment part never changes). */
+  config: Config
   readonly hub: Hub
-  readonly clients: ReadonlyMap<string, Client>
+  readonly upstreams: Upstreams
+  readonly dynamic: DynamicTopics
   readonly events = new EventEmitter<GatewayEvents>()
   /** Open SSE streams, for keep-alives and shutdown. */
   readonly sseStreams = new Set<SseClient>()
   #draining = false
   #inFlight = 0
-  readonly #retries = new Set<NodeJS.Timeout>()
   #idle: Array<() => void> = []
 
-  constructor (config: Config, hub: Hub, clients: ReadonlyMap<string, Client>) {
+  constructor (config: Config, hub: Hub, create: (upstream: UpstreamConfig) => Client) {
     this.config = config
     this.hub = hub
-    this.clients = clients
-    for (const [upstream, client] of clients) this.#wire(upstream, client)
+    this.upstreams = new Upstreams(hub, { create, onEnded: (sub, reason) => { this.#ended(sub, reason) } })
+    this.dynamic = new DynamicTopics(config.dynamic, (sub) => { this.dropDynamic(sub, 'linger').catch(() => undefined) })
+    for (const upstream of config.upstreams) this.upstreams.add(upstream)
   }
+
+  /** The upstream clients by name (a reload may add, replace or remove some). */
+  get clients (): ReadonlyMap<string, Client> { return this.upstreams.clients }
 
   get draining (): boolean { return this.#draining }
 
   /** Connects every upstream and asks for every configured channel. */
   start (): void {
-    for (const client of this.clients.values()) client.pool.connect()
-    for (const sub of this.hub.all()) this.#join(sub)
+    this.upstreams.connect()
+    for (const sub of this.hub.all()) this.upstreams.join(sub)
   }
 
   /** From now on, new pushes and SSE streams are refused with 503. */
@@ -58,38 +75,84 @@ export class Gateway {
     this.#draining = true
   }
 
-  /** The subscription a request names, or the HTTP error to answer. */
+  /** The subscription a request names (configured or dynamic, already held), or the HTTP error to answer. */
   subscription (topic: string, upstream: string | undefined): Subscription {
-    if (this.#draining) throw new HttpError('BC_ERR_DRAINING', 503, 'the sidecar is shutting down')
-    const sub = this.hub.find(topic, upstream)
-    if (sub === 'ambiguous') throw new HttpError('BC_ERR_AMBIGUOUS_TOPIC', 400, `topic "${topic}" is carried by several upstreams: name one with ?upstream=`)
-    if (sub === undefined) throw new HttpError('BC_ERR_UNKNOWN_TOPIC', 404, `topic "${topic}" is not a configured channel`)
+    const sub = this.held(topic, upstream)
+    if (sub === undefined) throw new HttpError('BC_ERR_UNKNOWN_TOPIC', 404, `topic "${topic}" is not a configured channel nor a dynamic topic held now`)
     return sub
+  }
+
+  /**
+   * The subscription a reader or a push uses, joined on demand when the
+   * topic is not held but the allow-list allows it. Holds it until
+   * `release` is called.
+   */
+  use (topic: string, upstream: string | undefined, trigger: Trigger): InUse {
+    let sub = this.held(topic, upstream)
+    if (sub === undefined) {
+      const entry = this.dynamic.match(topic, upstream)
+      if (entry === undefined) throw new HttpError('BC_ERR_UNKNOWN_TOPIC', 404, `topic "${topic}" is neither a configured channel nor allowed by a dynamic pattern`)
+      sub = this.addDynamic(entry, topic, {}, false, trigger).sub
+    }
+    return { sub, release: this.dynamic.use(sub) }
+  }
+
+  /**
+   * A new dynamic subscription of `entry`, asked for at once. Throws
+   * BC_ERR_TOPIC_LIMIT when the entry holds its maxTopics, and the pool's
+   * error when no socket has room for it.
+   */
+  addDynamic (entry: DynamicConfig, topic: string, params: Record<string, unknown>, pinned: boolean, trigger: Trigger): Added {
+    this.dynamic.checkRoom(entry)
+    const sub = this.hub.create(dynamicChannel(entry, topic, params))
+    const at = { registered: false, refusedNow: null as BackchannelError | null }
+    let settle: (outcome: JoinOutcome) => void = () => {}
+    const joined = new Promise<JoinOutcome>((resolve) => { settle = resolve })
+    // Joined before it is registered: the end of an earlier channel of this topic that is still being left
+    // (reported while the join takes its place) must not reach the new subscription.
+    this.upstreams.join(sub, (outcome) => {
+      if (!at.registered && outcome.kind === 'failed') at.refusedNow = outcome.error
+      settle(outcome)
+    })
+    if (at.refusedNow !== null) throw at.refusedNow
+    this.hub.register(sub)
+    at.registered = true
+    this.dynamic.add(sub, entry, pinned, trigger)
+    return { sub, joined }
+  }
+
+  /** Leaves a dynamic topic: its readers get a final `channel_closed` event with `reason`. */
+  async dropDynamic (sub: Subscription, reason: string): Promise<void> {
+    if (!this.dynamic.forget(sub, reason)) return
+    this.hub.remove(sub, reason, this.config.sse.retryMs)
+    await this.upstreams.leave(sub)
   }
 
   /** One push, one outcome. `traceparent` (already validated) goes into the payload when the channel names a traceField. */
   async push (topic: string, upstream: string | undefined, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal, traceparent: string | null = null): Promise<Reply> {
     const started = performance.now()
-    let sub: Subscription | undefined
+    let used: InUse | undefined
     const done = (status: string | null, code: string | null): void => {
-      const found = sub ?? this.hub.find(topic, upstream) // named even when refused before the lookup (draining)
+      const found = used?.sub ?? this.hub.find(topic, upstream) // named even when refused before the lookup (draining)
       const known = typeof found === 'object' ? found : undefined
       const names = { subscription: known?.config.name ?? null, upstream: known?.config.upstream ?? null }
       this.events.emit('push_done', { ...names, status, code, seconds: (performance.now() - started) / 1000 })
     }
     try {
-      sub = this.subscription(topic, upstream)
-      const reply = await this.#push(sub, event, withTraceField(payload, sub.config.traceField, traceparent), timeoutMs, signal)
+      used = this.use(topic, upstream, 'push')
+      const reply = await this.#push(used.sub, event, withTraceField(payload, used.sub.config.traceField, traceparent), timeoutMs, signal)
       done(reply.status, null)
       return reply
     } catch (err) {
       done(null, isBackchannelError(err) ? err.code : 'BC_ERR_INTERNAL')
       throw err
+    } finally {
+      used?.release()
     }
   }
 
   async #push (sub: Subscription, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal): Promise<Reply> {
-    const client = this.#client(sub.config.upstream)
+    const client = this.upstreams.client(sub.config.upstream)
     const timeout = timeoutMs ?? this.config.pushTimeoutMs
     const options = { timeout, ...(signal === undefined ? {} : { signal }) }
     this.#inFlight++
@@ -110,53 +173,24 @@ export class Gateway {
   /** Leaves every channel (each within `timeoutMs`) and closes the sockets with 1000. */
   async close (): Promise<void> {
     this.#draining = true
-    for (const timer of this.#retries) clearTimeout(timer)
-    this.#retries.clear()
-    await Promise.all([...this.clients.values()].map(async (client) => {
-      await Promise.all(this.hub.all().filter((s) => this.clients.get(s.config.upstream) === client).map(async (s) => client.leave(s.config.topic)))
-      await client.close()
-    }))
+    this.dynamic.close()
+    await this.upstreams.close()
   }
 
-  #client (upstream: string): Client {
-    const client = this.clients.get(upstream)
-    if (client === undefined) throw new HttpError('BC_ERR_INTERNAL', 500, `no client for upstream "${upstream}"`)
-    return client
+  /** The subscription held for a topic (configured or dynamic), if any; throws when draining or ambiguous. */
+  held (topic: string, upstream: string | undefined): Subscription | undefined {
+    if (this.#draining) throw new HttpError('BC_ERR_DRAINING', 503, 'the sidecar is shutting down')
+    const sub = this.hub.find(topic, upstream)
+    if (sub === 'ambiguous') throw new HttpError('BC_ERR_AMBIGUOUS_TOPIC', 400, `topic "${topic}" is carried by several upstreams: name one with ?upstream=`)
+    return sub
   }
 
-  #join (sub: Subscription): void {
-    const client = this.#client(sub.config.upstream)
-    client.pool.join(sub.config.topic, sub.config.params, (outcome) => {
-      if (outcome.kind === 'failed') this.hub.onDown(sub.config.upstream, sub.config.topic, 'join_failed', outcome.error)
-    })
-  }
-
-  #wire (upstream: string, client: Client): void {
-    const hub = this.hub
-    client.pool.on('message', (_socket, topic, event, payload) => { hub.onMessage(upstream, topic, event, payload) })
-    client.events.on('join_ok', (e) => { hub.onJoined(upstream, e.topic) })
-    client.events.on('channel_error', (e) => { hub.onDown(upstream, e.topic, e.reason) })
-    client.events.on('join_error', (e) => { hub.onDown(upstream, e.topic, `join_${e.reason}`, { code: e.reason === 'refused' ? 'BC_ERR_JOIN_REFUSED' : 'BC_ERR_TIMEOUT', message: `join ${e.reason}` }) })
-    client.events.on('leave', (e) => {
-      hub.onClosed(upstream, e.topic, e.reason)
-      if (e.reason !== 'left') this.#askAgainLater(hub.get(upstream, e.topic))
-    })
-  }
-
-  /**
-   * A configured channel is wanted for the sidecar's whole life: when the
-   * server ends it or refuses it too often, ask again after the slowest
-   * rejoin delay, however long that takes. /readyz and metrics show it down.
-   */
-  #askAgainLater (sub: Subscription | undefined): void {
-    if (sub === undefined || this.#draining) return
-    const upstream = this.config.upstreams.find((u) => u.name === sub.config.upstream)
-    const delay = upstream?.rejoinBackoffMs.at(-1) ?? 10_000
-    const timer = setTimeout(() => {
-      this.#retries.delete(timer)
-      if (!this.#draining) this.#join(sub)
-    }, delay)
-    timer.unref()
-    this.#retries.add(timer)
+  /** The server ended a channel: a configured one is asked for again later, a dynamic one is dropped. */
+  #ended (sub: Subscription, reason: string): void {
+    if (!this.dynamic.forget(sub, reason)) {
+      this.upstreams.askAgainLater(sub)
+      return
+    }
+    this.hub.remove(sub, reason, this.config.sse.retryMs)
   }
 }

@@ -1,19 +1,24 @@
 /**
  * `backchannel serve [--config FILE]`: the sidecar. Reads the environment
- * and the config file once, starts the daemon, and drains on SIGTERM.
+ * and the config file, starts the daemon, reloads the file on SIGHUP (and,
+ * unless CONFIG_WATCH=false, when its content changes), and drains on
+ * SIGTERM.
  */
 import { parseArgs } from 'node:util'
 import { loadConfig, resolveValue } from '../../gateway/config/index.ts'
 import { createDaemon } from '../../gateway/daemon.ts'
 import { createLogger } from '../../gateway/observe/logger.ts'
-import { installShutdown } from '../shutdown.ts'
+import { installReload, installShutdown } from '../shutdown.ts'
 import { UsageError } from '../usage-error.ts'
 import { packageVersion } from '../version.ts'
 
 const HELP = `usage: backchannel serve [--config FILE]
 
 Environment: PORT, HOST, LOG_LEVEL, CONFIG_FILE, API_TOKEN or API_TOKEN_FILE,
-READY_GRACE_MS, SHUTDOWN_GRACE_MS (see docs/configuration.md).`
+READY_GRACE_MS, SHUTDOWN_GRACE_MS, CONFIG_WATCH, CONFIG_WATCH_DEBOUNCE_MS
+(see docs/configuration.md).
+
+SIGHUP reloads the config file; SIGTERM drains and exits.`
 
 export async function runServe (args: string[]): Promise<number> {
   let file: string | undefined
@@ -33,10 +38,13 @@ export async function runServe (args: string[]): Promise<number> {
   const daemon = await createDaemon(config, {
     logger,
     resolve: async (source) => String(await resolveValue(source, process.env)),
+    // A reload reads the file again with the same checks as start-up (and the same environment).
+    load: async () => loadConfig(env),
     version: await packageVersion(),
   })
+  installReload(async () => daemon.reload('signal'))
   const address = await daemon.start()
-  logger.info({ address, upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length }, 'backchannel serving')
+  logger.info({ address, upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
   installShutdown({
     close: async () => { await daemon.close() },
     deadlineMs: config.env.shutdownGraceMs + 2000,

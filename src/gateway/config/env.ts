@@ -29,6 +29,8 @@ export const ENV_SCHEMA = {
     API_TOKEN_FILE: { type: 'string', minLength: 1, description: 'File holding the bearer token (one trailing newline is ignored). Not together with `API_TOKEN`.' },
     READY_GRACE_MS: { ...MS, default: '3000', description: 'How long readiness tolerates a required channel being down, ms.' },
     SHUTDOWN_GRACE_MS: { ...MS, default: '25000', description: 'Budget for draining on SIGTERM before the process gives up, ms.' },
+    CONFIG_WATCH: { type: 'string', enum: ['true', 'false'], default: 'true', description: 'Watch the config file\'s folder and apply the file when its content changes (a Kubernetes ConfigMap update included), as on SIGHUP. `false`: only SIGHUP reloads.' },
+    CONFIG_WATCH_DEBOUNCE_MS: { ...MS, default: '500', description: 'Quiet time after the last change in the config file\'s folder before the file is read, ms.' },
   },
 } as const
 
@@ -40,6 +42,7 @@ const SECRET: ReadonlySet<string> = new Set(['API_TOKEN'])
 const EXPECTED: Partial<Record<EnvName, string>> = {
   PORT: 'a whole number from 0 to 65535',
   READY_GRACE_MS: 'a whole number of milliseconds',
+  CONFIG_WATCH_DEBOUNCE_MS: 'a whole number of milliseconds',
   SHUTDOWN_GRACE_MS: 'a whole number of milliseconds',
   API_TOKEN: 'printable ASCII without spaces',
 }
@@ -138,6 +141,7 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
   if (port > 65535) problems.push(`PORT: must be ${EXPECTED.PORT ?? ''}, got ${JSON.stringify(env.PORT)}`)
   const readyGraceMs = milliseconds('READY_GRACE_MS', env.READY_GRACE_MS ?? '', problems)
   const shutdownGraceMs = milliseconds('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS ?? '', problems)
+  const configWatchDebounceMs = milliseconds('CONFIG_WATCH_DEBOUNCE_MS', env.CONFIG_WATCH_DEBOUNCE_MS ?? '', problems)
   if (problems.length > 0) throw new ConfigError(problems, { heading: 'invalid environment' })
   return {
     port,
@@ -147,5 +151,7 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
     apiToken,
     readyGraceMs,
     shutdownGraceMs,
+    configWatch: env.CONFIG_WATCH !== 'false',
+    configWatchDebounceMs,
   }
 }

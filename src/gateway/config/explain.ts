@@ -6,7 +6,7 @@
  */
 import { redactUrl } from '../../connection/dial.ts'
 import { describeSource } from './sources.ts'
-import type { ChannelConfig, EnvConfig, FileConfig, UpstreamConfig } from './types.ts'
+import type { ChannelConfig, DynamicConfig, EnvConfig, FileConfig, UpstreamConfig } from './types.ts'
 
 function upstreamLines (u: UpstreamConfig): string[] {
   const params = Object.entries(u.params).map(([key, source]) => `${key} (${describeSource(source)})`)
@@ -36,12 +36,25 @@ function webhookLines (c: ChannelConfig): string[] {
   ]
 }
 
+function dynamicLines (dynamic: readonly DynamicConfig[]): string[] {
+  if (dynamic.length === 0) return []
+  return [
+    '',
+    `Dynamic topics (${dynamic.length} pattern(s); anything else is refused):`,
+    ...dynamic.map((d) => {
+      const name = d.name === d.pattern ? '' : ` as "${d.name}"`
+      const params = Object.keys(d.params).length === 0 ? '' : `, join params: ${Object.keys(d.params).join(', ')}`
+      return `  ${d.pattern}${name} on ${d.upstream}: at most ${d.maxTopics} topics, linger ${d.lingerMs} ms, replay ${d.replay}${d.presence ? ', presence' : ''}${params}`
+    }),
+  ]
+}
+
 function envLines (env: EnvConfig): string[] {
   return [
     'Environment:',
     `  API on ${env.host}:${env.port}, bearer token ${env.apiToken === null ? 'off' : 'required'}`,
     `  log level ${env.logLevel}; readiness grace ${env.readyGraceMs} ms; shutdown grace ${env.shutdownGraceMs} ms`,
-    `  config file ${env.configFile ?? '(none)'}`,
+    `  config file ${env.configFile ?? '(none)'}${env.configFile === null ? '' : env.configWatch !== false ? `, reloaded on SIGHUP and when it changes (${env.configWatchDebounceMs ?? 500} ms debounce)` : ', reloaded on SIGHUP'}`,
     '',
   ]
 }
@@ -61,6 +74,7 @@ export function explainConfig (config: FileConfig & { env?: EnvConfig }): string
       const params = Object.keys(c.params).length === 0 ? '' : `, join params: ${Object.keys(c.params).join(', ')}`
       return [`  ${c.topic}${name} on ${c.upstream}: replay ${c.replay}${c.required ? ', required' : ''}${params}`, ...webhookLines(c)]
     }),
+    ...dynamicLines(config.dynamic),
     '',
     `SSE: keep-alive every ${config.sse.keepAliveMs} ms, ${config.sse.clientQueue} events queued per client, retry hint ${config.sse.retryMs} ms`,
     `Limits: push body ${config.maxBodyBytes} bytes, push reply deadline ${config.pushTimeoutMs} ms`,

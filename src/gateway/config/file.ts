@@ -10,14 +10,15 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path'
 import { parseDocument } from 'yaml'
 import { ConfigError } from './errors.ts'
 import { fileValidator, formatAjvErrors } from './schema.ts'
-import type { ChannelConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
+import type { ChannelConfig, DynamicConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
 import { completeWebhook, type RawWebhook } from './webhook.ts'
 import { checkSource, checkUrl, type UrlRule } from './checks.ts'
+import { completeDynamic, type RawDynamic } from './dynamic.ts'
 
 /** An upstream as the schema leaves it: every default filled in but the computed one. */
 type RawUpstream = Omit<UpstreamConfig, 'heartbeatTimeoutMs'> & { heartbeatTimeoutMs?: number }
 type RawChannel = Omit<ChannelConfig, 'name' | 'upstream' | 'webhook'> & { name?: string, upstream?: string, webhook?: RawWebhook }
-interface RawFile extends Omit<FileConfig, 'upstreams' | 'channels'> { upstreams: RawUpstream[], channels: RawChannel[] }
+interface RawFile extends Omit<FileConfig, 'upstreams' | 'channels' | 'dynamic'> { upstreams: RawUpstream[], channels: RawChannel[], dynamic: RawDynamic[] }
 
 export type ConfigFormat = 'yaml' | 'json'
 
@@ -124,6 +125,15 @@ function checkUnique<T> (items: readonly T[], key: (item: T) => [string, string]
   })
 }
 
+/** A dynamic entry's name is a metrics label like a channel's: unique among both. */
+function checkDynamicNames (channels: readonly ChannelConfig[], dynamic: readonly DynamicConfig[], problems: string[]): void {
+  checkUnique(dynamic, (d) => [d.name, `"${d.name}" (a dynamic entry's name defaults to its pattern)`], (i) => `/dynamic/${i}/name`, 'dynamic entry name', problems)
+  dynamic.forEach((d, i) => {
+    const channel = channels.findIndex((c) => c.name === d.name)
+    if (channel !== -1) problems.push(`/dynamic/${i}/name: "${d.name}" is also the name of /channels/${channel} (names are metrics labels: make them unique)`)
+  })
+}
+
 function checkCapacity (upstreams: readonly UpstreamConfig[], channels: readonly ChannelConfig[], problems: string[]): void {
   upstreams.forEach((u, index) => {
     const count = channels.filter((c) => c.upstream === u.name).length
@@ -154,10 +164,12 @@ export async function validateFileConfig (data: unknown, baseDir: string): Promi
     if (webhook !== undefined && channels[i] !== undefined) channels[i].webhook = webhook
   })
   checkUnique(channels, (c) => [c.name, `"${c.name}" (a channel's name defaults to its topic)`], (i) => `/channels/${i}/name`, 'channel name', problems)
+  const dynamic = raw.dynamic.map((d, i) => completeDynamic(d, i, upstreams, problems))
+  checkDynamicNames(channels, dynamic, problems)
   checkUnique(channels, (c) => [`${c.upstream}\u0000${c.topic}`, `"${c.topic}" on upstream "${c.upstream}"`], (i) => `/channels/${i}/topic`, 'topic', problems)
   checkCapacity(upstreams, channels, problems)
   if (problems.length > 0) throw new ConfigError(problems)
-  return { ...raw, upstreams, channels }
+  return { ...raw, upstreams, channels, dynamic }
 }
 
 /** Reads, parses and validates a config file. ConfigError messages name the file; problems name JSON paths. */

@@ -89,6 +89,24 @@ export interface WebhookConfig {
   deadLetter: DeadLetterConfig | null
 }
 
+/** A pattern of topics the app may join at run time (PUT, or on demand from SSE and push). */
+export interface DynamicConfig {
+  /** Metrics label and log name of every topic of this entry; defaults to the pattern. */
+  name: string
+  /** `*` stands for one or more characters other than `:`. */
+  pattern: string
+  upstream: string
+  /** Join payload; a PUT's params replace its top-level keys. */
+  params: Record<string, unknown>
+  /** How long an on-demand topic stays joined after its last user left, ms. */
+  lingerMs: number
+  /** Topics of this entry held at once, at most. */
+  maxTopics: number
+  replay: number
+  presence: boolean
+  traceField?: string
+}
+
 export interface SseConfig {
   keepAliveMs: number
   /** Events queued per SSE client before it is cut off. */
@@ -100,6 +118,8 @@ export interface SseConfig {
 export interface FileConfig {
   upstreams: UpstreamConfig[]
   channels: ChannelConfig[]
+  /** Topic patterns joined at run time. */
+  dynamic: DynamicConfig[]
   sse: SseConfig
   /** Largest push body, bytes. */
   maxBodyBytes: number
@@ -118,6 +138,10 @@ export interface EnvConfig {
   readyGraceMs: number
   /** SIGTERM drain budget. */
   shutdownGraceMs: number
+  /** Watch the config file's folder and reload on a change (SIGHUP reloads either way). loadEnv sets it; absent: true. */
+  configWatch?: boolean
+  /** Quiet time after the last change event before the file is read, ms. loadEnv sets it; absent: 500. */
+  configWatchDebounceMs?: number
 }
 
 export interface Config extends FileConfig {

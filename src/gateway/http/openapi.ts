@@ -19,13 +19,17 @@ function operation (route: RouteOptions): Operation {
   for (const [status, body] of Object.entries((schema['response'] ?? {}) as Record<string, unknown>)) {
     // A response given per media type (fastify's `content` form) is documented as such; any other is JSON.
     const content = (body as { content?: Record<string, { schema: unknown }> }).content
-    responses[status.toUpperCase()] = { description: `HTTP ${status}`, content: content ?? { 'application/json': { schema: body } } }
+    const description = `HTTP ${status}`
+    // A response without a body (204) has no content.
+    if ((body as { type?: unknown }).type === 'null') responses[status.toUpperCase()] = { description }
+    else responses[status.toUpperCase()] = { description, content: content ?? { 'application/json': { schema: body } } }
   }
   if (Object.keys(responses).length === 0) responses['200'] = { description: 'OK' }
   const op: Operation = { parameters, responses }
   if (typeof schema['summary'] === 'string') op.summary = schema['summary']
-  const body = schema['body'] as { content?: Record<string, { schema: unknown }> } | undefined
-  if (body !== undefined) op.requestBody = { required: true, content: body.content ?? { 'application/json': { schema: body } } }
+  const body = schema['body'] as { content?: Record<string, { schema: unknown }>, required?: string[] } | undefined
+  // A JSON body with no required field may be left out (PUT of a topic).
+  if (body !== undefined) op.requestBody = { required: body.content !== undefined || (body.required ?? []).length > 0, content: body.content ?? { 'application/json': { schema: body } } }
   return op
 }
 

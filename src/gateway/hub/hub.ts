@@ -38,7 +38,8 @@ export class Hub {
   readonly epoch: string
   readonly events = new EventEmitter<HubEvents>()
   readonly #now: () => number
-  readonly #byName = new Map<string, Subscription>()
+  /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
+  readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
   readonly #byTopic = new Map<string, Subscription[]>()
 
@@ -49,15 +50,40 @@ export class Hub {
   }
 
   add (config: ChannelConfig): Subscription {
-    const sub = new Subscription(config, this.epoch, this.#now())
-    this.#byName.set(config.name, sub)
-    this.#byKey.set(`${config.upstream}\u0000${config.topic}`, sub)
-    this.#byTopic.set(config.topic, [...(this.#byTopic.get(config.topic) ?? []), sub])
+    return this.register(this.create(config))
+  }
+
+  /** A subscription not yet in the hub (its messages are dropped until `register`). */
+  create (config: ChannelConfig): Subscription {
+    return new Subscription(config, this.epoch, this.#now())
+  }
+
+  register (sub: Subscription): Subscription {
+    const { upstream, topic } = sub.config
+    this.#byKey.set(`${upstream}\u0000${topic}`, sub)
+    this.#byTopic.set(topic, [...(this.#byTopic.get(topic) ?? []), sub])
     return sub
   }
 
+  /**
+   * Takes a subscription out: its messages are dropped from now on, and each
+   * reader gets a final `channel_closed` event (with `reason`) and is ended.
+   */
+  remove (sub: Subscription, reason: string, retryMs?: number): void {
+    const { upstream, topic } = sub.config
+    const key = `${upstream}\u0000${topic}`
+    if (this.#byKey.get(key) !== sub) return
+    this.#byKey.delete(key)
+    const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
+    if (rest.length === 0) this.#byTopic.delete(topic)
+    else this.#byTopic.set(topic, rest)
+    for (const client of [...sub.clients]) client.end('channel_closed', { topic, reason }, retryMs)
+    const retired = this.retired.get(sub.config.name) ?? { events: 0, eventsSent: 0 }
+    this.retired.set(sub.config.name, { events: retired.events + sub.seq, eventsSent: retired.eventsSent + sub.eventsSent })
+  }
+
   all (): Subscription[] {
-    return [...this.#byName.values()]
+    return [...this.#byKey.values()]
   }
 
   /** The subscription for a topic; `upstream` picks one when several upstreams carry the topic. */
@@ -102,7 +128,12 @@ export class Hub {
   /** The channel is down (disconnected, crashed, refused, timed out). Messages may be lost until it rejoins. */
   onDown (upstream: string, topic: string, reason: string, error?: { code: string, message: string }): void {
     const sub = this.get(upstream, topic)
-    if (sub === undefined) return
+    if (sub !== undefined) this.markDown(sub, reason, error)
+  }
+
+  /** As onDown, for a subscription in hand (registered or not yet). */
+  markDown (sub: Subscription, reason: string, error?: { code: string, message: string }): void {
+    const topic = sub.config.topic
     const now = this.#now()
     sub.presence?.down()
     if (error !== undefined) sub.lastError = { code: error.code, message: error.message, at: new Date(now).toISOString() }

@@ -53,6 +53,14 @@ export class ReplayRing {
     return this.#size === 0 ? undefined : this.#entries[this.#start]?.seq
   }
 
+  /** A ring of `capacity` holding this one's newest entries; what does not fit counts as evicted. */
+  resized (capacity: number): ReplayRing {
+    const ring = new ReplayRing(capacity)
+    ring.#evictedUntil = this.#evictedUntil
+    for (const entry of this.since(Number.NEGATIVE_INFINITY)) ring.push(entry)
+    return ring
+  }
+
   /** Entries with seq > `after`, oldest first. */
   since (after: number): RingEntry[] {
     const out: RingEntry[] = []

@@ -31,8 +31,9 @@ export interface MessageSink {
 }
 
 export class Subscription {
-  readonly config: ChannelConfig
-  readonly ring: ReplayRing
+  /** Replaced in place by a reload (same upstream and topic). */
+  config: ChannelConfig
+  ring: ReplayRing
   readonly clients = new Set<SseClient>()
   readonly #epoch: string
   #seq = 0
@@ -49,7 +50,7 @@ export class Subscription {
   /** The webhook sink fed with this channel's messages (not lifecycle events), if it has one. */
   sink: MessageSink | null = null
   /** The merged presence, for a channel with `presence: true`; null otherwise. */
-  readonly presence: PresenceView | null
+  presence: PresenceView | null
 
   constructor (config: ChannelConfig, epoch: string, now: number) {
     this.config = config
@@ -57,6 +58,13 @@ export class Subscription {
     this.ring = new ReplayRing(config.replay)
     this.#epoch = epoch
     this.since = now
+  }
+
+  /** A reload changed its config: the ring keeps its newest entries; presence starts afresh (the caller rejoins). */
+  reconfigure (config: ChannelConfig): void {
+    if (config.replay !== this.config.replay) this.ring = this.ring.resized(config.replay)
+    if ((config.presence === true) !== (this.presence !== null)) this.presence = config.presence === true ? new PresenceView() : null
+    this.config = config
   }
 
   get seq (): number { return this.#seq }

@@ -42,6 +42,8 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
   hub.events.on('gap', (e) => { gaps.inc({ subscription: e.subscription, reason: e.reason }) })
 
   /* eslint-disable no-new -- registered in `registry`, read through it */
+  // Read from the live subscriptions at scrape time. Topics of one dynamic entry share its name, so values are
+  // summed by name; counts of subscriptions gone (left, removed by a reload) stay in, so counters never go down.
   new Counter({
     name: 'backchannel_sse_events_sent_total',
     help: 'SSE events written to readers (replays and gaps included, keep-alives not)',
@@ -49,6 +51,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     registers,
     collect () {
       this.reset()
+      for (const [name, retired] of hub.retired) this.inc({ subscription: name }, retired.eventsSent)
       for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.eventsSent)
     },
   })
@@ -59,6 +62,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     registers,
     collect () {
       this.reset()
+      for (const [name, retired] of hub.retired) this.inc({ subscription: name }, retired.events)
       for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.seq)
     },
   })
@@ -68,7 +72,8 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     labelNames: s,
     registers,
     collect () {
-      for (const sub of hub.all()) this.set({ subscription: sub.config.name }, sub.clients.size)
+      this.reset()
+      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.clients.size)
     },
   })
   new Gauge({
@@ -77,16 +82,18 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     labelNames: s,
     registers,
     collect () {
-      for (const sub of hub.all()) this.set({ subscription: sub.config.name }, sub.ring.size)
+      this.reset()
+      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.ring.size)
     },
   })
   new Gauge({
     name: 'backchannel_channel_state',
-    help: 'The channel\'s state: 1 for the current one of joining, joined, errored, closed',
+    help: 'Channels in each state: joining, joined, errored, closed (for a configured channel, 1 for its current state)',
     labelNames: ['subscription', 'state'] as const,
     registers,
     collect () {
-      for (const sub of hub.all()) for (const state of STATES) this.set({ subscription: sub.config.name, state }, sub.state === state ? 1 : 0)
+      this.reset()
+      for (const sub of hub.all()) for (const state of STATES) this.inc({ subscription: sub.config.name, state }, sub.state === state ? 1 : 0)
     },
   })
   new Gauge({

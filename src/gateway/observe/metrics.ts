@@ -6,10 +6,13 @@
  */
 import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client'
 import type { Gateway } from '../gateway.ts'
+import { dynamicMetrics } from './dynamic-metrics.ts'
 import { gatewayMetrics } from './gateway-metrics.ts'
 import { OTHER } from './labels.ts'
+import { reloadMetrics } from './reload-metrics.ts'
 import { LATENCY_BUCKETS, upstreamMetrics } from './upstream-metrics.ts'
 import { webhookMetrics } from './webhook-metrics.ts'
+import type { Reloader } from '../reload/reloader.ts'
 import type { Webhooks } from '../webhook/webhooks.ts'
 
 export const METRIC_PREFIX = 'backchannel_'
@@ -37,6 +40,10 @@ export interface MetricsOptions {
   defaultMetrics?: boolean
   /** Webhook delivery, whose series are registered when given. */
   webhooks?: Webhooks
+  /** Config reloads, whose series are registered when given. */
+  reloader?: Reloader
+  /** When the running config was first applied (ms since the epoch); now by default. */
+  startedAtMs?: number
 }
 
 export function createMetrics (registry: Registry, gateway: Gateway, options: MetricsOptions = {}): Metrics {
@@ -46,7 +53,9 @@ export function createMetrics (registry: Registry, gateway: Gateway, options: Me
   }
   upstreamMetrics(registry, gateway)
   gatewayMetrics(registry, gateway, options.version ?? '0.0.0')
+  dynamicMetrics(registry, gateway.dynamic)
   if (options.webhooks !== undefined) webhookMetrics(registry, options.webhooks)
+  if (options.reloader !== undefined) reloadMetrics(registry, options.reloader, options.startedAtMs ?? Date.now())
   const registers = [registry]
   const requests = new Counter({ name: 'backchannel_http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers })
   const seconds = new Histogram({ name: 'backchannel_http_request_duration_seconds', help: 'HTTP request time (for SSE, the stream\'s life)', labelNames: ['method', 'route'] as const, buckets: LATENCY_BUCKETS, registers })

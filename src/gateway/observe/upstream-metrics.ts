@@ -48,7 +48,7 @@ export function upstreamMetrics (registry: Registry, gateway: Gateway): void {
   const sent = new Counter({ name: 'backchannel_pushes_sent_total', help: 'Pushes written to the upstream socket', labelNames: s, registers })
 
   const hub = gateway.hub
-  for (const [upstream, client] of gateway.clients) {
+  const wire = (upstream: string, client: Client): void => {
     const sub = (topic: string): { subscription: string } => ({ subscription: subscriptionLabel(hub, upstream, topic) })
     /** The last join of each topic was a rejoin: join_error does not say. */
     const rejoining = new Map<string, boolean>()
@@ -90,6 +90,9 @@ export function upstreamMetrics (registry: Registry, gateway: Gateway): void {
     })
     e.on('push_sent', (x) => { sent.inc(sub(x.topic)) })
   }
+  for (const [upstream, client] of gateway.clients) wire(upstream, client)
+  // A reload may add an upstream or replace its client.
+  gateway.upstreams.events.on('client_added', (e) => { wire(e.upstream, e.client) })
   upstreamGauges(registry, gateway.clients)
 }
 
@@ -105,6 +108,7 @@ function upstreamGauges (registry: Registry, clients: ReadonlyMap<string, Client
       labelNames,
       registers,
       collect () {
+        this.reset() // an upstream removed by a reload has no series
         for (const [upstream, client] of clients) this.set({ upstream }, read(client))
       },
     })

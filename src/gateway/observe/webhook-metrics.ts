@@ -32,6 +32,7 @@ export function webhookMetrics (registry: Registry, webhooks: Webhooks): void {
     labelNames: s,
     registers,
     collect () {
+      this.reset() // a sink removed by a reload has no series
       for (const x of webhooks.stats()) this.set({ subscription: x.subscription }, x.inFlight)
     },
   })
@@ -41,6 +42,7 @@ export function webhookMetrics (registry: Registry, webhooks: Webhooks): void {
     labelNames: s,
     registers,
     collect () {
+      this.reset()
       for (const x of webhooks.stats()) this.set({ subscription: x.subscription }, x.held - x.inFlight)
     },
   })

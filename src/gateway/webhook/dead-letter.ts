@@ -96,19 +96,24 @@ class UrlTarget implements DeadLetterTarget {
 class TopicTarget implements DeadLetterTarget {
   readonly kind = 'topic'
   readonly timeoutMs: number
-  readonly #client: Client
+  readonly #clients: ReadonlyMap<string, Client>
+  readonly #upstream: string
   readonly #topic: string
   readonly #event: string
 
-  constructor (client: Client, topic: string, event: string, timeoutMs: number) {
-    this.#client = client
-    this.#topic = topic
-    this.#event = event
-    this.timeoutMs = timeoutMs
+  constructor (clients: ReadonlyMap<string, Client>, config: { upstream: string, topic: string, event: string, timeoutMs: number }) {
+    this.#clients = clients
+    this.#upstream = config.upstream
+    this.#topic = config.topic
+    this.#event = config.event
+    this.timeoutMs = config.timeoutMs
   }
 
   async write (record: string): Promise<void> {
-    const reply = await this.#client.request(this.#topic, this.#event, JSON.parse(record), { timeout: this.timeoutMs })
+    // Looked up at each write: a reload may have replaced the upstream's client.
+    const client = this.#clients.get(this.#upstream)
+    if (client === undefined) throw new Error(`no client for upstream "${this.#upstream}"`)
+    const reply = await client.request(this.#topic, this.#event, JSON.parse(record), { timeout: this.timeoutMs })
     if (reply.status !== 'ok') throw new Error(`the dead-letter topic replied "${reply.status}"`)
   }
 
@@ -128,9 +133,8 @@ export function deadLetterTarget (config: DeadLetterConfig | null, deps: DeadLet
     case 'file': return new FileTarget(config.file)
     case 'url': return new UrlTarget(config.url, config.timeoutMs, deps.pools, deps.headers)
     case 'topic': {
-      const client = deps.clients.get(config.upstream)
-      if (client === undefined) throw new Error(`no client for upstream "${config.upstream}"`)
-      return new TopicTarget(client, config.topic, config.event, config.timeoutMs)
+      if (!deps.clients.has(config.upstream)) throw new Error(`no client for upstream "${config.upstream}"`)
+      return new TopicTarget(deps.clients, config)
     }
   }
 }

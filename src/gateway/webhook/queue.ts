@@ -54,8 +54,8 @@ export interface Offered<T> {
 }
 
 export class LaneQueue<T> {
-  readonly capacity: number
-  readonly overflow: OverflowPolicy
+  capacity: number
+  overflow: OverflowPolicy
   readonly #lanes = new Map<string, Lane<T>>()
   /** Lanes whose head is queued, round robin; stale slots are skipped. */
   #ready: Array<Lane<T> | undefined> = []
@@ -174,6 +174,29 @@ export class LaneQueue<T> {
     const out: Array<Entry<T>> = []
     for (let e = this.#first; e !== null; e = e.next) out.push(e)
     return out
+  }
+
+  /**
+   * New limits (a reload): while more is held than `capacity`, the message
+   * the policy would drop goes (the oldest, or the newest, not in flight).
+   * Returns what was removed, for the dead letter.
+   */
+  resize (capacity: number, overflow: OverflowPolicy): Array<Entry<T>> {
+    this.capacity = capacity
+    this.overflow = overflow
+    const removed: Array<Entry<T>> = []
+    while (this.#size > capacity) {
+      const entry = overflow === 'drop-oldest' ? this.#oldestEvictable() : this.#newestEvictable()
+      if (entry === null) break
+      this.remove(entry)
+      removed.push(entry)
+    }
+    return removed
+  }
+
+  #newestEvictable (): Entry<T> | null {
+    for (let e = this.#last; e !== null; e = e.prev) if (e.state !== 'in_flight') return e
+    return null
   }
 
   #oldestEvictable (): Entry<T> | null {

@@ -23,9 +23,7 @@ import type { WebhookEvents } from './events.ts'
 import { contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
 import { errorResult, giveUp, retryAfterMs, retryDelay, verdictOf, type AttemptResult, type DeadLetterReason } from './policy.ts'
 import { LaneQueue, type Entry } from './queue.ts'
-
-/** The first bytes of a 2xx response body read for a verdict; past this the connection is dropped. */
-export const MAX_VERDICT_BYTES = 64 * 1024
+import { readVerdictBody } from './verdict-body.ts'
 
 export interface SinkContext {
   subscription: string
@@ -51,23 +49,11 @@ export interface SinkStats {
   waiting: number
 }
 
-async function readVerdictBody (body: Dispatcher.ResponseData['body'], length: string | undefined): Promise<string> {
-  if (length !== undefined && Number(length) <= MAX_VERDICT_BYTES) return body.text()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    chunks.push(chunk)
-    size += chunk.length
-    if (size >= MAX_VERDICT_BYTES) break // leaving the loop destroys the body: the connection is not reused
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_VERDICT_BYTES).toString('utf8')
-}
-
 export class WebhookSink implements MessageSink {
-  readonly config: WebhookConfig
-  readonly #ctx: SinkContext
+  #config: WebhookConfig
+  #ctx: SinkContext
   readonly #queue: LaneQueue<Delivery>
-  readonly #path: string
+  #path: string
   readonly #topicHeader: string
   #headers: Record<string, string>
   readonly #pendingDeadLetters = new Set<Promise<void>>()
@@ -80,7 +66,7 @@ export class WebhookSink implements MessageSink {
   #closed = false
 
   constructor (config: WebhookConfig, ctx: SinkContext) {
-    this.config = config
+    this.#config = config
     this.#ctx = ctx
     this.#queue = new LaneQueue<Delivery>(config.queueSize, config.overflow)
     const url = new URL(config.url)
@@ -89,9 +75,29 @@ export class WebhookSink implements MessageSink {
     this.#headers = { 'content-type': contentType(config.format) }
   }
 
+  get config (): WebhookConfig { return this.#config }
+
+  /**
+   * A reload changed the webhook: messages held stay in their lanes (their
+   * bodies as already formatted), and the new URL, limits, retry policy and
+   * dead letter apply from the next attempt on. A smaller queue sends what
+   * no longer fits to the dead letter (reason overflow). Call setHeaders next.
+   */
+  reconfigure (config: WebhookConfig, ctx: SinkContext): void {
+    this.#config = config
+    this.#ctx = ctx
+    const url = new URL(config.url)
+    this.#path = `${url.pathname}${url.search}`
+    for (const e of this.#queue.resize(config.queueSize, config.overflow)) {
+      clearTimeout(e.value.timer)
+      this.#deadLetter(e.value, 'overflow')
+    }
+    this.#pump()
+  }
+
   /** The configured headers, resolved (at start-up). */
   setHeaders (headers: Record<string, string>): void {
-    this.#headers = { ...headers, 'content-type': contentType(this.config.format) }
+    this.#headers = { ...headers, 'content-type': contentType(this.#config.format) }
   }
 
   stats (): SinkStats {
@@ -106,13 +112,13 @@ export class WebhookSink implements MessageSink {
     const id = `${ctx.epoch}-${seq}`
     const key = newKey()
     const tp = newTraceparent()
-    const body = requestBody({ topic: ctx.topic, upstream: ctx.upstream, format: this.config.format }, id, key, event, data, new Date(ctx.now()).toISOString(), tp)
+    const body = requestBody({ topic: ctx.topic, upstream: ctx.upstream, format: this.#config.format }, id, key, event, data, new Date(ctx.now()).toISOString(), tp)
     const d: Delivery = { seq, id, event, body, key, traceparent: tp, arrivedAt: performance.now(), attempts: 0, lastStatus: null, lastError: null, dueAt: 0, timer: undefined }
     if (this.#closing !== null) {
       this.#deadLetter(d, 'shutdown')
       return
     }
-    const { accepted, evicted } = this.#queue.offer(d, laneOf(this.config.orderKey, data))
+    const { accepted, evicted } = this.#queue.offer(d, laneOf(this.#config.orderKey, data))
     if (evicted !== null) {
       clearTimeout(evicted.value.timer)
       this.#deadLetter(evicted.value, 'overflow')
@@ -171,10 +177,10 @@ export class WebhookSink implements MessageSink {
   }
 
   #pump (): void {
-    while (!this.#stopped && this.#queue.inFlight < this.config.maxInFlight) {
+    while (!this.#stopped && this.#queue.inFlight < this.#config.maxInFlight) {
       const entry = this.#queue.take()
       if (entry === null) break
-      if (performance.now() - entry.value.arrivedAt > this.config.maxAgeMs) {
+      if (performance.now() - entry.value.arrivedAt > this.#config.maxAgeMs) {
         this.#queue.remove(entry)
         this.#deadLetter(entry.value, 'max_age')
         continue
@@ -213,8 +219,8 @@ export class WebhookSink implements MessageSink {
 
   #retry (entry: Entry<Delivery>, retryAfter: number | null, now: number): void {
     const d = entry.value
-    const delay = retryDelay(this.config.backoff, d.attempts, this.#ctx.random, retryAfter)
-    const reason = giveUp(this.config, d.attempts, now - d.arrivedAt, delay)
+    const delay = retryDelay(this.#config.backoff, d.attempts, this.#ctx.random, retryAfter)
+    const reason = giveUp(this.#config, d.attempts, now - d.arrivedAt, delay)
     if (reason !== null) {
       this.#queue.remove(entry)
       this.#deadLetter(d, reason)
@@ -235,7 +241,7 @@ export class WebhookSink implements MessageSink {
   }
 
   async #send (d: Delivery): Promise<Outcome> {
-    const timeoutMs = this.config.timeoutMs
+    const timeoutMs = this.#config.timeoutMs
     const abort = new AbortController()
     const timer = setTimeout(() => { abort.abort() }, timeoutMs)
     try {
@@ -278,7 +284,7 @@ export class WebhookSink implements MessageSink {
     const kind = this.#closed ? 'none' : target.kind
     ctx.events.emit('dead_letter', { subscription: ctx.subscription, id: d.id, reason, attempts: d.attempts, status: d.lastStatus, error: d.lastError, target: kind })
     if (kind === 'none') return
-    const record = deadLetterRecord({ reason, subscription: ctx.subscription, topic: ctx.topic, upstream: ctx.upstream, at: new Date(ctx.now()).toISOString() }, d, this.config.format)
+    const record = deadLetterRecord({ reason, subscription: ctx.subscription, topic: ctx.topic, upstream: ctx.upstream, at: new Date(ctx.now()).toISOString() }, d, this.#config.format)
     const write = target.write(record).catch((err: unknown) => {
       ctx.events.emit('dead_letter_failed', { subscription: ctx.subscription, id: d.id, reason, target: target.kind, error: err instanceof Error ? err.message : String(err) })
     })

@@ -2,31 +2,34 @@
  * Every webhook sink of a gateway: one per channel that names a webhook,
  * the undici pools they share (one per origin), and their dead-letter
  * targets. `start()` reads the configured header sources and attaches each
- * sink to its subscription; `close(deadline)` drains every sink in
- * parallel so that attempts in flight finish and dead letters are written
- * before `deadline`, then closes the targets and pools.
+ * sink to its subscription; `update(sub)` follows a reload (a sink added,
+ * changed in place, or removed and drained); `close(deadline)` drains every
+ * sink in parallel so that attempts in flight finish and dead letters are
+ * written before `deadline`, then closes the targets and pools.
  */
 import { EventEmitter } from 'node:events'
+import { isDeepStrictEqual } from 'node:util'
 import type { Client } from '../../client/client.ts'
-import type { SecretSource, WebhookConfig } from '../config/types.ts'
+import type { DeadLetterConfig, SecretSource, WebhookConfig } from '../config/types.ts'
 import type { Hub } from '../hub/hub.ts'
 import type { Subscription } from '../hub/subscription.ts'
 import type { ResolveSource } from '../upstream.ts'
 import { deadLetterTarget, type DeadLetterTarget } from './dead-letter.ts'
 import type { WebhookEvents } from './events.ts'
 import { WebhookPools } from './pools.ts'
-import { WebhookSink, type SinkStats } from './sink.ts'
+import { WebhookSink, type SinkContext, type SinkStats } from './sink.ts'
 
 export interface WebhooksDeps {
   clients: ReadonlyMap<string, Client>
-  /** Reads a header's source (at start-up). */
+  /** Reads a header's source (at start-up, and when a reload changes a webhook). */
   resolve: ResolveSource
   random: () => number
   /** Wall clock, ms. */
   now: () => number
 }
 
-interface Entry { sub: Subscription, sink: WebhookSink, target: DeadLetterTarget, headers: Record<string, string> }
+/** `headers`: a dead-letter URL's resolved headers, replaced when a reload changes them. */
+interface Entry { sub: Subscription, sink: WebhookSink, target: DeadLetterTarget, headers: { value: Record<string, string> } }
 
 async function resolveHeaders (headers: Record<string, SecretSource>, resolve: ResolveSource): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
@@ -34,65 +37,70 @@ async function resolveHeaders (headers: Record<string, SecretSource>, resolve: R
   return out
 }
 
+function reserve (pools: WebhookPools, webhook: WebhookConfig): void {
+  pools.reserve(webhook.url, webhook.maxInFlight, webhook.timeoutMs)
+  if (webhook.deadLetter?.kind === 'url') pools.reserve(webhook.deadLetter.url, webhook.maxInFlight, webhook.deadLetter.timeoutMs)
+}
+
 export class Webhooks {
   readonly events = new EventEmitter<WebhookEvents>()
   readonly #pools = new WebhookPools()
-  readonly #entries: Entry[] = []
+  readonly #entries = new Map<Subscription, Entry>()
   readonly #targets = new Set<DeadLetterTarget>()
+  readonly #files = new Map<string, DeadLetterTarget>()
+  /** Sinks and targets a reload removed, draining or closing. */
+  readonly #retiring = new Set<Promise<void>>()
   readonly #deps: WebhooksDeps
   #closing: Promise<void> | null = null
 
   constructor (hub: Hub, deps: WebhooksDeps) {
     this.#deps = deps
     const subs = hub.all().filter((s) => s.config.webhook !== undefined)
-    for (const sub of subs) {
-      const webhook = sub.config.webhook as WebhookConfig
-      this.#pools.reserve(webhook.url, webhook.maxInFlight, webhook.timeoutMs)
-      if (webhook.deadLetter?.kind === 'url') this.#pools.reserve(webhook.deadLetter.url, webhook.maxInFlight, webhook.deadLetter.timeoutMs)
-    }
-    const files = new Map<string, DeadLetterTarget>()
-    for (const sub of subs) {
-      const webhook = sub.config.webhook as WebhookConfig
-      const dl = webhook.deadLetter
-      const headers: Record<string, string> = {}
-      let target = dl?.kind === 'file' ? files.get(dl.file) : undefined
-      if (target === undefined) {
-        target = deadLetterTarget(dl, { pools: this.#pools, clients: deps.clients, headers: () => headers })
-        if (dl?.kind === 'file') files.set(dl.file, target)
-      }
-      this.#targets.add(target)
-      const sink = new WebhookSink(webhook, {
-        subscription: sub.config.name,
-        topic: sub.config.topic,
-        upstream: sub.config.upstream,
-        epoch: sub.epoch,
-        dispatcher: this.#pools.get(webhook.url),
-        deadLetter: target,
-        events: this.events,
-        random: deps.random,
-        now: deps.now,
-      })
-      this.#entries.push({ sub, sink, target, headers })
-    }
+    // Every user of an origin is known before its pool is made, so the pool has a connection for each.
+    for (const sub of subs) reserve(this.#pools, sub.config.webhook as WebhookConfig)
+    for (const sub of subs) this.#add(sub, sub.config.webhook as WebhookConfig)
   }
 
   /** The sinks by subscription name. */
   get sinks (): ReadonlyMap<string, WebhookSink> {
-    return new Map(this.#entries.map((e) => [e.sub.config.name, e.sink]))
+    return new Map([...this.#entries.values()].map((e) => [e.sub.config.name, e.sink]))
   }
 
   /** Each sink's queue and in-flight counts, by subscription name (read by metrics). */
   stats (): Array<{ subscription: string } & SinkStats> {
-    return this.#entries.map((e) => ({ subscription: e.sub.config.name, ...e.sink.stats() }))
+    return [...this.#entries.values()].map((e) => ({ subscription: e.sub.config.name, ...e.sink.stats() }))
   }
 
   /** Reads the header sources, then feeds each sink its channel's messages. */
   async start (): Promise<void> {
-    for (const e of this.#entries) {
-      const webhook = e.sink.config
-      e.sink.setHeaders(await resolveHeaders(webhook.headers, this.#deps.resolve))
-      if (webhook.deadLetter?.kind === 'url') Object.assign(e.headers, await resolveHeaders(webhook.deadLetter.headers, this.#deps.resolve))
-      e.sub.sink = e.sink
+    for (const e of this.#entries.values()) await this.#activate(e)
+  }
+
+  /**
+   * A reload changed `sub`'s config (or added it, or is removing it: pass
+   * `removed`): a new webhook gets a sink, a changed one is reconfigured in
+   * place (held messages kept), a removed one stops taking messages and
+   * drains in the background within one attempt's deadline.
+   */
+  async update (sub: Subscription, removed = false): Promise<void> {
+    const webhook = removed ? undefined : sub.config.webhook
+    const entry = this.#entries.get(sub)
+    if (this.#closing !== null || (entry === undefined && webhook === undefined)) return
+    if (entry === undefined && webhook !== undefined) {
+      reserve(this.#pools, webhook)
+      await this.#activate(this.#add(sub, webhook))
+    } else if (entry !== undefined && webhook === undefined) {
+      this.#entries.delete(sub)
+      sub.sink = null
+      this.#retire(entry.sink.close(performance.now() + entry.sink.config.timeoutMs + entry.target.timeoutMs))
+      this.#closeUnused()
+    } else if (entry !== undefined && webhook !== undefined) {
+      reserve(this.#pools, webhook)
+      const target = isDeepStrictEqual(webhook.deadLetter, entry.sink.config.deadLetter) ? entry.target : this.#target(webhook.deadLetter, entry.headers)
+      entry.target = target
+      entry.sink.reconfigure(webhook, this.#context(sub, webhook, target))
+      await this.#activate(entry)
+      this.#closeUnused()
     }
   }
 
@@ -108,21 +116,72 @@ export class Webhooks {
 
   async #close (deadline: number): Promise<void> {
     const started = performance.now()
+    const entries = [...this.#entries.values()]
     const stats = this.stats()
     if (stats.length > 0) {
       this.events.emit('drain_start', {
         held: stats.reduce((n, s) => n + s.held, 0),
         inFlight: stats.reduce((n, s) => n + s.inFlight, 0),
-        stopInMs: Math.max(0, Math.round(Math.min(...this.#entries.map((e) => this.#stopAt(e, deadline))) - started)),
+        stopInMs: Math.max(0, Math.round(Math.min(...entries.map((e) => this.#stopAt(e, deadline))) - started)),
       })
     }
-    await Promise.all(this.#entries.map(async (e) => { await e.sink.close(this.#stopAt(e, deadline)) }))
+    await Promise.all(entries.map(async (e) => { await e.sink.close(this.#stopAt(e, deadline)) }))
+    while (this.#retiring.size > 0) await Promise.all(this.#retiring)
     await Promise.all([...this.#targets].map(async (t) => { await t.close() }))
     await this.#pools.close()
-    if (stats.length > 0) this.events.emit('drain_done', { left: this.#entries.reduce((n, e) => n + e.sink.left, 0), seconds: (performance.now() - started) / 1000 })
+    if (stats.length > 0) this.events.emit('drain_done', { left: entries.reduce((n, e) => n + e.sink.left, 0), seconds: (performance.now() - started) / 1000 })
   }
 
   #stopAt (e: Entry, deadline: number): number {
     return Math.max(performance.now(), deadline - e.sink.config.timeoutMs - e.target.timeoutMs)
+  }
+
+  #add (sub: Subscription, webhook: WebhookConfig): Entry {
+    const headers = { value: {} }
+    const target = this.#target(webhook.deadLetter, headers)
+    const entry = { sub, sink: new WebhookSink(webhook, this.#context(sub, webhook, target)), target, headers }
+    this.#entries.set(sub, entry)
+    return entry
+  }
+
+  /** Resolves the headers (the sink's, and a dead-letter URL's), then feeds the sink. */
+  async #activate (e: Entry): Promise<void> {
+    const webhook = e.sink.config
+    e.sink.setHeaders(await resolveHeaders(webhook.headers, this.#deps.resolve))
+    e.headers.value = webhook.deadLetter?.kind === 'url' ? await resolveHeaders(webhook.deadLetter.headers, this.#deps.resolve) : {}
+    e.sub.sink = e.sink
+  }
+
+  #context (sub: Subscription, webhook: WebhookConfig, target: DeadLetterTarget): SinkContext {
+    const { name, topic, upstream } = sub.config
+    return { subscription: name, topic, upstream, epoch: sub.epoch, dispatcher: this.#pools.get(webhook.url), deadLetter: target, events: this.events, random: this.#deps.random, now: this.#deps.now }
+  }
+
+  /** The dead-letter target of `config`; sinks writing to one file share its target. */
+  #target (config: DeadLetterConfig | null, headers: { value: Record<string, string> }): DeadLetterTarget {
+    let target = config?.kind === 'file' ? this.#files.get(config.file) : undefined
+    if (target === undefined) {
+      target = deadLetterTarget(config, { pools: this.#pools, clients: this.#deps.clients, headers: () => headers.value })
+      if (config?.kind === 'file') this.#files.set(config.file, target)
+    }
+    this.#targets.add(target)
+    return target
+  }
+
+  /** Targets no sink writes to any more are closed (after the sinks retiring now have drained). */
+  #closeUnused (): void {
+    const used = new Set([...this.#entries.values()].map((e) => e.target))
+    const drained = Promise.all(this.#retiring)
+    for (const target of this.#targets) {
+      if (used.has(target)) continue
+      this.#targets.delete(target)
+      for (const [file, t] of this.#files) if (t === target) this.#files.delete(file)
+      this.#retire(drained.then(async () => { await target.close() }))
+    }
+  }
+
+  #retire (work: Promise<void>): void {
+    const tracked = work.catch(() => undefined).finally(() => { this.#retiring.delete(tracked) })
+    this.#retiring.add(tracked)
   }
 }

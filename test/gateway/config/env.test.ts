@@ -16,6 +16,8 @@ const defaults = {
   apiToken: null,
   readyGraceMs: 3000,
   shutdownGraceMs: 25000,
+  configWatch: true,
+  configWatchDebounceMs: 500,
 }
 
 test('with no variables every setting takes its default', () => {
@@ -31,6 +33,8 @@ test('every variable is read into its typed field', () => {
     API_TOKEN: 's3cr3t-t0ken',
     READY_GRACE_MS: '10',
     SHUTDOWN_GRACE_MS: '20',
+    CONFIG_WATCH: 'false',
+    CONFIG_WATCH_DEBOUNCE_MS: '30',
   }), {
     port: 9090,
     host: '::1',
@@ -39,6 +43,8 @@ test('every variable is read into its typed field', () => {
     apiToken: 's3cr3t-t0ken',
     readyGraceMs: 10,
     shutdownGraceMs: 20,
+    configWatch: false,
+    configWatchDebounceMs: 30,
   })
 })
 

@@ -38,6 +38,7 @@ test('a minimal file gets every default', async () => {
   assert.deepEqual(await validate({ ...minimal, channels: [{ topic: 'room:1' }] }), {
     upstreams: [defaultUpstream],
     channels: [{ topic: 'room:1', name: 'room:1', upstream: 'app', params: {}, required: false, replay: 1000 }],
+    dynamic: [],
     sse: { keepAliveMs: 15000, clientQueue: 1000, retryMs: 2000 },
     maxBodyBytes: 1048576,
     pushTimeoutMs: 10000,
@@ -77,6 +78,7 @@ test('every value given is kept as given: nothing dropped, nothing changed', asy
       vsn: '1.0.0',
     }],
     channels: [{ topic: 'room:1', name: 'one', upstream: 'main', params: { a: [1, { b: null }] }, required: true, replay: 0 }],
+    dynamic: [{ pattern: 'room:*', name: 'rooms', upstream: 'main', params: { c: 2 }, lingerMs: 5, maxTopics: 6, replay: 7, presence: true, traceField: 'tp' }],
     sse: { keepAliveMs: 1, clientQueue: 2, retryMs: 0 },
     maxBodyBytes: 10,
     pushTimeoutMs: 20,

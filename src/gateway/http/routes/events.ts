@@ -4,6 +4,8 @@
  * <epoch>-<seq>`; lifecycle events `joined`, `errored`, `rejoined`,
  * `closed`, and `gap` where messages may be missing. Resume with the
  * Last-Event-ID header or `?lastEventId=`; filter with `?events=a,b`.
+ * A topic of the dynamic allow-list that is not held is joined on demand
+ * and held while a stream reads it (then it lingers and is left).
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
@@ -40,13 +42,15 @@ export interface EventsRouteOptions { gateway: Gateway }
 
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { gateway }) => {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
-    const sub = gateway.subscription(request.params.topic, request.query.upstream)
+    // A topic the allow-list allows is joined on demand; it is held while this stream lasts.
+    const { sub, release } = gateway.use(request.params.topic, request.query.upstream, 'sse')
     const header = request.headers['last-event-id']
     const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
     const filter = request.query.events === undefined ? null : new Set(request.query.events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
     const { sse } = gateway.config
     reply.hijack()
     const res = reply.raw
+    res.once('close', release)
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -57,7 +61,10 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
     const client = new SseClient(res, lastEventId, { queueLimit: sse.clientQueue, events: filter })
     gateway.hub.attach(sub, client, lastEventId)
     gateway.sseStreams.add(client)
-    client.onEnd(() => gateway.sseStreams.delete(client))
+    client.onEnd(() => {
+      gateway.sseStreams.delete(client)
+      release()
+    })
   })
 }
 
