@@ -1,21 +1,22 @@
 /**
  * What the examples run against: the fake Phoenix server from the test kit
- * and a Backchannel gateway configured from config/demo.json (its upstream
- * url replaced by the fake server's), both in this process, as
- * `backchannel demo` starts them. It prints the two URLs as shell exports,
- * serves the browser example at /examples/browser/ (same origin as the
- * API), and runs until Ctrl-C.
+ * and a Backchannel gateway configured from config/demo.json, or from the
+ * config file given as the argument (every upstream url replaced by the
+ * fake server's), both in this process, as `backchannel demo` starts them.
+ * It prints the two URLs as shell exports, serves the browser example at
+ * /examples/browser/ (same origin as the API), and runs until Ctrl-C.
  *
  *   npx node examples/start-demo.ts          # PORT=8080 for a fixed port
+ *   npx node examples/start-demo.ts examples/webhook-receiver/backchannel.yaml
  *
  * The tests import `startDemo()` to run the examples against it.
  */
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, extname, join, resolve } from 'node:path'
 import { pino } from 'pino'
 import { loadEnv } from '../src/gateway/config/env.ts'
-import { validateFileConfig } from '../src/gateway/config/file.ts'
+import { parseConfigText, validateFileConfig } from '../src/gateway/config/file.ts'
 import { resolveValue } from '../src/gateway/config/sources.ts'
 import { createDaemon, type Daemon } from '../src/gateway/daemon.ts'
 import { startFakePhoenix, type FakePhoenix } from '../src/testing/index.ts'
@@ -24,6 +25,15 @@ const root = join(import.meta.dirname, '..')
 
 /** Where the browser example is served. */
 export const BROWSER_PAGE = '/examples/browser/'
+
+/** The demo's config file, when none is given. */
+export const DEMO_CONFIG = join(root, 'config', 'demo.json')
+
+/** A config file as parsed, before it is validated: what `editConfig` may change. */
+export interface ConfigData {
+  upstreams: Array<{ url: string }>
+  channels?: Array<{ topic: string, webhook?: { url: string, deadLetter?: { file?: string } | null } }>
+}
 
 export interface Demo {
   phoenix: FakePhoenix
@@ -44,15 +54,21 @@ export interface DemoOptions {
   prepare?: (daemon: Daemon) => void
   /** How long to wait for the gateway to join every channel, ms. */
   joinTimeoutMs?: number
+  /** The gateway's config file, YAML or JSON (default config/demo.json); relative paths in it are relative to it. */
+  configFile?: string
+  /** Changes the parsed config before it is validated (tests point webhooks at receivers on free ports). */
+  editConfig?: (data: ConfigData) => void
 }
 
-/** Starts the fake Phoenix server and the gateway, and resolves once every channel of config/demo.json is joined. */
+/** Starts the fake Phoenix server and the gateway, and resolves once every channel of the config is joined. */
 export async function startDemo (options: DemoOptions = {}): Promise<Demo> {
   const phoenix = await startFakePhoenix()
   try {
-    const data = JSON.parse(await readFile(join(root, 'config', 'demo.json'), 'utf8')) as { upstreams: Array<{ url: string }> }
+    const configFile = resolve(root, options.configFile ?? DEMO_CONFIG)
+    const data = parseConfigText(await readFile(configFile, 'utf8'), extname(configFile) === '.json' ? 'json' : 'yaml') as ConfigData
     for (const upstream of data.upstreams) upstream.url = phoenix.endpoint
-    const file = await validateFileConfig(data, root)
+    options.editConfig?.(data)
+    const file = await validateFileConfig(data, dirname(configFile))
     const env = loadEnv({ PORT: String(options.port ?? 0), LOG_LEVEL: options.logLevel ?? 'silent' })
     const daemon = await createDaemon({ ...file, env }, {
       logger: pino({ level: env.logLevel }, process.stderr),
@@ -113,7 +129,8 @@ function everyChannelJoined (daemon: Daemon, timeoutMs: number): { promise: Prom
 
 if (import.meta.main) {
   const port = Number(process.env['PORT'] ?? '0')
-  const demo = await startDemo({ port, logLevel: process.env['LOG_LEVEL'] ?? 'silent' })
+  const configFile = process.argv[2]
+  const demo = await startDemo({ port, logLevel: process.env['LOG_LEVEL'] ?? 'silent', ...(configFile === undefined ? {} : { configFile }) })
   process.stdout.write([
     `export BACKCHANNEL_URL=${demo.backchannelUrl}`,
     `export PHOENIX_URL=${demo.phoenixUrl}`,

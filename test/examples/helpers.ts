@@ -5,6 +5,8 @@
  * a deadline, its output collected.
  */
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { startDemo, type Demo, type DemoOptions } from '../../examples/start-demo.ts'
@@ -84,4 +86,78 @@ export function seqOf (id: string): number {
 /** `<epoch>-<seq>` ids from `first`, `count` of them. */
 export function idsFrom (epoch: string, first: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${epoch}-${first + i}`)
+}
+
+/** A process left running in the background (a server), its output collected as it comes. */
+export interface Background {
+  pid: number | undefined
+  /** Everything written to stdout so far. */
+  stdout: () => string
+  stderr: () => string
+  /** Resolves with the stdout once `check` accepts it; rejects after the deadline or when the process exits first. */
+  until: (what: string, check: (stdout: string) => boolean, deadlineMs?: number) => Promise<string>
+  /** SIGTERM to its process group, SIGKILL if it is still there after 10 s; resolves once it exited. */
+  stop: () => Promise<void>
+}
+
+/** Starts `command` in the repository root in a process group of its own (stopped with the group). */
+export function background (command: string, args: readonly string[], env: Record<string, string>): Background {
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let stdout = ''
+  let stderr = ''
+  let exited = false
+  const changed = new Set<() => void>()
+  const wake = (): void => { for (const w of [...changed]) w() }
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; wake() })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const gone = new Promise<void>((resolve) => {
+    child.once('close', () => { exited = true; wake(); resolve() })
+    child.once('error', (err) => { stderr += String(err); exited = true; wake(); resolve() })
+  })
+  return {
+    pid: child.pid,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    until: async (what, check, deadlineMs = RUN_DEADLINE_MS) => new Promise<string>((resolve, reject) => {
+      const fail = (why: string): void => { done(); reject(new Error(`${command} ${args.join(' ')}: ${what}: ${why}\n--- stdout\n${stdout}--- stderr\n${stderr}`)) }
+      const look = (): void => {
+        if (check(stdout)) { done(); resolve(stdout) } else if (exited) fail('it exited first')
+      }
+      const timer = setTimeout(() => { fail(`not within ${deadlineMs} ms`) }, deadlineMs)
+      const done = (): void => { clearTimeout(timer); changed.delete(look) }
+      changed.add(look)
+      look()
+    }),
+    stop: async () => {
+      if (exited) return
+      killGroup(child.pid, 'SIGTERM')
+      const timer = setTimeout(() => { killGroup(child.pid) }, 10_000)
+      await gone
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** A background process stopped when the test ends. */
+export function backgroundFor (t: TestContext, command: string, args: readonly string[], env: Record<string, string>): Background {
+  const started = background(command, args, env)
+  t.after(() => started.stop())
+  return started
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, for a server that
+ * must be named in a config before it starts (the gateway needs the
+ * webhook's URL, and the app the gateway's). The server that takes it fails
+ * loudly if something else took it meanwhile.
+ */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  await once(server, 'close')
+  if (address === null || typeof address === 'string') throw new Error('no TCP address')
+  return address.port
 }
