@@ -37,3 +37,19 @@ export function checkSource (source: ValueSource, at: string, problems: string[]
     problems.push(`${at}/env: ${RESERVED_ENV_PREFIX}* variables are reserved for the gateway's own settings; use another name`)
   }
 }
+
+/**
+ * The upstream an item (`at`, e.g. `/channels/2`) names, or the only one when
+ * it names none; '' with a problem when that cannot be told.
+ */
+export function resolveUpstream (named: string | undefined, at: string, upstreams: ReadonlyArray<{ name: string }>, problems: string[]): string {
+  if (named === undefined) {
+    if (upstreams.length === 1) return upstreams[0]?.name ?? ''
+    problems.push(`${at}: missing required key "upstream" (there are ${upstreams.length} upstreams)`)
+    return ''
+  }
+  if (!upstreams.some((u) => u.name === named)) {
+    problems.push(`${at}/upstream: no upstream is named "${named}" (known: ${[...new Set(upstreams.map((u) => `"${u.name}"`))].join(', ')})`)
+  }
+  return named
+}

@@ -12,7 +12,7 @@ import { ConfigError } from './errors.ts'
 import { fileValidator, formatAjvErrors } from './schema.ts'
 import type { ChannelConfig, DynamicConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
 import { completeWebhook, type RawWebhook } from './webhook.ts'
-import { checkSource, checkUrl, type UrlRule } from './checks.ts'
+import { checkSource, checkUrl, resolveUpstream, type UrlRule } from './checks.ts'
 import { completeDynamic, type RawDynamic } from './dynamic.ts'
 
 /** An upstream as the schema leaves it: every default filled in but the computed one. */
@@ -102,16 +102,10 @@ function completeUpstream (raw: RawUpstream, index: number, baseDir: string, pro
 
 function completeChannel (raw: RawChannel, index: number, upstreams: readonly UpstreamConfig[], problems: string[]): ChannelConfig {
   const at = `/channels/${index}`
-  let upstream = raw.upstream
-  if (upstream === undefined) {
-    if (upstreams.length === 1) upstream = upstreams[0]?.name ?? ''
-    else problems.push(`${at}: missing required key "upstream" (there are ${upstreams.length} upstreams)`)
-  } else if (!upstreams.some((u) => u.name === upstream)) {
-    problems.push(`${at}/upstream: no upstream is named "${upstream}" (known: ${[...new Set(upstreams.map((u) => `"${u.name}"`))].join(', ')})`)
-  }
+  const upstream = resolveUpstream(raw.upstream, at, upstreams, problems)
   if (raw.topic === 'phoenix') problems.push(`${at}/topic: "phoenix" is reserved for heartbeats`)
   const { webhook: _webhook, ...rest } = raw // completed once every channel is known
-  return { ...rest, name: raw.name ?? raw.topic, upstream: upstream ?? '' }
+  return { ...rest, name: raw.name ?? raw.topic, upstream }
 }
 
 /** Problems for items whose key repeats; `key` returns [the key, how to show it]. */

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import type { DynamicConfig } from '../../../src/gateway/config/types.ts'
 import type { DynamicEvents } from '../../../src/gateway/dynamic/registry.ts'
+import { waitForEvent } from '../../../src/testing/fake-phoenix/wait.ts'
 import { http, REQUEST_DEADLINE_MS, type Gw, type HttpResult } from '../http/support.ts'
 
 export function dynamicEntry (pattern: string, over: Partial<DynamicConfig> = {}): DynamicConfig {
@@ -38,15 +39,5 @@ export async function nextJoinParams (gw: Gw, topic: string): Promise<unknown> {
 
 /** The next dynamic event `name` matching `predicate`; rejects after the deadline. Subscribe before causing it. */
 export async function nextDynamic<K extends keyof DynamicEvents> (gw: Gw, name: K, predicate: (e: DynamicEvents[K][0]) => boolean = () => true): Promise<DynamicEvents[K][0]> {
-  const emitter = gw.daemon.gateway.dynamic.events as unknown as { on: (n: string, l: (e: DynamicEvents[K][0]) => void) => void, off: (n: string, l: (e: DynamicEvents[K][0]) => void) => void }
-  return new Promise((resolve, reject) => {
-    const listener = (e: DynamicEvents[K][0]): void => {
-      if (!predicate(e)) return
-      done()
-      resolve(e)
-    }
-    const timer = setTimeout(() => { done(); reject(new Error(`no ${name} event within ${REQUEST_DEADLINE_MS} ms`)) }, REQUEST_DEADLINE_MS)
-    const done = (): void => { clearTimeout(timer); emitter.off(name, listener) }
-    emitter.on(name, listener)
-  })
+  return waitForEvent(gw.daemon.gateway.dynamic.events, name, predicate, REQUEST_DEADLINE_MS)
 }

@@ -12,6 +12,7 @@ import type { ClientEvents } from '../../../src/client/events.ts'
 import type { ChannelConfig, Config, UpstreamConfig } from '../../../src/gateway/config/types.ts'
 import { createDaemon, type Daemon } from '../../../src/gateway/daemon.ts'
 import type { SubscriptionState } from '../../../src/gateway/hub/subscription.ts'
+import { waitForEvent } from '../../../src/testing/fake-phoenix/wait.ts'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
 import { gatewayConfig, literal, upstreamConfig } from '../helpers.ts'
 
@@ -97,17 +98,7 @@ export function clientOf (gw: Gw, upstream = 'main'): Client {
 
 /** The next client event `name` matching `predicate`; rejects after the deadline. Subscribe before causing it. */
 export async function nextEvent<K extends keyof ClientEvents> (client: Client, name: K, predicate: (e: ClientEvents[K][0]) => boolean = () => true, timeoutMs = REQUEST_DEADLINE_MS): Promise<ClientEvents[K][0]> {
-  const emitter = client.events as unknown as { on: (n: string, l: (e: ClientEvents[K][0]) => void) => void, off: (n: string, l: (e: ClientEvents[K][0]) => void) => void }
-  return new Promise((resolve, reject) => {
-    const listener = (e: ClientEvents[K][0]): void => {
-      if (!predicate(e)) return
-      done()
-      resolve(e)
-    }
-    const timer = setTimeout(() => { done(); reject(new Error(`no ${name} event within ${timeoutMs} ms`)) }, timeoutMs)
-    const done = (): void => { clearTimeout(timer); emitter.off(name, listener) }
-    emitter.on(name, listener)
-  })
+  return waitForEvent(client.events, name, predicate, timeoutMs)
 }
 
 export function stateOf (gw: Gw, topic: string, upstream = 'main'): SubscriptionState | undefined {
