@@ -9,6 +9,7 @@ import { fastify } from 'fastify'
 import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
+import { releaseStartupMemory } from '../../src/gateway/startup-memory.ts'
 import { serve } from './child.ts'
 
 const logger = pino({ level: 'silent' })
@@ -19,6 +20,8 @@ app.get('/metrics', async () => registry.metrics())
 const base = await app.listen({ port: 0, host: '127.0.0.1' })
 const wss = new WebSocketServer({ noServer: true })
 logger.info({ base }, 'listening')
+// As `serve` does after start-up (and the gateway child below): the comparison is of what each holds.
+releaseStartupMemory()
 
 await serve({ base }, {}, async () => {
   wss.close()

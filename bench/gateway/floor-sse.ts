@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { Socket } from 'phoenix'
 import { WebSocket } from 'ws'
 import { withTimeout } from '../lib/measure.ts'
+import { releaseStartupMemory } from '../../src/gateway/startup-memory.ts'
 import { serve } from './child.ts'
 
 const QUEUE_LIMIT = 1000
@@ -68,6 +69,7 @@ const server = createServer((req, res) => {
 })
 await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
 const { port } = server.address() as AddressInfo
+releaseStartupMemory() // as every server child of the bench does after start-up
 
 await serve({ base: `http://127.0.0.1:${port}` }, {
   streams: () => ({ streams: readers.size }),

@@ -13,6 +13,7 @@ import { pino } from 'pino'
 import { loadEnv, validateFileConfig, type Config, type ValueSource } from '../../src/gateway/config/index.ts'
 import { createDaemon } from '../../src/gateway/daemon.ts'
 import { withTimeout } from '../lib/measure.ts'
+import { releaseStartupMemory } from '../../src/gateway/startup-memory.ts'
 import { serve } from './child.ts'
 
 const { values } = parseArgs({ options: { endpoint: { type: 'string' } } })
@@ -37,6 +38,7 @@ const joined = new Promise<void>((resolve) => {
 })
 const base = await daemon.start()
 await withTimeout(joined, 10_000, 'gateway: every channel joined')
+releaseStartupMemory() // as `serve` does
 
 await serve({ base }, {
   streams: () => ({ streams: gateway.sseStreams.size }),

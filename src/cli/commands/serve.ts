@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig, resolveValue } from '../../gateway/config/index.ts'
 import { createDaemon } from '../../gateway/daemon.ts'
 import { createLogger } from '../../gateway/observe/logger.ts'
+import { releaseStartupMemory } from '../../gateway/startup-memory.ts'
 import { installReload, installShutdown } from '../shutdown.ts'
 import { UsageError } from '../usage-error.ts'
 import { packageVersion } from '../version.ts'
@@ -44,7 +45,8 @@ export async function runServe (args: string[]): Promise<number> {
   })
   installReload(async () => daemon.reload('signal'))
   const address = await daemon.start()
-  logger.info({ address, upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
+  const gcMs = Math.round(releaseStartupMemory())
+  logger.info({ address, gcMs, upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
   installShutdown({
     close: async () => { await daemon.close() },
     deadlineMs: config.env.shutdownGraceMs + 2000,

@@ -47,6 +47,9 @@ export function dynamicChannel (entry: DynamicConfig, topic: string, params: Rec
   }
 }
 
+/** The release of a subscription that is not a dynamic one: nothing to do. */
+const NOTHING_HELD = (): void => {}
+
 export class DynamicTopics {
   readonly events = new EventEmitter<DynamicEvents>()
   #entries: readonly DynamicConfig[]
@@ -121,7 +124,7 @@ export class DynamicTopics {
   /** One user (an SSE reader, a push) for as long as it lasts: call the result once it is gone. */
   use (sub: Subscription): () => void {
     const held = this.#held.get(sub)
-    if (held === undefined) return () => {}
+    if (held === undefined) return NOTHING_HELD
     held.users++
     this.#clearTimer(held)
     let released = false

@@ -42,7 +42,7 @@ export interface EventsRouteOptions { gateway: Gateway }
 
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { gateway }) => {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
-    // A topic the allow-list allows is joined on demand; it is held while this stream lasts.
+    // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
     const { sub, release } = gateway.use(request.params.topic, request.query.upstream, 'sse')
     const header = request.headers['last-event-id']
     const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
@@ -50,7 +50,6 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
     const { sse } = gateway.config
     reply.hijack()
     const res = reply.raw
-    res.once('close', release)
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -68,10 +67,10 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
   })
 }
 
-/** One shared keep-alive tick for every stream (not a timer each). */
+/** One shared keep-alive tick for every stream (not a timer each); a stream that carried anything since the last tick is skipped. */
 export function startKeepAlive (gateway: Gateway, everyMs: number): NodeJS.Timeout {
   const comment = formatComment('keep-alive')
-  const timer = setInterval(() => { for (const c of gateway.sseStreams) c.write(comment) }, everyMs)
+  const timer = setInterval(() => { for (const c of gateway.sseStreams) c.keepAlive(comment) }, everyMs)
   timer.unref()
   return timer
 }

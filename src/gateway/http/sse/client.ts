@@ -26,6 +26,8 @@ export class SseClient {
   #lastWrittenId: string | null
   #lastDrainedId: string | null
   #ended: EndReason | null = null
+  /** Something was written since the last keep-alive tick: the stream is not idle. */
+  #active = false
   readonly #onEnd: Array<(reason: EndReason) => void> = []
 
   constructor (res: ServerResponse, lastEventId: string | null, options: SseClientOptions) {
@@ -57,9 +59,16 @@ export class SseClient {
     return this.write(entry.wire)
   }
 
+  /** Writes `comment` unless something else was written since the last call: only idle streams need one. */
+  keepAlive (comment: string): void {
+    if (!this.#active) this.write(comment)
+    this.#active = false
+  }
+
   /** Writes preformatted text (a comment, a gap for this reader); counts toward the queue. True when written. */
   write (text: string): boolean {
     if (this.#ended !== null) return false
+    this.#active = true
     if (this.#res.writableNeedDrain) {
       this.#behind++
       if (this.#behind > this.#options.queueLimit) {
