@@ -137,7 +137,7 @@ function memorySection (mem: MemoryResults, goals: Goal[]): string {
     '',
     table(['process', 'RSS MB (median)', 'RSS MB, each run', 'RSS anonymous / file MB', 'V8 heap used MB', 'V8 heap total MB', 'external MB'], idleRows),
     '',
-    `Per idle SSE subscriber: after a warm-up (100 streams opened and closed), ${fmtInt(mem.subscribers)} streams are opened, then ${fmtInt(mem.subscribers)} more; each row is the growth over its ${fmtInt(mem.subscribers)}, divided by ${fmtInt(mem.subscribers)}.`,
+    `Per idle SSE subscriber: after a warm-up (${fmtInt(mem.subscribers)} streams opened and closed), ${fmtInt(mem.subscribers)} streams are opened, then ${fmtInt(mem.subscribers)} more; each row is the growth over its ${fmtInt(mem.subscribers)}, divided by ${fmtInt(mem.subscribers)}.`,
     '',
     table(['server', 'streams', 'RSS KB each', 'V8 heap used KB each', 'V8 heap total KB each', 'external KB each'], subRows),
   ].join('\n')

@@ -5,6 +5,7 @@
  * 5xx at error. SSE streams are hijacked replies: they count when they end.
  * Nothing is allocated per request beyond the log fields and the samples.
  */
+import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EVENTS_PATH } from '../http/routes/events.ts'
 import type { Metrics } from './metrics.ts'
@@ -19,19 +20,24 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
     metrics?.observeRequest(request.method, route, status, ms / 1000)
   }
   // SSE streams are hijacked, so fastify never calls onResponse for them: they are recorded when their
-  // response closes. Every other request is recorded by onResponse ('finish' comes before 'close'),
-  // with no listener of its own. Callback-style hooks: no promise per request on this path.
-  const streams = new WeakSet<FastifyRequest>()
+  // response closes, by one shared listener. Every other request is recorded by onResponse ('finish'
+  // comes before 'close'), with no listener of its own. Callback-style hooks: no promise per request.
+  const streams = new WeakMap<ServerResponse, { request: FastifyRequest, started: number }>()
+  function onStreamClose (this: ServerResponse): void {
+    const stream = streams.get(this)
+    if (stream === undefined) return
+    streams.delete(this)
+    record(stream.request, this.statusCode, performance.now() - stream.started)
+  }
   app.addHook('onRequest', (request, reply, done) => {
     if (request.routeOptions.url === EVENTS_PATH) {
-      streams.add(request)
-      const started = performance.now()
-      reply.raw.once('close', () => { if (streams.delete(request)) record(request, reply.raw.statusCode, performance.now() - started) })
+      streams.set(reply.raw, { request, started: performance.now() })
+      reply.raw.once('close', onStreamClose)
     }
     done()
   })
   app.addHook('onResponse', (request, reply, done) => {
-    streams.delete(request)
+    streams.delete(reply.raw)
     record(request, reply.statusCode, reply.elapsedTime)
     done()
   })

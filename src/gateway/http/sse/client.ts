@@ -19,6 +19,14 @@ export interface SseClientOptions {
 
 export type EndReason = 'overflow' | 'shutdown' | 'client_closed' | 'channel_closed'
 
+type EndListener = (reason: EndReason) => void
+
+/** The reader of each open response: the response's listeners are shared functions, not closures per stream. */
+const readers = new WeakMap<ServerResponse, SseClient>()
+
+function onDrain (this: ServerResponse): void { readers.get(this)?.drained() }
+function onClose (this: ServerResponse): void { readers.get(this)?.closed() }
+
 export class SseClient {
   readonly #res: ServerResponse
   readonly #options: SseClientOptions
@@ -28,27 +36,39 @@ export class SseClient {
   #ended: EndReason | null = null
   /** Something was written since the last keep-alive tick: the stream is not idle. */
   #active = false
-  readonly #onEnd: Array<(reason: EndReason) => void> = []
+  /** Most streams have one end listener: an array only for more. */
+  #onEnd: EndListener | EndListener[] | null = null
 
   constructor (res: ServerResponse, lastEventId: string | null, options: SseClientOptions) {
     this.#res = res
     this.#options = options
     this.#lastWrittenId = lastEventId
     this.#lastDrainedId = lastEventId
-    res.on('drain', () => {
-      this.#behind = 0
-      this.#lastDrainedId = this.#lastWrittenId
-    })
-    res.on('close', () => { this.#finish('client_closed') })
+    readers.set(res, this)
+    res.on('drain', onDrain)
+    res.on('close', onClose)
+  }
+
+  /** The response's buffer emptied: everything written so far has left. */
+  drained (): void {
+    this.#behind = 0
+    this.#lastDrainedId = this.#lastWrittenId
+  }
+
+  /** The response closed (the client went away, or the stream ended). */
+  closed (): void {
+    this.#finish('client_closed')
   }
 
   get ended (): boolean { return this.#ended !== null }
   get lastEventId (): string | null { return this.#lastWrittenId }
 
   /** Calls `listener` when the stream ends, or at once if it has ended already. */
-  onEnd (listener: (reason: EndReason) => void): void {
+  onEnd (listener: EndListener): void {
     if (this.#ended !== null) listener(this.#ended)
-    else this.#onEnd.push(listener)
+    else if (this.#onEnd === null) this.#onEnd = listener
+    else if (Array.isArray(this.#onEnd)) this.#onEnd.push(listener)
+    else this.#onEnd = [this.#onEnd, listener]
   }
 
   /** Sends a ring entry unless filtered out; `id` is its SSE id. True when it was written (for metrics). */
@@ -101,6 +121,10 @@ export class SseClient {
   #finish (reason: EndReason): void {
     if (this.#ended !== null) return
     this.#ended = reason
-    for (const listener of this.#onEnd.splice(0)) listener(reason)
+    readers.delete(this.#res)
+    const listeners = this.#onEnd
+    this.#onEnd = null
+    if (typeof listeners === 'function') listeners(reason)
+    else for (const listener of listeners ?? []) listener(reason)
   }
 }
