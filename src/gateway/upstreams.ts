@@ -155,6 +155,14 @@ export class Upstreams {
     client.pool.on('message', (_socket, topic, event, payload) => { if (live) hub.onMessage(upstream, topic, event, payload) })
     client.events.on('join_ok', (e) => { if (live) hub.onJoined(upstream, e.topic) })
     client.events.on('channel_error', (e) => { if (live) hub.onDown(upstream, e.topic, e.reason) })
+    // A socket that cannot connect keeps its channels from joining: /v1/channels says why.
+    client.events.on('connect_fail', (e) => {
+      if (!live) return
+      const error = { code: e.reason, message: `could not connect: ${e.status === undefined ? (e.cause ?? e.reason) : `upgrade refused with ${String(e.status)}`}` }
+      for (const sub of hub.all()) {
+        if (sub.config.upstream === upstream && sub.state !== 'joined' && client.pool.socketOf(sub.config.topic) === e.socket) hub.noteError(sub, error)
+      }
+    })
     client.events.on('join_error', (e) => {
       if (live) hub.onDown(upstream, e.topic, `join_${e.reason}`, { code: e.reason === 'refused' ? 'BC_ERR_JOIN_REFUSED' : 'BC_ERR_TIMEOUT', message: `join ${e.reason}` })
     })

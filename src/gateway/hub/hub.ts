@@ -144,6 +144,11 @@ export class Hub {
     sub.setState(sub.state === 'closed' ? 'closed' : 'errored', now)
   }
 
+  /** Why the channel cannot be joined now when the cause lies outside it (its socket cannot connect); its state stays. */
+  noteError (sub: Subscription, error: { code: string, message: string }): void {
+    sub.lastError = { code: error.code, message: error.message, at: new Date(this.#now()).toISOString() }
+  }
+
   onClosed (upstream: string, topic: string, reason: string): void {
     const sub = this.get(upstream, topic)
     if (sub === undefined) return

@@ -149,6 +149,30 @@ describe('GET /v1/channels', () => {
     assert.equal(back.lastEventId, `${epoch}-4`, 'joined, errored, gap, rejoined')
   })
 
+  test('a socket that cannot connect shows why as each of its channels\' last error, until they join', async (t) => {
+    const gw = await startGw(t, [channelConfig('echo:gated')], {
+      upstream: { reconnectBackoffMs: [20] },
+      beforeStart: (phoenix) => { phoenix.faults.refuseConnections({ status: 403, body: 'no entry' }) },
+    })
+    await nextEvent(clientOf(gw), 'connect_fail', (e) => e.status === 403)
+    const refused = channel(await channels(gw), 'echo:gated')
+    assert.notEqual(refused.state, 'joined')
+    assert.equal(refused.lastError?.code, 'BC_ERR_CONNECT_REFUSED')
+    assert.match(refused.lastError.message, /upgrade refused with 403/)
+
+    const down = nextEvent(clientOf(gw), 'connect_fail', (e) => e.cause === 'ECONNREFUSED')
+    await gw.phoenix.faults.stop('abrupt')
+    gw.phoenix.faults.acceptConnections()
+    await down
+    const unreachable = channel(await channels(gw), 'echo:gated')
+    assert.equal(unreachable.lastError?.code, 'BC_ERR_CONNECT')
+    assert.match(unreachable.lastError.message, /ECONNREFUSED/)
+
+    await gw.phoenix.faults.start()
+    await joined(gw, 'echo:gated')
+    assert.equal(channel(await channels(gw), 'echo:gated').lastError, null)
+  })
+
   test('an empty configuration lists no channels', async (t) => {
     const gw = await startGw(t, [])
     assert.equal((await channels(gw)).size, 0)
