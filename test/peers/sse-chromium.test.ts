@@ -13,7 +13,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Daemon } from '../../src/gateway/daemon.ts'
-import { channelConfig, stopGateway } from '../gateway/helpers.ts'
+import { channelConfig, stopGateway, type Running } from '../gateway/helpers.ts'
 import { broadcastNumbered, DEADLINE_MS, joined, numbers, range, SseStream, startSseGateway } from '../gateway/sse/helpers.ts'
 import { resumeGate, type ResumeGate } from './sse-helpers.ts'
 
@@ -89,18 +89,23 @@ function servePage (daemon: Daemon): void {
   daemon.app.get(PAGE, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html))
 }
 
-test('Chromium\'s EventSource gets named events in order with their ids, and resumes with Last-Event-ID after the stream is cut', async (t) => {
+/** A gateway serving the test page, with Chromium on it and its stream ready; Chromium's resumes can be held. */
+async function pageOnGateway (t: { after: (fn: () => Promise<void>) => void }): Promise<{ running: Running, resumes: ResumeGate, page: Page }> {
   let gate: ResumeGate | undefined
   const running = await startSseGateway([channelConfig(TOPIC)], {
     sse: { retryMs: 30 },
     prepare: (daemon) => { servePage(daemon); gate = resumeGate(daemon) },
   })
   t.after(async () => { await stopGateway(running) })
-  const resumes = gate!
   await joined(running.daemon, TOPIC)
   const page = await newPage(t)
   await page.goto(`${running.base}${PAGE}`)
   await countIs(page, 'ready', 1)
+  return { running, resumes: gate!, page }
+}
+
+test('Chromium\'s EventSource gets named events in order with their ids, and resumes with Last-Event-ID after the stream is cut', async (t) => {
+  const { running, resumes, page } = await pageOnGateway(t)
 
   broadcastNumbered(running.phoenix, TOPIC, 'msg', 50)
   await countIs(page, 'msg', 50)
@@ -137,17 +142,7 @@ test('Chromium\'s EventSource gets named events in order with their ids, and res
 })
 
 test('Chromium\'s EventSource sees an upstream outage as errored, gap and rejoined, and its reconnect after a dropped connection replays them', async (t) => {
-  let gate: ResumeGate | undefined
-  const running = await startSseGateway([channelConfig(TOPIC)], {
-    sse: { retryMs: 30 },
-    prepare: (daemon) => { servePage(daemon); gate = resumeGate(daemon) },
-  })
-  t.after(async () => { await stopGateway(running) })
-  const resumes = gate!
-  await joined(running.daemon, TOPIC)
-  const page = await newPage(t)
-  await page.goto(`${running.base}${PAGE}`)
-  await countIs(page, 'ready', 1)
+  const { running, resumes, page } = await pageOnGateway(t)
   running.phoenix.broadcast(TOPIC, 'msg', { n: 1 })
   await countIs(page, 'msg', 1)
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { channelConfig } from '../helpers.ts'
-import { assertProblem, assertQuietLogs, clientOf, joined, nextEvent, push, REQUEST_DEADLINE_MS, startGw, type Gw, type HttpResult } from './support.ts'
+import { assertProblem, assertQuietLogs, clientOf, gatewayWithUpstreamDown, joined, nextEvent, push, REQUEST_DEADLINE_MS, startGw, type Gw, type HttpResult } from './support.ts'
 
 const ALLOWED = new Set([200, 422, 502, 503, 504])
 const PUSHES = 50
@@ -102,11 +102,7 @@ describe('an HTTP client that hangs up', () => {
   })
 
   test('cancels its push waiting in the buffer while the upstream is down', async (t) => {
-    const gw = await startGw(t, [channelConfig('echo:lobby')])
-    await joined(gw, 'echo:lobby')
-    const down = nextEvent(clientOf(gw), 'disconnect')
-    await gw.phoenix.faults.stop('abrupt')
-    await down
+    const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
     const buffered = nextEvent(clientOf(gw), 'buffer_depth', (e) => e.depth === 1)
     const cancelled = nextEvent(clientOf(gw), 'reply', (e) => e.event === 'parked')
     const hangUp = new AbortController()

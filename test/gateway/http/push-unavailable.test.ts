@@ -7,15 +7,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { channelConfig } from '../helpers.ts'
-import { assertProblem, assertQuietLogs, clientOf, joined, nextEvent, push, stateOf, startGw } from './support.ts'
+import { assertProblem, assertQuietLogs, clientOf, gatewayWithUpstreamDown, joined, nextEvent, push, stateOf, startGw } from './support.ts'
 
 describe('503: not deliverable now', () => {
   test('with the upstream down, a push waits for the rejoin until its deadline, then 503 BC_ERR_TIMEOUT (never sent)', async (t) => {
-    const gw = await startGw(t, [channelConfig('echo:lobby')])
-    await joined(gw, 'echo:lobby')
-    const down = nextEvent(clientOf(gw), 'disconnect')
-    await gw.phoenix.faults.stop('abrupt')
-    await down
+    const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
     assert.equal(stateOf(gw, 'echo:lobby'), 'errored')
 
     const res = await push(gw, 'echo:lobby', { event: 'hello', payload: {}, timeoutMs: 100 })
@@ -26,11 +22,7 @@ describe('503: not deliverable now', () => {
   })
 
   test('a push waiting for the upstream goes out once it is back, and gets its 200', async (t) => {
-    const gw = await startGw(t, [channelConfig('echo:lobby')])
-    await joined(gw, 'echo:lobby')
-    const down = nextEvent(clientOf(gw), 'disconnect')
-    await gw.phoenix.faults.stop('abrupt')
-    await down
+    const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
     const buffered = nextEvent(clientOf(gw), 'buffer_depth', (e) => e.depth === 1)
     const pending = push(gw, 'echo:lobby', { event: 'late', payload: { n: 1 }, timeoutMs: 8000 })
     await buffered
@@ -52,11 +44,7 @@ describe('503: not deliverable now', () => {
   })
 
   test('when the push buffer is full, one more push is 503 BC_ERR_BUFFER_FULL at once; the buffered ones still go out', async (t) => {
-    const gw = await startGw(t, [channelConfig('echo:lobby')], { upstream: { maxBufferedPushes: 2 } })
-    await joined(gw, 'echo:lobby')
-    const down = nextEvent(clientOf(gw), 'disconnect')
-    await gw.phoenix.faults.stop('abrupt')
-    await down
+    const gw = await gatewayWithUpstreamDown(t, 'echo:lobby', { upstream: { maxBufferedPushes: 2 } })
 
     const full = nextEvent(clientOf(gw), 'buffer_depth', (e) => e.depth === 2)
     const first = push(gw, 'echo:lobby', { event: 'e', payload: 1, timeoutMs: 8000 })

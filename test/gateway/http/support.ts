@@ -14,7 +14,7 @@ import { createDaemon, type Daemon } from '../../../src/gateway/daemon.ts'
 import type { SubscriptionState } from '../../../src/gateway/hub/subscription.ts'
 import { waitForEvent } from '../../../src/testing/fake-phoenix/wait.ts'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
-import { gatewayConfig, literal, upstreamConfig } from '../helpers.ts'
+import { channelConfig, gatewayConfig, literal, upstreamConfig } from '../helpers.ts'
 
 /** Every request gets an answer within this, or the test fails (generous: it only guards against hangs). */
 export const REQUEST_DEADLINE_MS = 10_000
@@ -183,4 +183,14 @@ export function assertProblem (res: HttpResult, status: number, code: string): {
 export function assertQuietLogs (gw: Gw): void {
   const bad = gw.logs.filter((l) => l.msg === 'unexpected error' || /already sent/i.test(l.msg ?? '') || l.status === 500 || l.level >= 60)
   assert.deepEqual(bad, [], 'no unexpected error, double reply or fatal log')
+}
+
+/** A gateway whose channel `topic` joined, then lost its upstream (the fake server stopped abruptly). */
+export async function gatewayWithUpstreamDown (t: TestContext, topic: string, options: GwOptions = {}): Promise<Gw> {
+  const gw = await startGw(t, [channelConfig(topic)], options)
+  await joined(gw, topic)
+  const down = nextEvent(clientOf(gw), 'disconnect')
+  await gw.phoenix.faults.stop('abrupt')
+  await down
+  return gw
 }
