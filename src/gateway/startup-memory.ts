@@ -24,9 +24,17 @@ function collector (): Gc {
   }
 }
 
-/** Collects everything collectable and shrinks the young generation; returns the time it took, ms. */
-export function releaseStartupMemory (): number {
+/**
+ * Collects everything collectable and shrinks the young generation; returns
+ * the time it took, ms, or null when this Node offers no way to ask (an
+ * optimisation never stops the sidecar from serving).
+ */
+export function releaseStartupMemory (): number | null {
   const started = performance.now()
-  collector()({ type: 'major', execution: 'sync', flavor: 'last-resort' })
+  try {
+    collector()({ type: 'major', execution: 'sync', flavor: 'last-resort' })
+  } catch {
+    return null
+  }
   return performance.now() - started
 }

@@ -45,8 +45,8 @@ export async function runServe (args: string[]): Promise<number> {
   })
   installReload(async () => daemon.reload('signal'))
   const address = await daemon.start()
-  const gcMs = Math.round(releaseStartupMemory())
-  logger.info({ address, gcMs, upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
+  const gcMs = releaseStartupMemory()
+  logger.info({ address, gcMs: gcMs === null ? null : Math.round(gcMs), upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
   installShutdown({
     close: async () => { await daemon.close() },
     deadlineMs: config.env.shutdownGraceMs + 2000,
