@@ -14,10 +14,11 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { startFakePhoenix, type FakePhoenix } from '../../src/testing/index.ts'
 import { SseReader } from '../../src/cli/commands/sse-reader.ts'
+import { Wakeups } from '../helpers/wakeups.ts'
 
 const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')
 
-async function serve (phoenix: FakePhoenix, env: Record<string, string> = {}): Promise<{ child: ChildProcess, base: string, lines: string[] }> {
+async function serve (phoenix: FakePhoenix, env: Record<string, string> = {}): Promise<{ child: ChildProcess, base: string, lines: string[], logged: (msg: string) => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'bc-serve-'))
   const file = join(dir, 'config.json')
   await writeFile(file, JSON.stringify({
@@ -29,8 +30,9 @@ async function serve (phoenix: FakePhoenix, env: Record<string, string> = {}): P
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines: string[] = []
+  const wakeups = new Wakeups()
   const reader = createInterface({ input: child.stdout })
-  reader.on('line', (line) => lines.push(line))
+  reader.on('line', (line) => { lines.push(line); wakeups.wake() })
   const serving = new Promise<string>((resolve, reject) => {
     reader.on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string, address?: string }
@@ -40,7 +42,11 @@ async function serve (phoenix: FakePhoenix, env: Record<string, string> = {}): P
   })
   const timeout = AbortSignal.timeout(10_000)
   const base = await Promise.race([serving, once(timeout, 'abort').then(() => { throw new Error('serve did not start') })])
-  return { child, base, lines }
+  /** Resolves once a log line with `msg` has been written (now or before), within 5 s. */
+  const logged = async (msg: string): Promise<void> => {
+    await wakeups.until(`log "${msg}"`, () => lines.some((l) => (JSON.parse(l) as { msg?: string }).msg === msg) ? true : undefined, 5000)
+  }
+  return { child, base, lines, logged }
 }
 
 async function exited (child: ChildProcess, ms: number): Promise<number | null> {
@@ -77,7 +83,7 @@ test('a second signal exits at once with 1', async (t) => {
   const phoenix = await startFakePhoenix()
   t.after(() => phoenix.close())
   const joined = phoenix.waitFor('join', (j) => j.topic === 'echo:a' && j.status === 'ok', 10_000)
-  const { child, base } = await serve(phoenix, { SHUTDOWN_GRACE_MS: '20000' })
+  const { child, base, logged } = await serve(phoenix, { SHUTDOWN_GRACE_MS: '20000' })
   t.after(() => child.kill('SIGKILL'))
   await joined
   // Keep a push in flight so the drain cannot finish by itself.
@@ -85,6 +91,8 @@ test('a second signal exits at once with 1', async (t) => {
   const hanging = fetch(`${base}/v1/channels/echo:a/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'slow', timeoutMs: 30000 }) }).catch(() => null)
   await phoenix.waitFor('frame', (f) => f.message.event === 'slow')
   child.kill('SIGTERM')
+  // The signal arrives in its own time: ask for readiness once the child says it is shutting down.
+  await logged('shutting down')
   const ready = await fetch(`${base}/readyz`).catch(() => null)
   if (ready !== null) assert.equal(ready.status, 503)
   child.kill('SIGTERM')
