@@ -6,20 +6,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { topicHash } from '../../../src/connection/pool.ts'
+import type { SubscriptionStatus } from '../../../src/gateway/hub/subscription.ts'
 import { channelConfig } from '../helpers.ts'
 import { clientOf, http, joined, nextEvent, push, startGw, type Gw } from './support.ts'
 
-interface ChannelView {
-  name: string
-  upstream: string
-  topic: string
-  state: string
-  required: boolean
-  messages: number
-  subscribers: number
-  lastEventId: string | null
-  since: string
-  lastError: { code: string, message: string, at: string } | null
+/** A channel as GET /v1/channels lists it: the hub's status plus where it is joined. */
+interface ChannelView extends SubscriptionStatus {
   joinRef: string | null
   socket: number | null
 }
