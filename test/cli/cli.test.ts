@@ -73,6 +73,9 @@ test('the demo (the README\'s main command) walks through every step and exits 0
   assert.match(stdout, /event: rejoined/)
   assert.match(stdout, /resume: .*Last-Event-ID/)
   assert.match(stdout, /event: news .*\{"n":3\}/)
+  assert.match(stdout, /6\. a topic the allow-list .* HTTP 201 joined/)
+  assert.match(stdout, /a topic it does not allow: HTTP 403 BC_ERR_TOPIC_NOT_ALLOWED/)
+  assert.match(stdout, /left again: HTTP 204/)
   assert.match(stdout, /demo complete/)
 })
 

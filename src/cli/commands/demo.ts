@@ -2,7 +2,8 @@
  * `backchannel demo`: the sidecar with its demo upstream. Starts the fake
  * Phoenix server and the gateway, then walks through a push with its
  * reply, an SSE subscription, a Phoenix restart (reconnect, rejoin and the
- * `gap` it may have caused) and a resume with Last-Event-ID. Each step
+ * `gap` it may have caused), a resume with Last-Event-ID, and a topic of
+ * the dynamic allow-list joined and left over HTTP. Each step
  * prints what happened and the curl line that reproduces it. Exits 0 when
  * every step behaved; `--keep` leaves both running.
  */
@@ -110,7 +111,18 @@ export async function runDemo (args: string[]): Promise<number> {
     }
     resumed.close()
     expect(seen.includes('{"n":2}'), 'resume replays what was missed')
-    say('demo complete: push, SSE, restart with gap, and resume all behaved')
+
+    const put = await fetch(`${base}/v1/channels/room:lobby`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const held = await put.json() as { state?: string, origin?: string }
+    say(`6. a topic the allow-list ("room:*") allows, joined at run time: HTTP ${put.status} ${held.state ?? ''} (${held.origin ?? ''})`)
+    say(`   curl -s -X PUT ${base}/v1/channels/room:lobby -H 'content-type: application/json' -d '{}'`)
+    const refused = await fetch(`${base}/v1/channels/admin:all`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const problem = await refused.json() as { error?: { code?: string } }
+    say(`   a topic it does not allow: HTTP ${refused.status} ${problem.error?.code ?? ''}`)
+    const left = await fetch(`${base}/v1/channels/room:lobby`, { method: 'DELETE' })
+    say(`   left again: HTTP ${left.status}   curl -s -X DELETE ${base}/v1/channels/room:lobby`)
+    expect(put.status === 201 && held.state === 'joined' && refused.status === 403 && left.status === 204, 'dynamic join, refusal and leave')
+    say('demo complete: push, SSE, restart with gap, resume and a dynamic topic all behaved')
     if (keep) {
       say(`--keep: Backchannel stays up at ${base} (fake Phoenix at ${phoenix.endpoint}); Ctrl-C stops it`)
       await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
