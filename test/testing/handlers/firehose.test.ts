@@ -5,10 +5,8 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { request, type IncomingMessage } from 'node:http'
-import { once } from 'node:events'
 import { isBytes } from '../../../src/phoenix/message.ts'
-import type { FakePhoenix } from '../../../src/testing/index.ts'
+import { httpRoundTrip } from '../faults/support.ts'
 import { harness, joinOk, nextEvent } from './support.ts'
 
 interface Msg { seq: number, data: string }
@@ -96,13 +94,3 @@ describe('firehose handler', () => {
     assert.ok(seqs.every((seq, i) => seq === i), 'every message, in order')
   })
 })
-
-/** A plain HTTP request through the server and back (404: not the socket path). */
-async function httpRoundTrip (server: FakePhoenix): Promise<number> {
-  const req = request({ host: '127.0.0.1', port: server.port, path: '/round-trip', agent: false, signal: AbortSignal.timeout(2000) })
-  req.end()
-  const [res] = (await once(req, 'response', { signal: AbortSignal.timeout(2000) })) as [IncomingMessage]
-  res.resume()
-  await once(res, 'end', { signal: AbortSignal.timeout(2000) })
-  return res.statusCode ?? 0
-}
