@@ -14,6 +14,9 @@
  *       wall-clock ms at the broadcast, s the sequence from `from`, p `size`
  *       bytes of padding. All at once, or `rateHz` per second on a schedule
  *       (a late tick catches up, it does not drift).
+ *   { id, cmd: 'fault', kind }         → { id, sockets }
+ *       `close-all`: every socket closed with 1011 (a crash); `drop-all`:
+ *       every socket dropped without a close frame (a network cut).
  *   { id, cmd: 'close' }               → { id } and the process exits
  *
  * A restart closes every socket as a Phoenix deploy does (1012 for sockets
@@ -38,6 +41,7 @@ interface Command {
   from?: number
   size?: number
   rateHz?: number
+  kind?: string
 }
 
 function wallClock (): number {
@@ -109,6 +113,11 @@ for await (const line of lines) {
     case 'broadcast':
       // Not awaited: a paced run must not hold up the next command (e.g. 'cpu').
       broadcasts(command).then((receivers) => { send({ id: command.id, receivers }) }, (err: unknown) => { send({ id: command.id, error: String(err) }) })
+      break
+    case 'fault':
+      if (command.kind === 'close-all') send({ id: command.id, sockets: server.faults.closeAll(1011, 'soak fault') })
+      else if (command.kind === 'drop-all') send({ id: command.id, sockets: server.faults.dropAll() })
+      else send({ id: command.id, error: `unknown fault ${String(command.kind)}` })
       break
     case 'close':
       await server.close()

@@ -140,6 +140,12 @@ export class ServerChild {
     return { receivers: Number(a['receivers']) }
   }
 
+  /** Closes every socket with 1011 (`close-all`) or drops them without a close frame (`drop-all`). */
+  async fault (kind: 'close-all' | 'drop-all'): Promise<{ sockets: number }> {
+    const a = await this.#child.call('fault', { kind })
+    return { sockets: Number(a['sockets']) }
+  }
+
   async close (): Promise<void> {
     await this.#child.close()
   }

@@ -1,0 +1,41 @@
+/**
+ * What the gateway process holds, read from outside it: RSS and open file
+ * descriptors from /proc, event-loop lag from its own /metrics (prom-client's
+ * default metrics, sampled by a histogram since start-up, so the figure is
+ * the p99 over the process's life so far, and the max).
+ */
+import { readdir, readFile } from 'node:fs/promises'
+
+export interface ResourceSample {
+  label: string
+  atSec: number
+  rssMb: number
+  fds: number
+  lagP99Ms: number | null
+  lagMaxMs: number | null
+  sseStreams: number | null
+}
+
+/** The sum of a metric's series (over every label set), or null when it has none. */
+function metric (text: string, name: string): number | null {
+  let sum: number | null = null
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm'))) sum = (sum ?? 0) + Number(m[1])
+  return sum
+}
+
+export async function sample (label: string, pid: number, base: string, startedAt: number): Promise<ResourceSample> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 'NaN')
+  const fds = (await readdir(`/proc/${pid}/fd`)).length
+  const text = await (await fetch(`${base}/metrics`)).text()
+  const ms = (v: number | null): number | null => (v === null ? null : v * 1000)
+  return {
+    label,
+    atSec: Math.round((performance.now() - startedAt) / 1000),
+    rssMb: rssKb / 1024,
+    fds,
+    lagP99Ms: ms(metric(text, 'backchannel_nodejs_eventloop_lag_p99_seconds')),
+    lagMaxMs: ms(metric(text, 'backchannel_nodejs_eventloop_lag_max_seconds')),
+    sseStreams: metric(text, 'backchannel_sse_subscribers'),
+  }
+}
