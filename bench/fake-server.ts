@@ -17,6 +17,10 @@
  *   { id, cmd: 'fault', kind }         → { id, sockets }
  *       `close-all`: every socket closed with 1011 (a crash); `drop-all`:
  *       every socket dropped without a close frame (a network cut).
+ *   { id, cmd: 'poison', topic, depth } → { id, sockets }
+ *       a channel message on `topic` whose payload is arrays nested `depth`
+ *       deep (a few KB that a recursive encoder cannot handle), sent as
+ *       raw text to every socket.
  *   { id, cmd: 'close' }               → { id } and the process exits
  *
  * A restart closes every socket as a Phoenix deploy does (1012 for sockets
@@ -42,6 +46,7 @@ interface Command {
   size?: number
   rateHz?: number
   kind?: string
+  depth?: number
 }
 
 function wallClock (): number {
@@ -119,6 +124,12 @@ for await (const line of lines) {
       else if (command.kind === 'drop-all') send({ id: command.id, sockets: server.faults.dropAll() })
       else send({ id: command.id, error: `unknown fault ${String(command.kind)}` })
       break
+    case 'poison': {
+      const depth = command.depth ?? 5000
+      const frame = `[null,null,${JSON.stringify(command.topic ?? '')},"poison",${'['.repeat(depth)}${']'.repeat(depth)}]`
+      send({ id: command.id, sockets: server.faults.sendRaw(frame) })
+      break
+    }
     case 'close':
       await server.close()
       send({ id: command.id })

@@ -13,7 +13,11 @@
  *    PUT/DELETE cycles;
  *  - an upstream fault every `--fault-every` seconds (default 30): a
  *    restart as in a deploy, every socket closed with 1011, every socket
- *    dropped without a close frame, in turn.
+ *    dropped without a close frame, in turn;
+ *  - a poison message (a payload nested 5,000 arrays deep) on one topic
+ *    every `--poison-every` seconds (default 60; 0: none);
+ *  - `--stalled` extra readers (default 50, a tenth of 500) that open a
+ *    stream and never read.
  *
  * It prints exact accounting (pushes sent and answered by class; SSE
  * events delivered, missing, covered by `gap`, duplicated) and the
@@ -36,6 +40,7 @@ import { withTimeout } from './lib/measure.ts'
 import { ServerChild } from './lib/server-child.ts'
 import { Pushers } from './soak/pushers.ts'
 import { sample, type ResourceSample } from './soak/resources.ts'
+import { StalledReaders } from './soak/stalled.ts'
 import { AccountingReader, addTally, newTally, type Position, type Tally } from './soak/sse-account.ts'
 
 const { values } = parseArgs({
@@ -46,6 +51,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '10' },
     'push-rate': { type: 'string', default: '200' },
     'fault-every': { type: 'string', default: '30' },
+    'poison-every': { type: 'string', default: '60' },
+    stalled: { type: 'string', default: '50' },
   },
 })
 const minutes = Number(values.minutes)
@@ -54,6 +61,8 @@ const topicCount = Number(values.topics)
 const ratePerTopic = Number(values.rate)
 const pushRate = Number(values['push-rate'])
 const faultEverySec = Number(values['fault-every'])
+const poisonEverySec = Number(values['poison-every'])
+const stalledCount = Number(values.stalled)
 const durationMs = minutes * 60_000
 const DYNAMIC_TOPICS = 8
 const DYNAMIC_RATE = 5
@@ -99,6 +108,17 @@ const gatewayProcess = spawn(process.execPath, [new URL('../src/cli/main.ts', im
 gatewayProcess.stdout.pipe(log)
 gatewayProcess.stderr.pipe(log)
 const exited = once(gatewayProcess, 'exit')
+const drain = { started: false }
+// The gateway must survive everything the soak does to it: an exit before the drain ends the run as a failure.
+gatewayProcess.on('exit', (code, signal) => {
+  if (drain.started) return
+  log.end(() => {
+    readFile(logFile, 'utf8').then((text) => {
+      process.stdout.write(`${text.split('\n').slice(-6).join('\n')}\nFAIL: the gateway exited during the soak (code ${String(code)}, signal ${String(signal)})\n`)
+      process.exit(1)
+    }, () => { process.exit(1) })
+  })
+})
 const pid = gatewayProcess.pid ?? 0
 await until('gateway ready', 20_000, async () => {
   try {
@@ -107,7 +127,7 @@ await until('gateway ready', 20_000, async () => {
     return false
   }
 })
-process.stdout.write(`soak: ${minutes} min, ${readerCount} readers over ${topicCount} topics at ${ratePerTopic}/s each, ${pushRate} pushes/s, a fault every ${faultEverySec} s; gateway pid ${pid}, log ${logFile}\n`)
+process.stdout.write(`soak: ${minutes} min, ${readerCount} readers (and ${stalledCount} stalled) over ${topicCount} topics at ${ratePerTopic}/s each, ${pushRate} pushes/s, a fault every ${faultEverySec} s; gateway pid ${pid}, log ${logFile}\n`)
 
 // Broadcasts run in the server child on their own schedule for the whole run, through faults.
 const perTopicCount = Math.floor((durationMs / 1000) * ratePerTopic)
@@ -121,6 +141,7 @@ const broadcasts = [
 const steady = newTally()
 const readers = Array.from({ length: readerCount }, (_v, i) => new AccountingReader(base, topics[i % topicCount] ?? '', steady))
 for (const reader of readers) reader.open()
+const stalled = new StalledReaders(base, topics, stalledCount)
 
 // Dynamic churn: each topic's readers come and go; the next resumes where the last ended.
 const churn = newTally()
@@ -157,6 +178,13 @@ const faultTimer = setInterval(() => {
   const done = kind === 'restart' ? server.restart(2000) : server.fault(kind)
   done.catch((err: unknown) => { process.stderr.write(`fault ${kind}: ${String(err)}\n`) })
 }, faultEverySec * 1000)
+let poisons = 0
+const poisonTimer = poisonEverySec > 0
+  ? setInterval(() => {
+    poisons++
+    server.poison(topics[poisons % topics.length] ?? '').catch((err: unknown) => { process.stderr.write(`poison: ${String(err)}\n`) })
+  }, poisonEverySec * 1000)
+  : undefined
 
 const samples: ResourceSample[] = []
 await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, durationMs / 10)))
@@ -165,6 +193,7 @@ await new Promise((resolve) => setTimeout(resolve, durationMs / 2 - Math.min(10_
 samples.push(await sample('middle', pid, base, startedAt))
 await withTimeout(Promise.all(broadcasts), durationMs, 'broadcasts')
 clearInterval(faultTimer)
+clearInterval(poisonTimer)
 churnState.running = false
 await churnLoop
 for (const reader of churnReaders) reader.close()
@@ -179,10 +208,13 @@ for (const reader of readers) reader.settle(finalSeq)
 // The drain: SIGTERM; every open stream should get its final `shutdown` event, and the process exit 0.
 const shutdownsBefore = steady.ends['shutdown'] ?? 0
 const drainStart = performance.now()
+drain.started = true
 gatewayProcess.kill('SIGTERM')
 const [code] = await withTimeout(exited, 20_000, 'gateway exit after SIGTERM') as [number | null]
 const drainMs = performance.now() - drainStart
 for (const reader of readers) reader.close()
+const stalledCut = stalled.cutByGateway
+stalled.close()
 const shutdowns = (steady.ends['shutdown'] ?? 0) - shutdownsBefore
 await server.close()
 const logText = await readFile(logFile, 'utf8')
@@ -201,7 +233,7 @@ const lines = [
   '',
   `## Soak — ${new Date().toISOString()} (${minutes} min; took ${Math.round((performance.now() - startedAt) / 1000)} s)`,
   '',
-  `Faults: ${faults.length} (${kinds.map((k) => `${k} ${faults.filter((f) => f === k).length}`).join(', ')}).`,
+  `Faults: ${faults.length} (${kinds.map((k) => `${k} ${faults.filter((f) => f === k).length}`).join(', ')}); poison messages: ${poisons}. Stalled readers: ${stalled.size}, closed by the gateway before the drain: ${stalledCut}.`,
   '',
   '### Pushes',
   `- sent ${pushers.tally.sent}, answered ${answered}, transport errors ${transport}, no answer ${pushers.tally.unanswered}`,

@@ -146,6 +146,12 @@ export class ServerChild {
     return { sockets: Number(a['sockets']) }
   }
 
+  /** A channel message on `topic` with a payload nested `depth` arrays deep, as raw text to every socket. */
+  async poison (topic: string, depth = 5000): Promise<{ sockets: number }> {
+    const a = await this.#child.call('poison', { topic, depth })
+    return { sockets: Number(a['sockets']) }
+  }
+
   async close (): Promise<void> {
     await this.#child.close()
   }
