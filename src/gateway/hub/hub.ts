@@ -11,7 +11,7 @@ import type { EndReason, SseClient } from '../http/sse/client.ts'
 import { formatEvent } from '../http/sse/format.ts'
 import { formatEventId } from './event-id.ts'
 import { planResume, type Gap } from './resume.ts'
-import { Subscription } from './subscription.ts'
+import { IssuedSeq, Subscription } from './subscription.ts'
 
 export interface HubOptions {
   epoch: string
@@ -38,6 +38,8 @@ export class Hub {
   readonly epoch: string
   readonly events = new EventEmitter<HubEvents>()
   readonly #now: () => number
+  /** Sequence numbers are never reused within the epoch: a topic held again starts above every id given out. */
+  readonly #issued = new IssuedSeq()
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
   readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
@@ -55,7 +57,7 @@ export class Hub {
 
   /** A subscription not yet in the hub (its messages are dropped until `register`). */
   create (config: ChannelConfig): Subscription {
-    return new Subscription(config, this.epoch, this.#now())
+    return new Subscription(config, this.epoch, this.#now(), this.#issued)
   }
 
   register (sub: Subscription): Subscription {
@@ -79,7 +81,7 @@ export class Hub {
     else this.#byTopic.set(topic, rest)
     for (const client of [...sub.clients]) client.end('channel_closed', { topic, reason }, retryMs)
     const retired = this.retired.get(sub.config.name) ?? { events: 0, eventsSent: 0 }
-    this.retired.set(sub.config.name, { events: retired.events + sub.seq, eventsSent: retired.eventsSent + sub.eventsSent })
+    this.retired.set(sub.config.name, { events: retired.events + sub.events, eventsSent: retired.eventsSent + sub.eventsSent })
   }
 
   all (): Subscription[] {
@@ -162,7 +164,7 @@ export class Hub {
   /** Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. */
   attach (sub: Subscription, client: SseClient, lastEventId: string | null): void {
     const subscription = sub.config.name
-    const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil)
+    const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
     this.events.emit('sse_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
     client.onEnd((reason) => { this.events.emit('sse_close', { subscription, reason }) })
     if (plan.gap !== null) {
@@ -172,7 +174,7 @@ export class Hub {
     for (const entry of plan.entries) if (client.send(entry, formatEventId(this.epoch, entry.seq))) sub.eventsSent++
     // A presence channel's reader that starts afresh (or could not be given everything it missed) first gets the
     // merged state as of the latest event, with that event's id: resuming after it misses nothing.
-    if (sub.presence?.synced === true && sub.seq > 0 && (lastEventId === null || plan.gap !== null)) {
+    if (sub.presence?.synced === true && sub.events > 0 && (lastEventId === null || plan.gap !== null)) {
       const id = formatEventId(this.epoch, sub.seq)
       const data = JSON.stringify(sub.presence.state())
       const entry = { seq: sub.seq, at: this.#now(), event: 'presence_state', control: false, wire: formatEvent({ id, event: 'presence_state', data }) }
