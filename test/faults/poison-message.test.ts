@@ -13,6 +13,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Client } from '../../src/client/client.ts'
 import type { ClientEvents } from '../../src/client/events.ts'
+import { ProtocolError } from '../../src/phoenix/errors.ts'
 import { builtinChannels, noreply, ok, startFakePhoenix } from '../../src/testing/index.ts'
 import { waitForEvent } from '../../src/testing/fake-phoenix/wait.ts'
 import { channelConfig } from '../gateway/helpers.ts'
@@ -202,6 +203,17 @@ describe('the client library', () => {
     assert.deepEqual(await client.push('echo:c', 'ping', {}), {}, 'the reply still resolves the push')
     assert.deepEqual(errors.map((e) => [e.callback, e.topic, (e.error as Error).message]), [['onMessage', 'echo:c', 'user bug'], ['onReply', 'echo:c', 'user bug in onReply']])
     assert.equal(disconnected, 0)
+  })
+
+  test('a push whose payload nests too deeply to be encoded fails with ProtocolError too_deep; the socket carries on', async (t) => {
+    const phoenix = await startFakePhoenix()
+    t.after(async () => { await phoenix.close() })
+    const client = new Client({ url: phoenix.endpoint, reconnectDelay: () => 5 })
+    t.after(async () => { await client.close() })
+    await client.connect()
+    await client.join('echo:d')
+    await assert.rejects(client.push('echo:d', 'deep', JSON.parse(POISON)), (err: unknown) => err instanceof ProtocolError && err.fault === 'too_deep')
+    assert.deepEqual(await client.push('echo:d', 'fine', { n: 1 }), { n: 1 })
   })
 
   test('a listener that throws on a message: message_dropped is reported and the socket carries on', async (t) => {
