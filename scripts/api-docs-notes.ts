@@ -31,13 +31,16 @@ export const ROUTE_NOTES: Readonly<Record<string, readonly string[]>> = {
     '| `joined`, `rejoined` | `{"topic"}`: the channel was joined (again) |',
     '| `errored` | `{"topic", "reason"}`: the joined channel went down (`disconnected`, `crashed`…) |',
     '| `closed` | `{"topic", "reason"}`: the channel ended (`left`, `server_closed`, `refused`) |',
-    '| `gap` | `{"reason": "upstream_disconnected", "from", "to"}`: the channel was down between these times; messages sent meanwhile are lost |',
+    '| `gap` | `{"reason": "upstream_disconnected", "from", "to"}`: the channel was down between these times; messages sent meanwhile are lost. `{"reason": "message_dropped", "event", "cause", "at"}`: one message in its place could not be handled and was dropped (`cause` `too_deep`: nested too deeply to be written as JSON; `handler_error`) |',
     '| `presence_join`, `presence_leave`, `presence_state` | on a channel with `presence: true` ([presence.md](presence.md)) |',
     '',
     '**Resume** with the `Last-Event-ID` header (browsers send it when they reconnect) or `?lastEventId=`: the events after that id',
     'come first, from the replay ring, then live ones. When they cannot all be given, a `gap` event without an id comes first,',
     '`{"reason", "lastEventId", "missed"?, "until"?}`, with reason `replay_exhausted` (the ring no longer holds them),',
-    '`sidecar_restarted` (the id is from another epoch) or `unknown_id`; what the ring still holds follows.',
+    '`sidecar_restarted` (the id is from another epoch), `topic_restarted` (the id is from an earlier life of the topic in',
+    'this sidecar: it was left, or removed by a reload, and held again since) or `unknown_id`; what the ring still holds',
+    'follows. An id is never given out twice in a sidecar\'s life: a topic held again numbers its events above every id',
+    'given out before.',
     '',
     '**Filter** with `?events=a,b`: only those Phoenix events pass; lifecycle and gap events always do.',
     '',
@@ -128,7 +131,7 @@ const BAD_QUERY = 'an unknown query parameter, or a topic longer than 255 charac
 /** The codes each route answers with, besides BC_ERR_UNAUTHORIZED and BC_ERR_INTERNAL: `METHOD path` → codes. */
 export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
   'POST /v1/channels/{topic}/push': [
-    'BC_ERR_BAD_REQUEST', 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_PAYLOAD_TOO_LARGE', 'BC_ERR_UNSUPPORTED_MEDIA_TYPE',
+    'BC_ERR_BAD_REQUEST', 'BC_ERR_TOO_DEEP', 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_PAYLOAD_TOO_LARGE', 'BC_ERR_UNSUPPORTED_MEDIA_TYPE',
     'BC_ERR_JOIN_REFUSED', 'BC_ERR_CHANNEL_CLOSED', 'BC_ERR_NOT_JOINED', 'BC_ERR_BUFFER_FULL', 'BC_ERR_SEND_BUFFER_FULL',
     'BC_ERR_DISCONNECTED', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CLOSED', 'BC_ERR_DRAINING', 'BC_ERR_TIMEOUT',
   ],
@@ -138,6 +141,7 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
   'GET /v1/channels': [],
   'PUT /v1/channels/{topic}': [
     ['BC_ERR_BAD_REQUEST', 'a body that is not a JSON object, has an unknown field or a wrong type; a topic longer than 255 characters'],
+    'BC_ERR_TOO_DEEP',
     'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_TOPIC_NOT_ALLOWED', 'BC_ERR_CONFIGURED_TOPIC', 'BC_ERR_JOIN_REFUSED',
     'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_DRAINING', ['BC_ERR_TIMEOUT', '503: not joined within `timeoutMs`; the topic stays wanted'],
   ],

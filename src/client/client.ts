@@ -13,7 +13,7 @@ import { Pool, type PoolOptions, type PoolStats } from '../connection/pool.ts'
 import { AbortedError, ClosedError, TimeoutError } from '../phoenix/errors.ts'
 import type { PushRecord } from '../phoenix/channel.ts'
 import type { PushOutcome } from '../phoenix/session-types.ts'
-import { relayPoolEvents, type ClientEvents } from './events.ts'
+import { relayPoolEvents, type CallbackName, type ClientEvents } from './events.ts'
 import { messageIterator, MessageWaiters, type ChannelMessage } from './message-waiters.ts'
 import { ReplyError } from './reply-error.ts'
 import { withDeadline } from './deadline.ts'
@@ -40,18 +40,28 @@ export class Client {
     this.pool = new Pool(options)
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000
     relayPoolEvents(this.pool, (name, ...args) => { (this.events.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args) }, (name) => this.events.listenerCount(name) > 0)
-    this.pool.on('open', (socket) => { this.onConnect(socket) })
-    this.pool.on('close', (socket, e) => { this.onDisconnect({ socket, code: e.code, reason: e.reason }) })
+    this.pool.on('open', (socket) => { this.#call('onConnect', null, () => { this.onConnect(socket) }) })
+    this.pool.on('close', (socket, e) => { this.#call('onDisconnect', null, () => { this.onDisconnect({ socket, code: e.code, reason: e.reason }) }) })
     this.pool.on('message', (_socket, topic, event, payload) => {
-      this.onMessage(topic, event, payload)
+      this.#call('onMessage', topic, () => { this.onMessage(topic, event, payload) })
       this.#waiters.dispatch(topic, event, payload)
     })
     this.pool.on('session', (_socket, e) => {
       if (e.type === 'channel_closed') {
-        if (e.reason === 'left') this.onLeave(e.topic)
-        else this.onTopicClose(e.topic, e.reason)
+        const { topic, reason } = e
+        if (reason === 'left') this.#call('onLeave', topic, () => { this.onLeave(topic) })
+        else this.#call('onTopicClose', topic, () => { this.onTopicClose(topic, reason) })
       }
     })
+  }
+
+  /** Runs an overridden callback: what it throws is reported on `events` (callback_error), never thrown into the socket. */
+  #call (callback: CallbackName, topic: string | null, run: () => void): void {
+    try {
+      run()
+    } catch (error) {
+      this.events.emit('callback_error', { callback, topic, error })
+    }
   }
 
   // ── callbacks, each with a default ────────────────────────────────────
@@ -100,7 +110,7 @@ export class Client {
       })
     })
     const response = await withDeadline(joined, options.timeout ?? 0, 'join', options.signal)
-    this.onJoin(topic, response)
+    this.#call('onJoin', topic, () => { this.onJoin(topic, response) })
     return response
   }
 
@@ -128,7 +138,7 @@ export class Client {
           return
         }
         const reply = { status: outcome.status, response: outcome.response }
-        this.onReply(topic, event, reply)
+        this.#call('onReply', topic, () => { this.onReply(topic, event, reply) })
         resolve(reply)
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })

@@ -30,7 +30,13 @@ export interface ClientEvents {
   unroutable: [{ socket: number, topic: string, event: string }]
   buffer_depth: [{ socket: number, depth: number }]
   protocol_error: [{ socket: number, fault: string }]
+  /** A decoded message whose handling threw (the socket goes on); `reason` is `handler_error`. */
+  message_dropped: [{ socket: number, topic: string, event: string, reason: 'handler_error' }]
+  /** An overridden callback (onMessage, onReply…) threw; the client went on. `error` is what it threw. */
+  callback_error: [{ callback: CallbackName, topic: string | null, error: unknown }]
 }
+
+export type CallbackName = 'onConnect' | 'onDisconnect' | 'onJoin' | 'onMessage' | 'onReply' | 'onTopicClose' | 'onLeave'
 
 type Emit = <K extends keyof ClientEvents>(name: K, ...args: ClientEvents[K]) => void
 
@@ -72,6 +78,7 @@ export function relayPoolEvents (pool: Pool, emit: Emit, wants: (name: keyof Cli
   pool.on('close', (socket, e) => { emit('disconnect', { socket, code: e.code, reason: e.reason }) })
   pool.on('reconnect_scheduled', (socket, e) => { emit('reconnect_scheduled', { socket, attempt: e.attempt, delayMs: e.delayMs }) })
   pool.on('protocol_error', (socket, error) => { emit('protocol_error', { socket, fault: error.fault }) })
+  pool.on('message_dropped', (socket, e) => { emit('message_dropped', { socket, topic: e.topic, event: e.event, reason: 'handler_error' }) })
   pool.on('message', (socket, topic, event, _payload, bytes) => {
     if (wants('message')) emit('message', { socket, topic, event, bytes })
   })

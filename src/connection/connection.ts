@@ -34,6 +34,8 @@ export interface ConnectionEvents {
   /** A channel message: topic, event, payload, and the frame's size in bytes. */
   message: [string, string, unknown, number]
   protocol_error: [ProtocolError]
+  /** Handling a decoded frame threw (a listener, a callback): that message is lost, the socket goes on. */
+  message_dropped: [{ topic: string, event: string, error: unknown }]
 }
 
 export class Connection extends EventEmitter<ConnectionEvents> {
@@ -173,8 +175,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return
     }
     this.#lastFrameBytes = bytes
-    this.session.receive(message, this.#now())
+    try {
+      this.session.receive(message, this.#now())
+    } catch (error) {
+      // Nothing a peer sends may throw past its own message: that one is dropped and reported, the socket goes on.
+      this.#report({ topic: message.topic, event: message.event, error })
+    }
     this.#arm()
+  }
+
+  #report (dropped: { topic: string, event: string, error: unknown }): void {
+    try {
+      this.emit('message_dropped', dropped)
+    } catch {
+      // A listener of the report failed too: there is nothing more to do for this frame.
+    }
   }
 
   #send (message: Message): void {

@@ -174,7 +174,7 @@ export class Pool extends EventEmitter<PoolEvents> {
         (this.emit as (event: string, ...rest: unknown[]) => boolean)(name, index, ...args)
       })
     }
-    for (const name of ['connecting', 'open', 'connect_failed', 'close', 'reconnect_scheduled', 'protocol_error'] as const) forward(name)
+    for (const name of ['connecting', 'open', 'connect_failed', 'close', 'reconnect_scheduled', 'protocol_error', 'message_dropped'] as const) forward(name)
     // The hot path: no rest arguments, no spread.
     connection.on('message', (topic, event, payload, bytes) => { this.emit('message', index, topic, event, payload, bytes) })
     connection.on('session', (event: SessionEvent) => {

@@ -10,6 +10,8 @@ import { EventEmitter } from 'node:events'
 import type { Client, Reply } from '../client/client.ts'
 import { withDeadline } from '../client/deadline.ts'
 import { isBackchannelError, type BackchannelError } from '../errors.ts'
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../phoenix/depth.ts'
+import { ProtocolError } from '../phoenix/errors.ts'
 import type { JoinOutcome } from '../phoenix/session-types.ts'
 import type { Config, DynamicConfig, UpstreamConfig } from './config/types.ts'
 import { dynamicChannel, DynamicTopics, type Trigger } from './dynamic/registry.ts'
@@ -141,6 +143,8 @@ export class Gateway {
     try {
       used = this.use(topic, upstream, 'push')
       const reply = await this.#push(used.sub, event, withTraceField(payload, used.sub.config.traceField, traceparent), timeoutMs, signal)
+      // A reply is the peer's bytes too: one nested too deep to be written as JSON is refused here, not thrown later.
+      if (nestedDeeperThan(reply.response, MAX_JSON_DEPTH)) throw new ProtocolError('too_deep', `the channel's reply nests more than ${MAX_JSON_DEPTH} levels deep: it cannot be relayed`)
       done(reply.status, null)
       return reply
     } catch (err) {

@@ -153,6 +153,7 @@ export class Upstreams {
     const hub = this.#hub
     let live = true
     client.pool.on('message', (_socket, topic, event, payload) => { if (live) hub.onMessage(upstream, topic, event, payload) })
+    client.events.on('message_dropped', (e) => { if (live) hub.onDropped(upstream, e.topic, e.event, e.reason) })
     client.events.on('join_ok', (e) => { if (live) hub.onJoined(upstream, e.topic) })
     client.events.on('channel_error', (e) => { if (live) hub.onDown(upstream, e.topic, e.reason) })
     // A socket that cannot connect keeps its channels from joining: /v1/channels says why.

@@ -10,6 +10,7 @@ export type ProtocolFault =
   | 'field_too_long'
   | 'binary_not_supported'
   | 'wrong_opcode'
+  | 'too_deep'
 
 /** A frame that breaks the Phoenix wire format. Code: BC_ERR_PROTOCOL. */
 export class ProtocolError extends BackchannelError {

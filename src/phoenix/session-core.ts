@@ -126,5 +126,6 @@ export class SessionCore {
 /** What a message the serializer cannot encode fails with. */
 export function encodeFailure (err: unknown): BackchannelError {
   if (isBackchannelError(err)) return err
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return new ProtocolError('too_deep', 'the payload nests too deeply to be encoded', err)
   return new ProtocolError('bad_field', `the payload cannot be encoded: ${err instanceof Error ? err.message : String(err)}`, err)
 }

@@ -48,6 +48,8 @@ const EVERY_EVENT: Record<EventName, true> = {
   unroutable: true,
   buffer_depth: true,
   protocol_error: true,
+  message_dropped: true,
+  callback_error: true,
 }
 
 export const eventNames = Object.keys(EVERY_EVENT) as EventName[]

@@ -9,6 +9,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { BackchannelError, isBackchannelError } from '../../errors.ts'
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
 import { JoinRefusedError } from '../../phoenix/errors.ts'
 
 export interface Problem {
@@ -53,7 +54,9 @@ const FASTIFY_CODES: Record<string, { code: string, status: number }> = {
 export function toProblem (err: FastifyError | Error): { status: number, body: Problem, expected: boolean } {
   if (isBackchannelError(err)) {
     // A refused join passes the server's reason on, as a 422 passes the channel's reply.
-    const details = (err as { details?: unknown }).details ?? (err instanceof JoinRefusedError ? { response: err.response } : undefined)
+    const given = (err as { details?: unknown }).details ?? (err instanceof JoinRefusedError ? { response: err.response } : undefined)
+    // Details may hold a peer's reply: one nested too deep to be written as JSON is left out.
+    const details = given !== undefined && nestedDeeperThan(given, MAX_JSON_DEPTH) ? undefined : given
     return { status: err.statusCode, body: { error: { code: err.code, message: err.message, ...(details === undefined ? {} : { details }) } }, expected: true }
   }
   const code = (err as Partial<FastifyError>).code

@@ -1,7 +1,8 @@
 /**
  * SSE event ids: `<epoch>-<seq>`. The epoch is new for every process, so a
- * client resuming against a restarted sidecar is recognised; seq counts a
- * topic's events from 1.
+ * client resuming against a restarted sidecar is recognised; seq counts
+ * a topic's events from 1; a topic held again (a new subscription) goes on
+ * above every seq the hub has given out, so no id is ever given out twice.
  */
 export function newEpoch (now: number, random: () => number): string {
   return `${now.toString(36)}${Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0')}`

@@ -6,12 +6,14 @@
  * resume reaches past the ring, or across a sidecar restart.
  */
 import { EventEmitter } from 'node:events'
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
 import type { ChannelConfig } from '../config/types.ts'
 import type { EndReason, SseClient } from '../http/sse/client.ts'
 import { formatEvent } from '../http/sse/format.ts'
 import { formatEventId } from './event-id.ts'
+import type { PresenceEvent } from './presence-view.ts'
 import { planResume, type Gap } from './resume.ts'
-import { Subscription } from './subscription.ts'
+import { IssuedSeq, Subscription } from './subscription.ts'
 
 export interface HubOptions {
   epoch: string
@@ -25,10 +27,23 @@ export function payloadJson (payload: unknown): string {
   return payload === undefined ? 'null' : JSON.stringify(payload)
 }
 
+/**
+ * Why a channel message was dropped instead of published: `too_deep` (its
+ * payload nests too deeply to be written as JSON), `handler_error` (its
+ * handling failed in some other way).
+ */
+export type DropReason = 'too_deep' | 'handler_error'
+
+export function dropReason (err: unknown): DropReason {
+  return err instanceof RangeError && /call stack/i.test(err.message) ? 'too_deep' : 'handler_error'
+}
+
 /** What the hub reports to metrics and logs; `subscription` is the configured name. */
 export interface HubEvents {
+  /** A message could not be handled: dropped, and its readers told with a `gap` (`subscription` null when no subscription holds the topic). */
+  message_dropped: [{ upstream: string, topic: string, subscription: string | null, event: string, reason: DropReason }]
   /** Messages may be missing: for every reader (`reader: false`, the upstream was down) or for one resuming reader. */
-  gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected', reader: boolean }]
+  gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped', reader: boolean }]
   /** An SSE reader attached; `resumed` when it gave a Last-Event-ID. */
   sse_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
   sse_close: [{ subscription: string, reason: EndReason }]
@@ -38,6 +53,8 @@ export class Hub {
   readonly epoch: string
   readonly events = new EventEmitter<HubEvents>()
   readonly #now: () => number
+  /** Sequence numbers are never reused within the epoch: a topic held again starts above every id given out. */
+  readonly #issued = new IssuedSeq()
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
   readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
@@ -55,7 +72,7 @@ export class Hub {
 
   /** A subscription not yet in the hub (its messages are dropped until `register`). */
   create (config: ChannelConfig): Subscription {
-    return new Subscription(config, this.epoch, this.#now())
+    return new Subscription(config, this.epoch, this.#now(), this.#issued)
   }
 
   register (sub: Subscription): Subscription {
@@ -79,7 +96,7 @@ export class Hub {
     else this.#byTopic.set(topic, rest)
     for (const client of [...sub.clients]) client.end('channel_closed', { topic, reason }, retryMs)
     const retired = this.retired.get(sub.config.name) ?? { events: 0, eventsSent: 0 }
-    this.retired.set(sub.config.name, { events: retired.events + sub.seq, eventsSent: retired.eventsSent + sub.eventsSent })
+    this.retired.set(sub.config.name, { events: retired.events + sub.events, eventsSent: retired.eventsSent + sub.eventsSent })
   }
 
   all (): Subscription[] {
@@ -98,16 +115,47 @@ export class Hub {
     return this.#byKey.get(`${upstream}\u0000${topic}`)
   }
 
-  /** A channel message; on a presence channel, presence messages become the derived presence events instead. */
+  /**
+   * A channel message; on a presence channel, presence messages become the
+   * derived presence events instead. Whatever the payload holds, nothing
+   * throws out of here: a message that cannot be handled is dropped (see
+   * `onDropped`).
+   */
   onMessage (upstream: string, topic: string, event: string, payload: unknown): void {
     const sub = this.get(upstream, topic)
     if (sub === undefined) return
-    const derived = sub.presence?.take(event, payload) ?? null
+    let derived: PresenceEvent[] | null
+    let data = ''
+    // The merged presence keeps what it is given: a presence message nested too deep is refused before it is folded in.
+    if (sub.presence !== null && (event === 'presence_state' || event === 'presence_diff') && nestedDeeperThan(payload, MAX_JSON_DEPTH)) {
+      this.#dropped(upstream, topic, sub, event, 'too_deep')
+      return
+    }
+    try {
+      derived = sub.presence?.take(event, payload) ?? null
+      if (derived === null) data = payloadJson(payload)
+    } catch (err) {
+      this.#dropped(upstream, topic, sub, event, dropReason(err))
+      return
+    }
     if (derived === null) {
-      sub.publish(event, payloadJson(payload), this.#now())
+      sub.publish(event, data, this.#now())
       return
     }
     for (const e of derived) sub.publish(e.event, e.data, this.#now())
+  }
+
+  /** A message of `topic` could not be handled (here or below): its readers get a `gap` in its place. */
+  onDropped (upstream: string, topic: string, event: string, reason: DropReason): void {
+    this.#dropped(upstream, topic, this.get(upstream, topic), event, reason)
+  }
+
+  #dropped (upstream: string, topic: string, sub: Subscription | undefined, event: string, reason: DropReason): void {
+    this.events.emit('message_dropped', { upstream, topic, subscription: sub?.config.name ?? null, event, reason })
+    if (sub === undefined) return
+    this.events.emit('gap', { subscription: sub.config.name, reason: 'message_dropped', reader: false })
+    const now = this.#now()
+    sub.control('gap', { reason: 'message_dropped', event, cause: reason, at: new Date(now).toISOString() }, now)
   }
 
   onJoined (upstream: string, topic: string): void {
@@ -162,7 +210,7 @@ export class Hub {
   /** Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. */
   attach (sub: Subscription, client: SseClient, lastEventId: string | null): void {
     const subscription = sub.config.name
-    const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil)
+    const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
     this.events.emit('sse_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
     client.onEnd((reason) => { this.events.emit('sse_close', { subscription, reason }) })
     if (plan.gap !== null) {
@@ -172,7 +220,7 @@ export class Hub {
     for (const entry of plan.entries) if (client.send(entry, formatEventId(this.epoch, entry.seq))) sub.eventsSent++
     // A presence channel's reader that starts afresh (or could not be given everything it missed) first gets the
     // merged state as of the latest event, with that event's id: resuming after it misses nothing.
-    if (sub.presence?.synced === true && sub.seq > 0 && (lastEventId === null || plan.gap !== null)) {
+    if (sub.presence?.synced === true && sub.events > 0 && (lastEventId === null || plan.gap !== null)) {
       const id = formatEventId(this.epoch, sub.seq)
       const data = JSON.stringify(sub.presence.state())
       const entry = { seq: sub.seq, at: this.#now(), event: 'presence_state', control: false, wire: formatEvent({ id, event: 'presence_state', data }) }

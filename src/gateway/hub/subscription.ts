@@ -25,6 +25,17 @@ export interface SubscriptionStatus {
   lastError: { code: string, message: string, at: string } | null
 }
 
+/**
+ * The highest sequence number given out so far by any subscription of one
+ * hub (one epoch). A new subscription starts above it, so an id is never
+ * given out twice in a sidecar's life, even for a topic held again.
+ */
+export class IssuedSeq {
+  #max = 0
+  get max (): number { return this.#max }
+  note (seq: number): void { if (seq > this.#max) this.#max = seq }
+}
+
 /** Where a channel's messages also go (a webhook sink): each message with its sequence number. */
 export interface MessageSink {
   offer: (seq: number, event: string, data: string) => void
@@ -36,7 +47,10 @@ export class Subscription {
   ring: ReplayRing
   readonly clients = new Set<SseClient>()
   readonly #epoch: string
-  #seq = 0
+  readonly #issued: IssuedSeq
+  /** The sequence number before this life's first event: ids at or below it are from before this subscription. */
+  readonly base: number
+  #seq: number
   #messages = 0
   state: SubscriptionState = 'joining'
   /** When the state last changed (ms since the epoch). */
@@ -52,8 +66,11 @@ export class Subscription {
   /** The merged presence, for a channel with `presence: true`; null otherwise. */
   presence: PresenceView | null
 
-  constructor (config: ChannelConfig, epoch: string, now: number) {
+  constructor (config: ChannelConfig, epoch: string, now: number, issued: IssuedSeq = new IssuedSeq()) {
     this.config = config
+    this.#issued = issued
+    this.base = issued.max
+    this.#seq = this.base
     this.presence = config.presence === true ? new PresenceView() : null
     this.ring = new ReplayRing(config.replay)
     this.#epoch = epoch
@@ -67,7 +84,10 @@ export class Subscription {
     this.config = config
   }
 
+  /** The sequence number of the latest event (`base` before the first). */
   get seq (): number { return this.#seq }
+  /** Events of this subscription so far. */
+  get events (): number { return this.#seq - this.base }
   get epoch (): string { return this.#epoch }
 
   /** Appends a Phoenix message (`data` is its JSON) and sends it to every reader. */
@@ -97,7 +117,7 @@ export class Subscription {
       required: this.config.required,
       messages: this.#messages,
       subscribers: this.clients.size,
-      lastEventId: this.#seq === 0 ? null : formatEventId(this.#epoch, this.#seq),
+      lastEventId: this.#seq === this.base ? null : formatEventId(this.#epoch, this.#seq),
       since: new Date(this.since).toISOString(),
       lastError: this.lastError,
     }
@@ -105,6 +125,7 @@ export class Subscription {
 
   #append (event: string, data: string, control: boolean, now: number): void {
     const seq = ++this.#seq
+    this.#issued.note(seq)
     const id = formatEventId(this.#epoch, seq)
     // A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
     const name = event.replace(/[\r\n]+/g, ' ')

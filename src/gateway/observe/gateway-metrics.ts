@@ -28,7 +28,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
   const closes = new Counter({ name: 'backchannel_sse_disconnects_total', help: 'SSE readers that ended, by reason: client_closed, overflow, shutdown, channel_closed', labelNames: ['subscription', 'reason'] as const, registers })
   const resumes = new Counter({ name: 'backchannel_sse_resumes_total', help: 'SSE readers that resumed with a Last-Event-ID, by result: complete, or gap (not everything could be replayed)', labelNames: ['subscription', 'result'] as const, registers })
   const replayed = new Counter({ name: 'backchannel_sse_replayed_events_total', help: 'Events replayed from the ring to resuming readers', labelNames: s, registers })
-  const gaps = new Counter({ name: 'backchannel_sse_gaps_total', help: 'Gap events, by reason: upstream_disconnected (sent to every reader), replay_exhausted, sidecar_restarted, unknown_id (one resuming reader)', labelNames: ['subscription', 'reason'] as const, registers })
+  const gaps = new Counter({ name: 'backchannel_sse_gaps_total', help: 'Gap events, by reason: upstream_disconnected, message_dropped (sent to every reader), replay_exhausted, sidecar_restarted, topic_restarted, unknown_id (one resuming reader)', labelNames: ['subscription', 'reason'] as const, registers })
   const cutOff = new Counter({ name: 'backchannel_sse_clients_cut_off_total', help: 'SSE readers cut off for falling behind (a final overflow event)', labelNames: s, registers })
   hub.events.on('sse_open', (e) => {
     opens.inc({ subscription: e.subscription })
@@ -63,7 +63,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     collect () {
       this.reset()
       for (const [name, retired] of hub.retired) this.inc({ subscription: name }, retired.events)
-      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.seq)
+      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.events)
     },
   })
   new Gauge({

@@ -47,7 +47,10 @@ export function upstreamMetrics (registry: Registry, gateway: Gateway): void {
   const bytes = new Counter({ name: 'backchannel_messages_received_bytes_total', help: 'Bytes of the frames that carried channel messages', labelNames: s, registers })
   const sent = new Counter({ name: 'backchannel_pushes_sent_total', help: 'Pushes written to the upstream socket', labelNames: s, registers })
 
+  const dropped = new Counter({ name: 'backchannel_upstream_messages_dropped_total', help: 'Channel messages that could not be handled, dropped (their readers get a gap), by reason: too_deep, handler_error', labelNames: ['upstream', 'reason'] as const, registers })
+
   const hub = gateway.hub
+  hub.events.on('message_dropped', (x) => { dropped.inc({ upstream: x.upstream, reason: x.reason }) })
   const wire = (upstream: string, client: Client): void => {
     const sub = (topic: string): { subscription: string } => ({ subscription: subscriptionLabel(hub, upstream, topic) })
     /** The last join of each topic was a rejoin: join_error does not say. */

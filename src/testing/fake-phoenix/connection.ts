@@ -148,14 +148,28 @@ export class FakeConnection implements ConnectionPort {
       this.#protocolError(err)
       return
     }
-    this.#hub.emit('frame', { connectionId: this.id, message })
-    const task = (): Promise<void> => this.#handle(message)
+    try {
+      this.#hub.emit('frame', { connectionId: this.id, message })
+    } catch (err) {
+      this.#handlingFailed(err)
+    }
+    // A frame whose handling fails is reported and the connection goes on: later frames are still handled.
+    const task = async (): Promise<void> => this.#handle(message).catch((err: unknown) => { this.#handlingFailed(err) })
     if (this.#hub.faults.stalled) this.#held.push(task)
     else this.#inbound = this.#inbound.then(task)
   }
 
+  /** A frame decoded fine but handling it threw (a listener, a handler): reported as a protocol error, the socket stays. */
+  #handlingFailed (err: unknown): void {
+    try {
+      this.#hub.emit('protocolError', { connectionId: this.id, error: err instanceof Error ? err : new Error(String(err)) })
+    } catch {
+      // A listener of the report failed too: nothing more to do for this frame.
+    }
+  }
+
   #protocolError (err: unknown): void {
-    this.#hub.emit('protocolError', { connectionId: this.id, error: err instanceof Error ? err : new Error(String(err)) })
+    this.#handlingFailed(err)
     this.close(1011)
   }
 

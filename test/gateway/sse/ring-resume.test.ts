@@ -130,4 +130,21 @@ describe('planResume', () => {
       assert.deepEqual(seqs(plan.entries), [8, 9, 10, 11, 12])
     }
   })
+  test('a topic held again: an id at or below its base is from an earlier life, topic_restarted, then the whole ring', () => {
+    // This life began after seq 40 (its first event is 41); the ring holds 41..45.
+    const life = new ReplayRing(10)
+    for (let seq = 41; seq <= 45; seq++) life.push(entry(seq))
+    for (const id of ['ep-40', 'ep-12', 'ep-1']) {
+      const plan = planResume(id, 'ep', life, 45, life.evictedUntil, 40)
+      assert.deepEqual(plan.gap, { reason: 'topic_restarted', lastEventId: id }, id)
+      assert.deepEqual(seqs(plan.entries), [41, 42, 43, 44, 45])
+    }
+    assert.deepEqual(planResume('ep-43', 'ep', life, 45, life.evictedUntil, 40), { gap: null, entries: [entry(44), entry(45)] })
+    assert.equal(planResume('ep-46', 'ep', life, 45, life.evictedUntil, 40).gap?.reason, 'unknown_id')
+  })
+
+  test('a first life (base 0) is as before: ep-0 asks for everything, with no gap', () => {
+    assert.deepEqual(seqs(planResume('ep-0', 'ep', ringWith(20, 3), 3, null, 0).entries), [1, 2, 3])
+    assert.equal(planResume('ep-0', 'ep', ringWith(20, 3), 3, null, 0).gap, null)
+  })
 })

@@ -15,6 +15,7 @@ import { deleteTopic, putTopic } from '../../dynamic/control.ts'
 import type { Subscription } from '../../hub/subscription.ts'
 import { problemSchema } from '../problem.ts'
 import { topicParams, type TopicParams } from './topic.ts'
+import { tooDeep } from '../body-depth.ts'
 
 const channelSchema = {
   type: 'object',
@@ -88,7 +89,9 @@ export const channelsRoute: FastifyPluginAsync<ChannelsRouteOptions> = async (ap
     // No body is an empty one (`curl -X PUT`): checked by the schema like any other.
     preValidation: (request, _reply, done) => {
       ;(request as { body: unknown }).body ??= {}
-      done()
+      const error = tooDeep(request.body)
+      if (error === null) done()
+      else done(error)
     },
   }, async (request, reply) => {
     const { sub, created } = await putTopic(gateway, request.params.topic, request.body)

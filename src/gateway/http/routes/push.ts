@@ -3,12 +3,14 @@
  * channel's reply. Exactly one response per request: the reply (200 for ok,
  * 422 for any other status), or a problem: 504 no reply in time, 503 not
  * joined / disconnected / buffer full (with Retry-After), 502 join refused
- * or the channel crashed, 404 unknown topic, 400 bad body, 413 too large.
+ * or the channel crashed, 404 unknown topic, 400 bad body (or one nested
+ * too deep), 413 too large.
  * Bytes go as application/octet-stream with the event in a header, and a
  * binary reply comes back as bytes.
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
+import { tooDeep } from '../body-depth.ts'
 import { HttpError, problemSchema } from '../problem.ts'
 import { parseTraceparent } from '../trace.ts'
 import { topicParams, type TopicParams } from './topic.ts'
@@ -67,6 +69,10 @@ export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gat
 
   app.post<{ Params: TopicParams, Querystring: { upstream?: string }, Body: PushBody | Buffer }>('/v1/channels/:topic/push', {
     schema: pushSchema,
+    preValidation: async (request) => {
+      const error = tooDeep(request.body)
+      if (error !== null) throw error
+    },
   }, async (request, reply) => {
     const binary = Buffer.isBuffer(request.body)
     let event: string

@@ -1,0 +1,13 @@
+/**
+ * Request bodies nested too deeply are refused at the edge with 400
+ * BC_ERR_TOO_DEEP: JSON.parse reads any depth, but encoding such a value
+ * for Phoenix (or anything else that recurses) would run out of stack.
+ */
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
+import { HttpError } from './problem.ts'
+
+/** The error for a body nested deeper than MAX_JSON_DEPTH, or null when it is not. */
+export function tooDeep (body: unknown): HttpError | null {
+  if (!nestedDeeperThan(body, MAX_JSON_DEPTH)) return null
+  return new HttpError('BC_ERR_TOO_DEEP', 400, `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
+}
