@@ -5,6 +5,7 @@
  * SIGTERM.
  */
 import { parseArgs } from 'node:util'
+import { configWarnings } from '../../gateway/config/checks.ts'
 import { loadConfig, resolveValue } from '../../gateway/config/index.ts'
 import { createDaemon } from '../../gateway/daemon.ts'
 import { createLogger } from '../../gateway/observe/logger.ts'
@@ -59,6 +60,7 @@ export async function runServe (args: string[]): Promise<number> {
   const env = { ...process.env, ...(file === undefined ? {} : { CONFIG_FILE: file }) }
   const config = await loadConfig(env)
   const logger = createLogger({ level: config.env.logLevel })
+  for (const warning of configWarnings(config.upstreams)) logger.warn({ warning }, 'config warning')
   const daemon = await createDaemon(config, {
     logger,
     resolve: async (source) => String(await resolveValue(source, process.env)),
