@@ -97,6 +97,20 @@ test('listen --count on a quiet topic gives up at --deadline with exit 4', async
   assert.deepEqual(JSON.parse(stderr.at(-1) ?? ''), { msg: 'deadline passed', topic: 'room:quiet', received: 0, count: 1, deadlineMs: 300 })
 })
 
+test('listen --deadline covers the connect too: a server that never answers the upgrade ends it with exit 4', async (t) => {
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  phoenix.faults.stall()
+  t.after(() => { phoenix.faults.resume() })
+  const child = spawn(process.execPath, [cli, 'listen', '--url', phoenix.endpoint, '--topic', 'room:stalled', '--count', '1', '--deadline', '300', '--timeout', '30000'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  const stderr: string[] = []
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
+  const [code] = await once(child, 'exit', { signal: AbortSignal.timeout(10_000) }) as [number]
+  assert.equal(code, 4)
+  assert.deepEqual(JSON.parse(stderr.at(-1) ?? ''), { msg: 'deadline passed', topic: 'room:stalled', received: 0, count: 1, deadlineMs: 300 })
+})
+
 test('listen: --deadline without --count, or not a positive number, is bad usage', async () => {
   for (const args of [['--deadline', '100'], ['--count', '1', '--deadline', '0'], ['--count', '1', '--deadline', 'soon']]) {
     const ran = await run(process.execPath, [cli, 'listen', '--url', 'ws://127.0.0.1:1/socket', '--topic', 't', ...args], { timeout: 15_000 }).then(() => null, (err: unknown) => err as { code: number, stderr: string })

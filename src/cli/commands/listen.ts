@@ -41,30 +41,37 @@ export async function runListen (args: string[]): Promise<number> {
   if (!Number.isInteger(deadlineMs) || deadlineMs <= 0 || deadlineMs > 2_147_483_647) throw new UsageError(`--deadline takes a positive whole number of ms, got "${String(rawDeadline)}"`)
   const client = new Client(parsed.client)
   const stop = new AbortController()
-  const expired = Number.isFinite(count) ? AbortSignal.timeout(deadlineMs) : null
   process.once('SIGINT', () => { stop.abort() })
   process.once('SIGTERM', () => { stop.abort() })
-  try {
-    await client.connect({ timeout: parsed.timeoutMs })
+  let seen = 0
+  // Aborted when the deadline passes, so a connect or join under way stops waiting.
+  const cancel = new AbortController()
+  const work = (async (): Promise<number> => {
+    await client.connect({ timeout: parsed.timeoutMs, signal: cancel.signal })
     const messages = client.messages(parsed.topic, typeof only === 'string' ? { event: only } : {})
-    await client.join(parsed.topic, parsed.joinParams, { timeout: parsed.timeoutMs })
+    await client.join(parsed.topic, parsed.joinParams, { timeout: parsed.timeoutMs, signal: cancel.signal })
     process.stderr.write(`${JSON.stringify({ msg: 'listening', topic: parsed.topic })}\n`)
-    let seen = 0
     const aborted = once(stop.signal, 'abort').then(() => null)
-    const late = expired === null ? null : once(expired, 'abort').then(() => 'late' as const)
     while (seen < count) {
-      const next = await Promise.race(late === null ? [messages.next(), aborted] : [messages.next(), aborted, late])
-      if (next === 'late') {
-        process.stderr.write(`${JSON.stringify({ msg: 'deadline passed', topic: parsed.topic, received: seen, count, deadlineMs })}\n`)
-        await messages.return?.()
-        return EXIT_DEADLINE
-      }
+      const next = await Promise.race([messages.next(), aborted])
       if (next === null || next.done === true) break
       seen++
       process.stdout.write(`${JSON.stringify({ topic: parsed.topic, event: next.value.event, payload: next.value.payload, at: new Date().toISOString() })}\n`)
     }
     await messages.return?.()
     return 0
+  })()
+  try {
+    if (!Number.isFinite(count)) return await work
+    // The deadline covers connecting and joining too; once it passes, closing the client ends the work.
+    const expired = AbortSignal.timeout(deadlineMs)
+    const late = once(expired, 'abort').then(() => 'late' as const)
+    const outcome = await Promise.race([work, late])
+    if (outcome !== 'late') return outcome
+    work.catch(() => undefined)
+    cancel.abort()
+    process.stderr.write(`${JSON.stringify({ msg: 'deadline passed', topic: parsed.topic, received: seen, count, deadlineMs })}\n`)
+    return EXIT_DEADLINE
   } finally {
     await client.close()
   }
