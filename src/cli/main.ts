@@ -1,71 +1,53 @@
 #!/usr/bin/env node
 /**
- * The `backchannel` command. Each subcommand lives in commands/; this file
- * only parses the first word, dispatches, and turns failures into exit codes.
+ * The `backchannel` command's entry (the package's bin, and `node
+ * dist/cli/main.js`). It checks the Node.js version against package.json's
+ * `engines.node` before anything else is loaded: the CLI itself needs APIs
+ * an older Node lacks, and would die with a SyntaxError about a missing
+ * export instead of saying what is wrong. So this file uses only syntax and
+ * APIs that any Node from 14 on parses and runs, imports nothing of ours
+ * statically, and loads the real CLI (cli.ts) only when the version fits.
  */
-import { runCheckConfig } from './commands/check-config.ts'
-import { runDemo } from './commands/demo.ts'
-import { runFakePhoenix } from './commands/fake-phoenix.ts'
-import { runHealthcheck } from './commands/healthcheck.ts'
-import { runListen } from './commands/listen.ts'
-import { runPush } from './commands/push.ts'
-import { runServe } from './commands/serve.ts'
-import { isBackchannelError } from '../errors.ts'
-import { UsageError } from './usage-error.ts'
+import { readFileSync } from 'fs'
 
-const USAGE = `usage: backchannel <command> [options]
-
-commands:
-  serve          run the sidecar (HTTP API, SSE, metrics) from the environment and a config file
-  push           push one message to a channel and print the reply
-  listen         print a channel's messages as JSON lines
-  fake-phoenix   run the fake Phoenix server (the test kit) on its own
-  demo           start the fake Phoenix server and walk through the protocol
-  check-config   validate a gateway config file and explain it
-  healthcheck    ask a running sidecar's /livez (the container image's HEALTHCHECK)
-  help           show this text
-
-Run "backchannel <command> --help" for a command's options.`
-
-type Command = (args: string[]) => Promise<number>
-
-const commands: Record<string, Command> = {
-  serve: runServe,
-  push: runPush,
-  listen: runListen,
-  'fake-phoenix': runFakePhoenix,
-  demo: runDemo,
-  'check-config': runCheckConfig,
-  healthcheck: runHealthcheck,
+/** "24.11.0" → [24, 11, 0]; anything unparsable → null. */
+function parseVersion (text: string): number[] | null {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim())
+  if (match === null) return null
+  return [Number(match[1]), Number(match[2]), Number(match[3])]
 }
 
-async function main (argv: string[]): Promise<number> {
-  const [name, ...rest] = argv
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(`${USAGE}\n`)
-    return name === undefined ? 2 : 0
+function atLeast (have: number[], want: number[]): boolean {
+  for (let i = 0; i < 3; i++) {
+    const a = have[i] ?? 0
+    const b = want[i] ?? 0
+    if (a !== b) return a > b
   }
-  const command = commands[name]
-  if (command === undefined) {
-    process.stderr.write(`backchannel: unknown command "${name}"\n\n${USAGE}\n`)
-    return 2
-  }
-  return command(rest)
+  return true
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code
-}, (err: unknown) => {
-  if (err instanceof UsageError) {
-    process.stderr.write(`backchannel: ${err.message}\n`)
-    process.exitCode = 2
-    return
+/** package.json's `engines.node` when it is a plain ">=X.Y.Z"; null otherwise (nothing to check). */
+function requiredVersion (): string | null {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines?: { node?: unknown } }
+    const range = manifest.engines === undefined ? undefined : manifest.engines.node
+    if (typeof range !== 'string') return null
+    const match = /^\s*>=\s*(\d+\.\d+\.\d+)\s*$/.exec(range)
+    return match === null ? null : (match[1] ?? null)
+  } catch {
+    return null
   }
-  if (isBackchannelError(err)) {
-    // Our own errors are written for people: the message, no stack (a ConfigError's message lists its problems).
-    process.stderr.write(`backchannel: ${err.code}: ${err.message}\n`)
-  } else {
-    process.stderr.write(`backchannel: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-  }
+}
+
+const required = requiredVersion()
+const have = parseVersion(process.versions.node)
+const want = required === null ? null : parseVersion(required)
+if (required !== null && have !== null && want !== null && !atLeast(have, want)) {
+  process.stderr.write('backchannel needs Node.js >= ' + required + '; this is Node.js ' + process.versions.node + ' (' + process.execPath + ')\n')
   process.exitCode = 1
-})
+} else {
+  import('./cli.ts').catch(function (err: unknown) {
+    process.stderr.write('backchannel: ' + (err instanceof Error ? (err.stack === undefined ? err.message : err.stack) : String(err)) + '\n')
+    process.exitCode = 1
+  })
+}

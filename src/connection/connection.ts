@@ -53,6 +53,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #timer: NodeJS.Timeout | undefined
   #timerAt = Number.POSITIVE_INFINITY
   #reconnectTimer: NodeJS.Timeout | undefined
+  /** Aborts the connect attempt under way, if any (close() during a connect). */
+  #connecting: AbortController | null = null
   #attempt = 0
   #closing: Promise<void> | null = null
   /** Size of the frame being delivered, for the message event. */
@@ -125,6 +127,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#state = 'closed'
     clearTimeout(this.#reconnectTimer)
     clearTimeout(this.#timer)
+    this.#connecting?.abort()
     this.session.end(this.#now())
     const ws = this.#ws
     if (ws === null || ws.readyState === WebSocket.CLOSED) return
@@ -142,7 +145,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const attempt = this.#attempt
     const startedAt = this.#now()
     this.emit('connecting', { attempt })
-    openSocket(this.#options, this.#serializer.vsn).then(({ ws, socket }) => {
+    const connecting = new AbortController()
+    this.#connecting = connecting
+    openSocket(this.#options, this.#serializer.vsn, connecting.signal).then(({ ws, socket }) => {
+      if (this.#connecting === connecting) this.#connecting = null
       if (this.#state === 'closed') {
         ws.terminate()
         return
@@ -157,6 +163,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#arm()
       this.emit('open', { attempt, latencyMs: this.#now() - startedAt })
     }, (err: unknown) => {
+      if (this.#connecting === connecting) this.#connecting = null
       if (this.#state === 'closed') return
       const error = isBackchannelError(err) ? err : new ConnectError('unexpected', err)
       this.emit('connect_failed', { attempt, error })

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream'
 import { getCACertificates } from 'node:tls'
 import { WebSocket, type ClientOptions } from 'ws'
 import type { BackchannelError } from '../errors.ts'
-import { TimeoutError } from '../phoenix/errors.ts'
+import { ClosedError, TimeoutError } from '../phoenix/errors.ts'
 import { authTokenProtocol, socketUrl, type Params } from './dial.ts'
 import { ConnectError, ConnectRefusedError } from './errors.ts'
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_PAYLOAD_BYTES, type ConnectionOptions } from './options.ts'
@@ -39,7 +39,7 @@ export function trustedCas (extra: NonNullable<ConnectionOptions['ca']>): Array<
 /** An open WebSocket and the TCP (or TLS) socket under it. */
 export interface OpenSocket { ws: WebSocket, socket: Duplex }
 
-export async function openSocket (options: ConnectionOptions, vsn: string): Promise<OpenSocket> {
+export async function openSocket (options: ConnectionOptions, vsn: string, signal?: AbortSignal): Promise<OpenSocket> {
   let params: Params | undefined
   let token: string | undefined
   try {
@@ -48,6 +48,7 @@ export async function openSocket (options: ConnectionOptions, vsn: string): Prom
   } catch (err) {
     throw new ConnectError('params_failed', err)
   }
+  if (signal?.aborted === true) throw new ClosedError()
   const url = socketUrl(options.url, params ?? {}, vsn)
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const wsOptions: ClientOptions = {
@@ -82,10 +83,14 @@ export async function openSocket (options: ConnectionOptions, vsn: string): Prom
       if (settled) return
       settled = true
       clearTimeout(deadline)
+      signal?.removeEventListener('abort', onAbort)
       ws.terminate()
       reject(error)
     }
     const deadline = setTimeout(() => { fail(new TimeoutError('connect', timeoutMs)) }, timeoutMs)
+    // Closing the connection while it connects ends the attempt at once, not at its deadline.
+    const onAbort = (): void => { fail(new ClosedError()) }
+    signal?.addEventListener('abort', onAbort, { once: true })
     ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
       const chunks: Buffer[] = []
       let size = 0
@@ -108,6 +113,7 @@ export async function openSocket (options: ConnectionOptions, vsn: string): Prom
       if (settled) return
       settled = true
       clearTimeout(deadline)
+      signal?.removeEventListener('abort', onAbort)
       if (socket === undefined) {
         ws.terminate()
         reject(new ConnectError('no_socket'))

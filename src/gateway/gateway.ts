@@ -40,6 +40,23 @@ export interface InUse { sub: Subscription, release: () => void }
 /** A dynamic subscription just made, and its first join's outcome. */
 export interface Added { sub: Subscription, joined: Promise<JoinOutcome> }
 
+/** Push errors that mean it never went out: waiting for a socket or a join, or refused before it. */
+function neverSent (err: BackchannelError): boolean {
+  if (err.code === 'BC_ERR_TIMEOUT' || err.code === 'BC_ERR_DISCONNECTED') return (err as { sent?: unknown }).sent === false
+  return err.code === 'BC_ERR_NOT_JOINED' || err.code === 'BC_ERR_BUFFER_FULL'
+}
+
+/**
+ * A push that was never sent, answered with why its channel is not joined: the
+ * channel's last error (a connect failure with its code and cause — an upstream
+ * url with one /websocket too many gets 404 on every connect — or a refused or
+ * timed-out join) as the problem's `details.lastError`.
+ */
+function withLastError (err: unknown, sub: Subscription): unknown {
+  if (!isBackchannelError(err) || sub.lastError === null || !neverSent(err)) return err
+  return new HttpError(err.code, err.statusCode, err.message, { lastError: { ...sub.lastError } })
+}
+
 export class Gateway {
   /** The current configuration: a reload replaces it (the environment part never changes). */
   config: Config
@@ -149,7 +166,7 @@ export class Gateway {
       return reply
     } catch (err) {
       done(null, isBackchannelError(err) ? err.code : 'BC_ERR_INTERNAL')
-      throw err
+      throw used === undefined ? err : withLastError(err, used.sub)
     } finally {
       used?.release()
     }

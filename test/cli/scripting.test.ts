@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
-import { echoChannel, startFakePhoenix } from '../../src/testing/index.ts'
+import { echoChannel, error, startFakePhoenix } from '../../src/testing/index.ts'
 
 const run = promisify(execFile)
 const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')
@@ -71,4 +71,51 @@ test('listen prints each message as a JSON line and exits 0 after --count', asyn
   const parsed = lines.map((l) => JSON.parse(l) as { topic: string, event: string, payload: unknown, at: string })
   assert.deepEqual(parsed.map((p) => [p.topic, p.event, p.payload]), [['room:cli', 'news', { n: 1 }], ['room:cli', 'news', { n: 2 }]])
   assert.ok(parsed.every((p) => !Number.isNaN(Date.parse(p.at))))
+})
+
+test('push to a topic whose join is refused prints the server\'s reason and exits 1', async (t) => {
+  const phoenix = await startFakePhoenix({ channels: { 'locked:*': { join: () => error({ reason: 'unauthorized', hint: 'ask an admin' }) } } })
+  t.after(() => phoenix.close())
+  const refused = await push(['--url', phoenix.endpoint, '--topic', 'locked:1', '--event', 'hi', '--timeout', '5000'])
+  assert.equal(refused.code, 1)
+  assert.equal(refused.stdout, '')
+  assert.equal(refused.stderr, 'backchannel: BC_ERR_JOIN_REFUSED: the server refused to join "locked:1"; the server answered {"reason":"unauthorized","hint":"ask an admin"}\n')
+})
+
+test('listen --count on a quiet topic gives up at --deadline with exit 4', async (t) => {
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const child = spawn(process.execPath, [cli, 'listen', '--url', phoenix.endpoint, '--topic', 'room:quiet', '--count', '1', '--deadline', '300'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  const stderr: string[] = []
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
+  let stdout = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  const [code] = await once(child, 'exit', { signal: AbortSignal.timeout(10_000) }) as [number]
+  assert.equal(code, 4)
+  assert.equal(stdout, '')
+  assert.deepEqual(JSON.parse(stderr.at(-1) ?? ''), { msg: 'deadline passed', topic: 'room:quiet', received: 0, count: 1, deadlineMs: 300 })
+})
+
+test('listen --deadline covers the connect too: a server that never answers the upgrade ends it with exit 4', async (t) => {
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  phoenix.faults.stall()
+  t.after(() => { phoenix.faults.resume() })
+  const child = spawn(process.execPath, [cli, 'listen', '--url', phoenix.endpoint, '--topic', 'room:stalled', '--count', '1', '--deadline', '300', '--timeout', '30000'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  const stderr: string[] = []
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
+  const [code] = await once(child, 'exit', { signal: AbortSignal.timeout(10_000) }) as [number]
+  assert.equal(code, 4)
+  assert.deepEqual(JSON.parse(stderr.at(-1) ?? ''), { msg: 'deadline passed', topic: 'room:stalled', received: 0, count: 1, deadlineMs: 300 })
+})
+
+test('listen: --deadline without --count, or not a positive number, is bad usage', async () => {
+  for (const args of [['--deadline', '100'], ['--count', '1', '--deadline', '0'], ['--count', '1', '--deadline', 'soon']]) {
+    const ran = await run(process.execPath, [cli, 'listen', '--url', 'ws://127.0.0.1:1/socket', '--topic', 't', ...args], { timeout: 15_000 }).then(() => null, (err: unknown) => err as { code: number, stderr: string })
+    assert.ok(ran !== null, args.join(' '))
+    assert.equal(ran.code, 2, args.join(' '))
+    assert.match(ran.stderr, /--deadline/)
+  }
 })

@@ -6,6 +6,8 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { Client } from '../../src/client/client.ts'
 import { ConnectError, ConnectRefusedError } from '../../src/connection/errors.ts'
 import { TimeoutError } from '../../src/phoenix/errors.ts'
@@ -88,6 +90,22 @@ describe('connect', () => {
     assert.ok(elapsed >= 95 && elapsed < 1000, `took ${elapsed} ms`)
     // The connection's own deadline ends the attempt too, and it is retried.
     assert.equal((await failed).reason, 'BC_ERR_TIMEOUT')
+  })
+
+  test('close() during a connect drops the half-open upgrade at once instead of holding it until connectTimeoutMs', async (t) => {
+    // A server that accepts TCP and never answers the upgrade.
+    const silent = createServer()
+    silent.listen(0, '127.0.0.1')
+    await once(silent, 'listening')
+    t.after(() => silent.close())
+    const accepted = once(silent, 'connection', { signal: AbortSignal.timeout(DEADLINE_MS) }) as Promise<[Socket]>
+    const c = new Client({ url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/socket`, connectTimeoutMs: 60_000 })
+    c.connect({ signal: AbortSignal.timeout(DEADLINE_MS) }).catch(() => undefined)
+    const [socket] = await accepted
+    const dropped = once(socket, 'close', { signal: AbortSignal.timeout(DEADLINE_MS) })
+    await c.close()
+    await dropped
+    assert.equal(c.pool.connections[0]?.state, 'closed')
   })
 })
 

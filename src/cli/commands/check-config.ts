@@ -4,6 +4,7 @@
  * problem on its own line (on stderr); exit 2 for bad arguments.
  */
 import { parseArgs } from 'node:util'
+import { configWarnings } from '../../gateway/config/checks.ts'
 import { ConfigError, explainConfig, loadConfig, loadConfigFile } from '../../gateway/config/index.ts'
 import { UsageError } from '../usage-error.ts'
 
@@ -15,6 +16,9 @@ cross-checks start-up runs, then explains what the gateway would do.
   --env   also check this process's environment variables (PORT, HOST,
           API_TOKEN…) and what the file needs at run time: the variables its
           sources name, its CA files
+
+A valid file may still get warnings on stderr ("warning: " and the JSON
+path), such as an upstream url ending in /websocket.
 
 Exit status: 0 valid, 1 invalid (each problem on its own line), 2 bad usage.`
 
@@ -35,6 +39,7 @@ export async function runCheckConfig (args: string[]): Promise<number> {
     const config = parsed.values.env === true
       ? await loadConfig({ ...process.env, CONFIG_FILE: file })
       : await loadConfigFile(file)
+    for (const warning of configWarnings(config.upstreams)) process.stderr.write(`warning: ${warning}\n`)
     process.stdout.write(`${file}: valid\n\n${explainConfig(config)}\n`)
     return 0
   } catch (err) {

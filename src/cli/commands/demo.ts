@@ -20,6 +20,18 @@ import { startFakePhoenix } from '../../testing/index.ts'
 import { UsageError } from '../usage-error.ts'
 import { SseReader } from './sse-reader.ts'
 
+const HELP = `usage: backchannel demo [--port N] [--keep]
+
+Starts the fake Phoenix server and the sidecar in this process, then walks
+through a push with its reply, an SSE subscription, a Phoenix restart with
+its gap, a resume with Last-Event-ID, and a topic joined and left over HTTP,
+printing the curl line for each step.
+
+  --port N   the sidecar's HTTP port (default 0: a free one)
+  --keep     leave both running after the walk-through; Ctrl-C stops them
+
+Exit status: 0 when every step behaved, 1 otherwise, 2 bad usage.`
+
 const say = (text: string): void => { process.stdout.write(`${text}\n`) }
 
 function expect (condition: boolean, what: string): void {
@@ -55,7 +67,11 @@ export async function runDemo (args: string[]): Promise<number> {
   let keep = false
   let port = 0
   try {
-    const { values } = parseArgs({ args, options: { keep: { type: 'boolean' }, port: { type: 'string' } }, strict: true })
+    const { values } = parseArgs({ args, options: { keep: { type: 'boolean' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true })
+    if (values.help === true) {
+      process.stdout.write(`${HELP}\n`)
+      return 0
+    }
     keep = values.keep === true
     port = values.port === undefined ? 0 : Number(values.port)
     if (!Number.isInteger(port) || port < 0) throw new UsageError('--port takes a whole number')

@@ -5,6 +5,7 @@
  * SIGTERM.
  */
 import { parseArgs } from 'node:util'
+import { configWarnings } from '../../gateway/config/checks.ts'
 import { loadConfig, resolveValue } from '../../gateway/config/index.ts'
 import { createDaemon } from '../../gateway/daemon.ts'
 import { createLogger } from '../../gateway/observe/logger.ts'
@@ -19,7 +20,30 @@ Environment: PORT, HOST, LOG_LEVEL, CONFIG_FILE, API_TOKEN or API_TOKEN_FILE,
 READY_GRACE_MS, SHUTDOWN_GRACE_MS, CONFIG_WATCH, CONFIG_WATCH_DEBOUNCE_MS
 (see docs/configuration.md).
 
-SIGHUP reloads the config file; SIGTERM drains and exits.`
+SIGHUP reloads the config file; SIGTERM drains and exits.
+
+Exit status: 0 after a drain, 1 invalid configuration or another failure,
+2 bad usage, 3 the HTTP API cannot listen on HOST:PORT (the port is taken,
+or the address is not this machine's).`
+
+/** Exit status when the HTTP API cannot bind its address (docs/cli.md). */
+export const EXIT_LISTEN_FAILED = 3
+
+const LISTEN_HINTS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is already in use; stop what listens there, or set PORT to another port (PORT=0 picks a free one)',
+  EACCES: 'this user may not bind that port; set PORT to 1024 or above',
+  EADDRNOTAVAIL: 'no network interface of this machine has that address; set HOST to one of its addresses (or 127.0.0.1)',
+}
+
+/** One line for a failed bind (`EADDRINUSE` and kin), or null for any other error. */
+export function listenFailure (err: unknown, host: string, port: number): string | null {
+  const code = (err as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return null
+  const hint = LISTEN_HINTS[code]
+  if (hint === undefined) return null
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+  return `cannot listen on ${address} (${code}): ${hint}`
+}
 
 export async function runServe (args: string[]): Promise<number> {
   let file: string | undefined
@@ -36,6 +60,7 @@ export async function runServe (args: string[]): Promise<number> {
   const env = { ...process.env, ...(file === undefined ? {} : { CONFIG_FILE: file }) }
   const config = await loadConfig(env)
   const logger = createLogger({ level: config.env.logLevel })
+  for (const warning of configWarnings(config.upstreams)) logger.warn({ warning }, 'config warning')
   const daemon = await createDaemon(config, {
     logger,
     resolve: async (source) => String(await resolveValue(source, process.env)),
@@ -44,7 +69,17 @@ export async function runServe (args: string[]): Promise<number> {
     version: await packageVersion(),
   })
   installReload(async () => daemon.reload('signal'))
-  const address = await daemon.start()
+  let address: string
+  try {
+    address = await daemon.start()
+  } catch (err) {
+    const line = listenFailure(err, config.env.host, config.env.port)
+    if (line === null) throw err
+    await daemon.close()
+    logger.flush()
+    process.stderr.write(`backchannel: ${line}\n`)
+    return EXIT_LISTEN_FAILED
+  }
   const gcMs = releaseStartupMemory()
   logger.info({ address, gcMs: gcMs === null ? null : Math.round(gcMs), upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
   installShutdown({

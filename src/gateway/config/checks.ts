@@ -53,3 +53,27 @@ export function resolveUpstream (named: string | undefined, at: string, upstream
   }
   return named
 }
+
+/**
+ * Things that validate but are most likely mistakes, one line each naming the
+ * JSON path: an upstream url ending in /websocket (a copy of the address the
+ * browser's DevTools show). The client appends /websocket itself, so every
+ * connect would ask for …/websocket/websocket and get 404.
+ */
+export function configWarnings (upstreams: ReadonlyArray<{ url: string }>): string[] {
+  const warnings: string[] = []
+  upstreams.forEach((u, index) => {
+    let path: string
+    try {
+      path = new URL(u.url).pathname.replace(/\/+$/, '')
+    } catch {
+      return
+    }
+    if (!path.endsWith('/websocket')) return
+    const mount = new URL(u.url)
+    mount.pathname = path.slice(0, -'/websocket'.length) || '/'
+    mount.search = ''
+    warnings.push(`/upstreams/${index}/url: ends in /websocket, which the client appends itself (it would connect to ${path}/websocket); give the socket's mount instead, e.g. ${mount.origin}${mount.pathname === '/' ? '' : mount.pathname}`)
+  })
+  return warnings
+}

@@ -3,8 +3,10 @@
  * record it is given (never process.env itself), with a strict Ajv: values
  * stay strings and are checked by pattern, so `PORT=0x10` or `PORT=" 8"` is an
  * error rather than a number Ajv's coercion would have guessed. Unknown
- * BACKCHANNEL_* variables are errors (a misspelt name must not be ignored);
- * every other variable belongs to the rest of the process and is left alone.
+ * BACKCHANNEL_* variables are errors (a misspelt name must not be ignored),
+ * each with the closest variable or the list of them; the client side's
+ * BACKCHANNEL_URL and BACKCHANNEL_AUTH_TOKEN, often exported in the same
+ * shell, are left alone, as is every other variable.
  */
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
@@ -48,6 +50,8 @@ const EXPECTED: Partial<Record<EnvName, string>> = {
 }
 const MAX_TIMER_MS = 2_147_483_647
 const PREFIX = 'BACKCHANNEL_'
+/** Read by the apps (the examples: the gateway's address) and by `push`/`listen`, never by the gateway. */
+const CLIENT_SIDE: ReadonlySet<string> = new Set(['BACKCHANNEL_URL', 'BACKCHANNEL_AUTH_TOKEN'])
 // Kubernetes injects service links for every Service in the namespace: a Service named "backchannel"
 // or "backchannel-api" gives BACKCHANNEL_PORT=tcp://…, BACKCHANNEL_API_SERVICE_HOST, BACKCHANNEL_API_PORT_8080_TCP…
 // The service-name part is matched lazily, so BACKCHANNEL_SERVICE_PORT is the link SERVICE_PORT, not a service "SERVICE".
@@ -71,12 +75,36 @@ function isHost (host: string): boolean {
   return host.length <= 253 && /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$/.test(host)
 }
 
+/** Edit distance (insertions, deletions, substitutions) between two short names. */
+function distance (a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    row = next
+  }
+  return row[b.length] ?? 0
+}
+
+/** The hint for an unknown BACKCHANNEL_* name: the closest variable (a third of its letters off at most), or all of them. */
+function unknownVariableHint (name: string): string {
+  const bare = name.slice(PREFIX.length)
+  let best: { name: string, off: number } | null = null
+  for (const known of NAMES) {
+    const off = distance(bare, known)
+    if (off <= Math.floor(known.length / 3) && (best === null || off < best.off)) best = { name: known, off }
+  }
+  if (best !== null) return `did you mean ${best.name}?`
+  return `the gateway's variables have no prefix: ${NAMES.join(', ')}`
+}
+
 function formatEnvError (error: ErrorObject, data: RawEnv): string {
   const params = error.params as Record<string, unknown>
   if (error.keyword === 'additionalProperties') {
     const name = String(params['additionalProperty'])
-    const bare = name.slice(PREFIX.length)
-    return `${name}: unknown variable${(NAMES as string[]).includes(bare) ? ` (did you mean ${bare}?)` : ''}`
+    return `${name}: unknown variable (${unknownVariableHint(name)})`
   }
   const name = error.instancePath.slice(1) as EnvName
   const expected = EXPECTED[name]
@@ -114,7 +142,7 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
   const raw: Record<string, string> = {}
   for (const [name, value] of Object.entries(data)) {
     if (value === undefined) continue
-    if ((NAMES as string[]).includes(name) || (name.startsWith(PREFIX) && !isServiceLink(name, value))) raw[name] = value
+    if ((NAMES as string[]).includes(name) || (name.startsWith(PREFIX) && !CLIENT_SIDE.has(name) && !isServiceLink(name, value))) raw[name] = value
   }
   let env: RawEnv
   try {

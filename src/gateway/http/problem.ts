@@ -51,7 +51,47 @@ const FASTIFY_CODES: Record<string, { code: string, status: number }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BC_ERR_BAD_REQUEST', status: 400 },
 }
 
-export function toProblem (err: FastifyError | Error): { status: number, body: Problem, expected: boolean } {
+type ValidationError = NonNullable<FastifyError['validation']>[number]
+
+const PART_WORDS: Readonly<Record<string, string>> = { body: 'field', querystring: 'query parameter', params: 'path parameter', headers: 'header' }
+
+/** Ajv's errors in words that name each field: an unknown one (with the closest missing required one), a missing one, a wrong one. */
+function validationMessage (errors: readonly ValidationError[], context: string): string {
+  const word = PART_WORDS[context] ?? 'field'
+  const missing = errors.filter((e) => e.keyword === 'required').map((e) => String((e.params as { missingProperty?: unknown }).missingProperty))
+  // Unknown fields first: a misspelt one also shows up as the required field it was meant to be.
+  const ordered = [...errors].sort((a, b) => Number(b.keyword === 'additionalProperties') - Number(a.keyword === 'additionalProperties'))
+  const parts = ordered.map((e) => {
+    const at = `${context}${e.instancePath}`
+    if (e.keyword === 'additionalProperties') {
+      const name = String((e.params as { additionalProperty?: unknown }).additionalProperty)
+      const close = missing.find((m) => closeEnough(name, m))
+      return `${at} has an unknown ${word} "${name}"${close === undefined ? '' : ` (did you mean "${close}"?)`}`
+    }
+    if (e.keyword === 'required') return `${at} is missing the required ${word} "${String((e.params as { missingProperty?: unknown }).missingProperty)}"`
+    return `${at} ${e.message ?? 'is invalid'}`
+  })
+  return parts.join('; ')
+}
+
+/** True when `a` and `b` differ by at most a third of their letters (edit distance), e.g. evnt and event. */
+function closeEnough (a: string, b: string): boolean {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    row = next
+  }
+  return (row[b.length] ?? 0) <= Math.max(1, Math.floor(b.length / 3))
+}
+
+/** The media types a route's body schema accepts (`content` keys), JSON alone for a plain body schema. */
+function acceptedTypes (request: FastifyRequest): string[] {
+  const body = (request.routeOptions.schema as { body?: { content?: Record<string, unknown> } } | undefined)?.body
+  return body?.content === undefined ? ['application/json'] : Object.keys(body.content)
+}
+
+export function toProblem (err: FastifyError | Error, accepted: readonly string[] = ['application/json']): { status: number, body: Problem, expected: boolean } {
   if (isBackchannelError(err)) {
     // A refused join passes the server's reason on, as a 422 passes the channel's reply.
     const given = (err as { details?: unknown }).details ?? (err instanceof JoinRefusedError ? { response: err.response } : undefined)
@@ -62,6 +102,13 @@ export function toProblem (err: FastifyError | Error): { status: number, body: P
   const code = (err as Partial<FastifyError>).code
   const known = code === undefined ? undefined : FASTIFY_CODES[code]
   if (known !== undefined) {
+    const validation = (err as Partial<FastifyError>).validation
+    if (code === 'FST_ERR_VALIDATION' && validation !== undefined && validation.length > 0) {
+      return { status: known.status, body: { error: { code: known.code, message: validationMessage(validation, (err as Partial<FastifyError>).validationContext ?? 'body') } }, expected: true }
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return { status: known.status, body: { error: { code: known.code, message: `the body's content type is not accepted here; send ${accepted.join(' or ')}`, details: { accepted } } }, expected: true }
+    }
     return { status: known.status, body: { error: { code: known.code, message: err.message } }, expected: true }
   }
   if (err instanceof SyntaxError || (err as FastifyError).statusCode === 400) {
@@ -71,7 +118,7 @@ export function toProblem (err: FastifyError | Error): { status: number, body: P
 }
 
 export async function sendProblem (reply: FastifyReply, request: FastifyRequest, err: Error): Promise<FastifyReply> {
-  const { status, body, expected } = toProblem(err)
+  const { status, body, expected } = toProblem(err, acceptedTypes(request))
   if (!expected) request.log.error({ err }, 'unexpected error')
   const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds
   if (status === 503) reply.header('retry-after', String(retryAfter ?? 1))

@@ -33,6 +33,14 @@ test('a valid file exits 0 and explains it', async () => {
   assert.equal(stderr, '')
 })
 
+test('an upstream url ending in /websocket is valid but warned about, with the mount to give instead', async (t) => {
+  const file = await writeTemp(await tempDir(t), 'c.json', { upstreams: [{ name: 'a', url: 'wss://app.example/socket/websocket' }, { name: 'b', url: 'ws://127.0.0.1:4000/socket' }] })
+  const { code, stdout, stderr } = await checkConfig([file])
+  assert.equal(code, 0, stderr)
+  assert.ok(stdout.startsWith(`${file}: valid\n`))
+  assert.equal(stderr, 'warning: /upstreams/0/url: ends in /websocket, which the client appends itself (it would connect to /socket/websocket/websocket); give the socket\'s mount instead, e.g. wss://app.example/socket\n')
+})
+
 test('an invalid file exits 1 with every problem on its own line, and nothing on stdout', async (t) => {
   const file = await writeTemp(await tempDir(t), 'bad.yaml', [
     'upstreams:',

@@ -6,7 +6,10 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { loadEnv } from '../../../src/gateway/config/index.ts'
+import { ENV_SCHEMA } from '../../../src/gateway/config/env.ts'
 import { problemsOf, tempDir, writeTemp } from './helpers.ts'
+
+const allVariables = `the gateway's variables have no prefix: ${Object.keys(ENV_SCHEMA.properties).join(', ')}`
 
 const defaults = {
   port: 8080,
@@ -174,9 +177,14 @@ describe('other variables', () => {
   })
 
   test('an unknown BACKCHANNEL_* variable is an error, with a hint when it is a prefixed setting', async () => {
-    assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_LOGLEVEL: 'debug' })), ['BACKCHANNEL_LOGLEVEL: unknown variable'])
+    assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_LOGLEVEL: 'debug' })), ['BACKCHANNEL_LOGLEVEL: unknown variable (did you mean LOG_LEVEL?)'])
+    assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_SHUTDOWN_GRCE_MS: '1' })), ['BACKCHANNEL_SHUTDOWN_GRCE_MS: unknown variable (did you mean SHUTDOWN_GRACE_MS?)'])
     assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_LOG_LEVEL: 'debug' })), ['BACKCHANNEL_LOG_LEVEL: unknown variable (did you mean LOG_LEVEL?)'])
     assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_PORT: '9000' })), ['BACKCHANNEL_PORT: unknown variable (did you mean PORT?)'])
+  })
+
+  test('the client side\'s BACKCHANNEL_URL and BACKCHANNEL_AUTH_TOKEN (the examples, push and listen) are ignored', () => {
+    assert.deepEqual(loadEnv({ BACKCHANNEL_URL: 'http://127.0.0.1:8080', BACKCHANNEL_AUTH_TOKEN: 't' }), defaults)
   })
 
   test('Kubernetes service links for a Service named backchannel are ignored', () => {
@@ -199,13 +207,13 @@ describe('other variables', () => {
       BACKCHANNEL_API_PORT: 'tcp://10.0.0.12:8080',
       BACKCHANNEL_API_PORT_8080_TCP_PORT: '8080',
     }), defaults)
-    assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_API_PORT: '8080' })), ['BACKCHANNEL_API_PORT: unknown variable'])
+    assert.deepEqual(await problemsOf(() => loadEnv({ BACKCHANNEL_API_PORT: '8080' })), [`BACKCHANNEL_API_PORT: unknown variable (${allVariables})`])
   })
 
   test('every problem is reported at once', async () => {
     const problems = await problemsOf(() => loadEnv({ PORT: 'x', LOG_LEVEL: 'y', BACKCHANNEL_Z: '1', READY_GRACE_MS: 'w' }))
     assert.deepEqual([...problems].sort(), [
-      'BACKCHANNEL_Z: unknown variable',
+      `BACKCHANNEL_Z: unknown variable (${allVariables})`,
       'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "y"',
       'PORT: must be a whole number from 0 to 65535, got "x"',
       'READY_GRACE_MS: must be a whole number of milliseconds, got "w"',

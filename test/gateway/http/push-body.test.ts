@@ -46,14 +46,19 @@ describe('400 for a bad JSON body', () => {
   test('the validation message names the offending field', async (t) => {
     const gw = await startGw(t, [channelConfig('echo:lobby')])
     const extra = assertProblem(await push(gw, 'echo:lobby', { event: 'x', extra: 1 }), 400, 'BC_ERR_BAD_REQUEST')
-    assert.match(extra.message, /additional properties/)
+    assert.equal(extra.message, 'body has an unknown field "extra"')
     const missing = assertProblem(await push(gw, 'echo:lobby', { payload: {} }), 400, 'BC_ERR_BAD_REQUEST')
-    assert.match(missing.message, /event/)
+    assert.equal(missing.message, 'body is missing the required field "event"')
+    const misspelt = assertProblem(await push(gw, 'echo:lobby', { evnt: 'x', payload: {} }), 400, 'BC_ERR_BAD_REQUEST')
+    assert.equal(misspelt.message, 'body has an unknown field "evnt" (did you mean "event"?); body is missing the required field "event"')
+    const wrong = assertProblem(await push(gw, 'echo:lobby', { event: 'x', timeoutMs: 'soon' }), 400, 'BC_ERR_BAD_REQUEST')
+    assert.equal(wrong.message, 'body/timeoutMs must be integer')
   })
 
   test('an unknown query parameter is 400', async (t) => {
     const gw = await startGw(t, [channelConfig('echo:lobby')])
-    assertProblem(await push(gw, 'echo:lobby', { event: 'x' }, { query: '?upstrem=main' }), 400, 'BC_ERR_BAD_REQUEST')
+    const problem = assertProblem(await push(gw, 'echo:lobby', { event: 'x' }, { query: '?upstrem=main' }), 400, 'BC_ERR_BAD_REQUEST')
+    assert.equal(problem.message, 'querystring has an unknown query parameter "upstrem"')
   })
 })
 
@@ -89,7 +94,9 @@ describe('size and media type', () => {
       const broken: number[] = []
       gw.phoenix.events.on('disconnect', (e) => { broken.push(e.code) })
       const res = await http(gw.base, '/v1/channels/echo:lobby/push', { body: '{"event": "x"}', headers: { 'content-type': type } })
-      assertProblem(res, 415, 'BC_ERR_UNSUPPORTED_MEDIA_TYPE')
+      const problem = assertProblem(res, 415, 'BC_ERR_UNSUPPORTED_MEDIA_TYPE')
+      assert.equal(problem.message, 'the body\'s content type is not accepted here; send application/json or application/octet-stream')
+      assert.deepEqual(problem.details, { accepted: ['application/json', 'application/octet-stream'] })
       assert.equal((await push(gw, 'echo:lobby', { event: 'valid' })).status, 200)
       assert.deepEqual(seen, ['valid'])
       assert.deepEqual(broken, [], 'the upstream connection stayed up')

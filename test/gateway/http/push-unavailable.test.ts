@@ -21,6 +21,27 @@ describe('503: not deliverable now', () => {
     assertQuietLogs(gw)
   })
 
+  test('a push never sent carries the channel\'s last error: an upstream url with /websocket twice gets 404 on every connect', async (t) => {
+    const gw = await startGw(t, [channelConfig('echo:lobby')], { url: (endpoint) => `${endpoint}/websocket`, upstream: { reconnectBackoffMs: [20] } })
+    await nextEvent(clientOf(gw), 'connect_fail', (e) => e.status === 404)
+    const res = await push(gw, 'echo:lobby', { event: 'hello', payload: {}, timeoutMs: 100 })
+    const problem = assertProblem(res, 503, 'BC_ERR_TIMEOUT')
+    assert.match(problem.message, /never sent/)
+    const { lastError } = problem.details as { lastError: { code: string, message: string, at: string } }
+    assert.equal(lastError.code, 'BC_ERR_CONNECT_REFUSED')
+    assert.match(lastError.message, /upgrade refused with 404/)
+    assert.ok(!Number.isNaN(Date.parse(lastError.at)))
+  })
+
+  test('a push never sent to an unreachable upstream names the connect error\'s cause', async (t) => {
+    const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
+    await nextEvent(clientOf(gw), 'connect_fail', (e) => e.cause === 'ECONNREFUSED')
+    const problem = assertProblem(await push(gw, 'echo:lobby', { event: 'hello', payload: {}, timeoutMs: 100 }), 503, 'BC_ERR_TIMEOUT')
+    const { lastError } = problem.details as { lastError: { code: string, message: string } }
+    assert.equal(lastError.code, 'BC_ERR_CONNECT')
+    assert.match(lastError.message, /ECONNREFUSED/)
+  })
+
   test('a push waiting for the upstream goes out once it is back, and gets its 200', async (t) => {
     const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
     const buffered = nextEvent(clientOf(gw), 'buffer_depth', (e) => e.depth === 1)

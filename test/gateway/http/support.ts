@@ -37,6 +37,8 @@ export interface GwOptions {
   phoenix?: FakePhoenixOptions
   config?: Partial<Config>
   upstream?: Partial<UpstreamConfig>
+  /** The upstream url the gateway is given, from the fake server's endpoint (default: the endpoint itself). */
+  url?: (endpoint: string) => string
   /** Runs after the fake server listens and before the gateway starts. */
   beforeStart?: (phoenix: FakePhoenix) => void
   /** Let the test move the hub's clock (`gw.clock.ms`) instead of the real one. */
@@ -75,7 +77,7 @@ export async function startGw (t: TestContext, channels: ChannelConfig[], option
   const defer = cleanupStack(t)
   const phoenix = await startFakePhoenix(options.phoenix)
   defer(async () => { await phoenix.close() })
-  return startDaemon(defer, gatewayConfig(phoenix.endpoint, channels, options.config, options.upstream), phoenix, options)
+  return startDaemon(defer, gatewayConfig(options.url?.(phoenix.endpoint) ?? phoenix.endpoint, channels, options.config, options.upstream), phoenix, options)
 }
 
 /** A gateway with two upstreams, `a` and `b`, on two fake servers. */

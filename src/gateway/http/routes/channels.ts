@@ -1,6 +1,6 @@
 /**
  * GET /v1/channels — every subscription's state: upstream, topic, origin
- * (config, dynamic-pinned, dynamic-on-demand), state, join_ref, counts,
+ * (config, dynamic-pinned, dynamic-on-demand), state, joinRef, counts,
  * last error, and the socket it is assigned to.
  * PUT /v1/channels/:topic — joins a topic of the dynamic allow-list and
  * holds it until DELETE: 201 when this request joined it, 200 when it was
