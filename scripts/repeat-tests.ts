@@ -39,12 +39,14 @@ export function testFiles (path: string): string[] {
 /** Each test's outcomes over the rounds, by `file › name` (subtests: `file › parent › name`). */
 type Outcome = 'pass' | 'fail' | 'skip'
 type Tally = Map<string, Outcome[]>
+/** The first failure's message of each test that failed, by the same key. */
+type Failures = Map<string, string>
 
 interface TestData { name: string, nesting: number, skip?: string | boolean, todo?: string | boolean, details?: { error?: unknown } }
 interface Event { type: string, data: TestData }
 
 /** Runs `file` once, alone; records each test's outcome under its full name. */
-async function runOnce (file: string, tally: Tally, round: number): Promise<boolean> {
+async function runOnce (file: string, tally: Tally, failures: Failures, round: number): Promise<boolean> {
   const names: string[] = []
   let passed = true
   const stream = run({ files: [join(root, file)], isolation: 'process', concurrency: false, timeout: TIMEOUT_MS, cwd: root })
@@ -55,7 +57,10 @@ async function runOnce (file: string, tally: Tally, round: number): Promise<bool
     names[nesting] = name
     const key = [file, ...names.slice(0, nesting + 1)].join(' › ')
     const outcome: Outcome = event.type === 'test:fail' ? 'fail' : (skip !== undefined || todo !== undefined) ? 'skip' : 'pass'
-    if (outcome === 'fail') passed = false
+    if (outcome === 'fail') {
+      passed = false
+      if (!failures.has(key)) failures.set(key, firstLine(event.data.details?.error))
+    }
     const seen = tally.get(key) ?? Array<Outcome>(round).fill('fail')
     seen[round] = outcome
     tally.set(key, seen)
@@ -63,8 +68,16 @@ async function runOnce (file: string, tally: Tally, round: number): Promise<bool
   return passed
 }
 
+/** The gist of a failure: the innermost cause's message, on one line. */
+function firstLine (error: unknown): string {
+  let inner = error
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause
+  const message = inner instanceof Error ? inner.message : String(inner)
+  return message.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? ''
+}
+
 /** The report's lines: each test that did not pass in every one of `runs` rounds, and the skipped ones. */
-export function report (tally: Tally, runs: number): { unreliable: string[], skipped: string[] } {
+export function report (tally: Tally, failures: Failures, runs: number): { unreliable: string[], skipped: string[] } {
   const unreliable: string[] = []
   const skipped: string[] = []
   for (const [key, outcomes] of [...tally].sort(([a], [b]) => a.localeCompare(b))) {
@@ -73,7 +86,8 @@ export function report (tally: Tally, runs: number): { unreliable: string[], ski
       skipped.push(`  ${key}`)
     } else if (passes < runs) {
       const failed = outcomes.flatMap((o, i) => (o === 'pass' ? [] : [i + 1]))
-      unreliable.push(`  ${key}: passed ${passes} of ${runs} (not in round ${failed.join(', ')})`)
+      const why = failures.get(key)
+      unreliable.push(`  ${key}: passed ${passes} of ${runs} (not in round ${failed.join(', ')})${why === undefined ? '' : `\n      first failure: ${why}`}`)
     }
   }
   return { unreliable, skipped }
@@ -89,16 +103,17 @@ async function main (): Promise<number> {
   const files = [...new Set(paths.flatMap(testFiles))]
   process.stdout.write(`repeat-tests: ${files.length} files, each alone, ${runs} rounds\n`)
   const tally: Tally = new Map()
+  const failures: Failures = new Map()
   for (let round = 0; round < runs; round++) {
     for (const file of files) {
       const started = performance.now()
-      const ok = await runOnce(file, tally, round)
+      const ok = await runOnce(file, tally, failures, round)
       process.stdout.write(`${ok ? '✔' : '✖'} round ${round + 1}/${runs} ${file} (${Math.round(performance.now() - started)} ms)\n`)
     }
   }
   // A test missing from a round (its file died before reaching it) did not pass in it.
   for (const outcomes of tally.values()) for (let i = 0; i < runs; i++) outcomes[i] ??= 'fail'
-  const { unreliable, skipped } = report(tally, runs)
+  const { unreliable, skipped } = report(tally, failures, runs)
   if (skipped.length > 0) process.stdout.write(`skipped in every round (a program is missing):\n${skipped.join('\n')}\n`)
   if (unreliable.length > 0) {
     process.stdout.write(`✖ ${unreliable.length} of ${tally.size} tests did not pass every time:\n${unreliable.join('\n')}\n`)
