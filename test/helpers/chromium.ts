@@ -9,11 +9,11 @@
  *
  * They are unpacked once per package version into
  * ${XDG_CACHE_HOME:-$HOME/.cache}/backchannel-tools/chromium-<version>
- * (BACKCHANNEL_TOOLS_DIR replaces the cache root): into a fresh temporary
+ * (BC_TEST_TOOLS_DIR replaces the cache root): into a fresh temporary
  * folder first, renamed into place when complete, so test files starting at
  * once never see half a browser. Unpacking takes a few seconds.
  *
- * BACKCHANNEL_CHROMIUM=/path/to/chromium runs another Chromium instead (for
+ * BC_TEST_CHROMIUM=/path/to/chromium runs another Chromium instead (for
  * example Debian's /usr/bin/chromium).
  */
 import { createReadStream, createWriteStream, existsSync } from 'node:fs'
@@ -43,7 +43,7 @@ function environment (extra: Record<string, string>): Record<string, string> {
 }
 
 export function toolsCacheRoot (): string {
-  return process.env['BACKCHANNEL_TOOLS_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'backchannel-tools')
+  return process.env['BC_TEST_TOOLS_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'backchannel-tools')
 }
 
 /** The regular files of a tar archive, by path (enough for the package's small archives). */
@@ -103,9 +103,9 @@ async function browserDir (): Promise<string> {
   return unpacked
 }
 
-/** The Chromium to launch: BACKCHANNEL_CHROMIUM if set, else the one from npm. */
+/** The Chromium to launch: BC_TEST_CHROMIUM if set, else the one from npm. */
 export async function chromiumLaunch (): Promise<ChromiumLaunch> {
-  const chosen = process.env['BACKCHANNEL_CHROMIUM']
+  const chosen = process.env['BC_TEST_CHROMIUM']
   if (chosen !== undefined && chosen !== '') return { executablePath: chosen, env: environment({}) }
   const dir = await browserDir()
   const libs = [join(dir, 'lib'), process.env['LD_LIBRARY_PATH']].filter((p) => p !== undefined && p !== '').join(':')

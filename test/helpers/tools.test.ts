@@ -2,7 +2,7 @@
  * The missing-program skip (test/helpers/tools.ts) and its summary line
  * (test/helpers/skip-summary.ts), run for real: a child `node --test` runs a
  * file whose tests need programs absent from its PATH, with the summary
- * reporter; with BACKCHANNEL_REQUIRE_TOOLS=1 the same tests fail instead.
+ * reporter; with BC_TEST_REQUIRE_TOOLS=1 the same tests fail instead.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -48,7 +48,7 @@ async function runFixture (t: { after: (fn: () => Promise<void>) => void }, extr
   await writeFile(file, FIXTURE(join(import.meta.dirname, 'tools.ts')))
   const reporter = join(import.meta.dirname, 'skip-summary.ts')
   const env = childEnv({ PATH: dir })
-  delete env['BACKCHANNEL_REQUIRE_TOOLS']
+  delete env['BC_TEST_REQUIRE_TOOLS']
   const ran = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, '--test-reporter-destination=stdout', file], { ...env, ...extra })
   return { code: ran.code, stdout: ran.stdout }
 }
@@ -61,11 +61,11 @@ test('a test whose program is missing is skipped, and the run ends with one line
   assert.equal(stdout.trimEnd().split('\n').at(-1), '⚠ 2 tests skipped, needing programs not installed: promtool (1), yamllint (1). To run them: apt-get install -y prometheus yamllint')
 })
 
-test('with BACKCHANNEL_REQUIRE_TOOLS=1 a missing program fails the test, and nothing is skipped', async (t) => {
-  const { code, stdout } = await runFixture(t, { BACKCHANNEL_REQUIRE_TOOLS: '1' })
+test('with BC_TEST_REQUIRE_TOOLS=1 a missing program fails the test, and nothing is skipped', async (t) => {
+  const { code, stdout } = await runFixture(t, { BC_TEST_REQUIRE_TOOLS: '1' })
   assert.equal(code, 1, stdout)
   assert.match(stdout, /ℹ fail 2\n/)
   assert.match(stdout, /ℹ skipped 0\n/)
-  assert.match(stdout, /yamllint is not installed and BACKCHANNEL_REQUIRE_TOOLS=1 forbids skipping: apt-get install -y yamllint/)
+  assert.match(stdout, /yamllint is not installed and BC_TEST_REQUIRE_TOOLS=1 forbids skipping: apt-get install -y yamllint/)
   assert.doesNotMatch(stdout, /⚠/)
 })

@@ -4,7 +4,7 @@
  * for one with `tool(t, name)`: it gets the program's path, or, when the
  * program is not on PATH, the test is skipped with a reason naming the
  * program and the package that installs it, and gets undefined (the test
- * returns at once). With BACKCHANNEL_REQUIRE_TOOLS=1 (CI sets it) a missing
+ * returns at once). With BC_TEST_REQUIRE_TOOLS=1 (CI sets it) a missing
  * program fails the test instead, so CI proves every test ran.
  *
  * The skip reason has a fixed form that test/helpers/skip-summary.ts reads
@@ -27,8 +27,12 @@ export const TOOLS = {
 
 export type ToolName = keyof typeof TOOLS
 
-/** Set to 1 to turn every skip for a missing program into a failure. */
-export const REQUIRE_TOOLS = 'BACKCHANNEL_REQUIRE_TOOLS'
+/**
+ * Set to 1 to turn every skip for a missing program into a failure. Not a
+ * BACKCHANNEL_* name: the sidecar refuses unknown variables of its own prefix,
+ * and the tests' child processes inherit this environment.
+ */
+export const REQUIRE_TOOLS = 'BC_TEST_REQUIRE_TOOLS'
 
 /** The skip reason for a missing `name`; skip-summary.ts parses it back with SKIP_REASON. */
 export function skipReason (name: ToolName): string {
@@ -54,7 +58,7 @@ export function findOnPath (name: string, path = process.env['PATH'] ?? ''): str
 
 /**
  * The path of program `name`; when it is missing, skips `t` (or fails it,
- * with BACKCHANNEL_REQUIRE_TOOLS=1) and returns undefined.
+ * with BC_TEST_REQUIRE_TOOLS=1) and returns undefined.
  */
 export function tool (t: TestContext, name: ToolName): string | undefined {
   const found = findOnPath(name)
