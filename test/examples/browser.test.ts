@@ -17,6 +17,7 @@ import { BROWSER_PAGE } from '../../examples/start-demo.ts'
 import { DEADLINE_MS, SseStream } from '../gateway/sse/helpers.ts'
 import { resumeGate, type ResumeGate } from '../peers/sse-helpers.ts'
 import { demo, idsFrom, seqOf } from './helpers.ts'
+import { CHROMIUM_ARGS, chromiumLaunch } from '../helpers/chromium.ts'
 
 interface Page {
   goto: (url: string) => Promise<unknown>
@@ -30,16 +31,16 @@ interface Browser {
   newPage: () => Promise<Page>
   close: () => Promise<void>
 }
-interface Playwright { chromium: { launch: (options: { executablePath: string, headless: boolean, args: string[] }) => Promise<Browser> } }
+interface Playwright { chromium: { launch: (options: { executablePath: string, env: Record<string, string>, headless: boolean, args: string[] }) => Promise<Browser> } }
 
 const PLAYWRIGHT: string = 'playwright-core'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 let browser: Browser | undefined
 
 before(async () => {
   const { chromium } = await import(PLAYWRIGHT) as Playwright
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS })
+  // Chromium from npm (test/helpers/chromium.ts), so the test runs wherever npm ci ran.
+  browser = await chromium.launch({ ...await chromiumLaunch(), headless: true, args: CHROMIUM_ARGS })
 })
 
 after(async () => { await browser?.close() })

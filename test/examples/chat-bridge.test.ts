@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 import { Socket, type Channel, type Push } from 'phoenix'
 import { WebSocket } from 'ws'
 import { backgroundFor, childEnv, demo, freePort, run, succeeded, type Background } from './helpers.ts'
+import { tool } from '../helpers/tools.ts'
 import type { Demo } from '../../examples/start-demo.ts'
 
 const CONFIG = 'examples/chat-bridge/backchannel.yaml'
@@ -75,6 +76,7 @@ function mirrored (stdout: string): string[] {
 }
 
 test('what two members say reaches the bridge in order; its answer, pushed over HTTP, reaches the other member', async (t) => {
+  if (tool(t, 'python3') === undefined) return
   const { running, bridge } = await startBridge(t)
   const alice = await member(t, running.phoenixUrl)
   const bob = await member(t, running.phoenixUrl)
@@ -97,6 +99,7 @@ test('what two members say reaches the bridge in order; its answer, pushed over 
 })
 
 test('member.ts, as the README runs it, hears the bridge answer it', async (t) => {
+  if (tool(t, 'python3') === undefined) return
   const { running, bridge } = await startBridge(t)
   const out = succeeded(await run(process.execPath, ['examples/chat-bridge/member.ts', 'alice', 'hello, room', '@bridge how many?'], childEnv({ PHOENIX_URL: running.phoenixUrl })))
   assert.equal(out, [
@@ -109,7 +112,8 @@ test('member.ts, as the README runs it, hears the bridge answer it', async (t) =
   await bridge.until('mirrored the three', (s) => mirrored(s).length === 3)
 })
 
-test('bridge.py exits with a message when BACKCHANNEL_URL is not set', async () => {
+test('bridge.py exits with a message when BACKCHANNEL_URL is not set', async (t) => {
+  if (tool(t, 'python3') === undefined) return
   const env = childEnv()
   delete env['BACKCHANNEL_URL']
   const ran = await run('python3', ['examples/chat-bridge/bridge.py'], env)

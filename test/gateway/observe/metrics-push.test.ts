@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { channelConfig, startGateway, stopGateway, type Running } from '../helpers.ts'
 import { joined } from '../sse/helpers.ts'
+import { tool } from '../../helpers/tools.ts'
 import { promtoolCheck, scrape } from './support.ts'
 
 const TOPIC = 'echo:obs'
@@ -89,6 +90,8 @@ test('no label value is a topic missing from the config or a payload, even after
 })
 
 test('promtool check metrics passes on the whole /metrics output, default process metrics included', async (t) => {
+  const promtool = tool(t, 'promtool')
+  if (promtool === undefined) return
   const r = await start(t)
   assert.equal(await push(r, TOPIC, { event: 'hello', payload: {} }), 200)
   assert.equal(await push(r, TOPIC, { event: 'error_reply', payload: {} }), 422)
@@ -99,13 +102,15 @@ test('promtool check metrics passes on the whole /metrics output, default proces
     assert.ok(!m.types.has(`backchannel_nodejs_active_${dropped}_total`), `the gauge named …_active_${dropped}_total is dropped`)
   }
   assert.ok(m.ownFamilies().length >= 30, `at least 30 backchannel_* families of our own, got ${m.ownFamilies().length}`)
-  const { code, output } = await promtoolCheck(m.text)
+  const { code, output } = await promtoolCheck(promtool, m.text)
   assert.equal(output, '', 'promtool reports no problem')
   assert.equal(code, 0)
 })
 
-test('promtool check metrics does flag a broken exposition (the check can fail)', async () => {
-  const bad = await promtoolCheck('# TYPE backchannel_x_total gauge\nbackchannel_x_total 1\n')
+test('promtool check metrics does flag a broken exposition (the check can fail)', async (t) => {
+  const promtool = tool(t, 'promtool')
+  if (promtool === undefined) return
+  const bad = await promtoolCheck(promtool, '# TYPE backchannel_x_total gauge\nbackchannel_x_total 1\n')
   assert.equal(bad.code, 3)
   assert.match(bad.output, /non-counter metrics should not have "_total" suffix/)
 })

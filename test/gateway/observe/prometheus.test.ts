@@ -1,5 +1,5 @@
 /**
- * A real Prometheus server (Debian's /usr/bin/prometheus) scrapes the
+ * A real Prometheus server (the prometheus on PATH: Debian's package) scrapes the
  * gateway every second: the target comes up, and a query for our series
  * returns the values the gateway counted. Prometheus runs on 127.0.0.1 with
  * a temporary config and storage, and is stopped at the end.
@@ -14,8 +14,7 @@ import { join } from 'node:path'
 import { pollUntil } from '../../helpers/poll.ts'
 import { channelConfig, startGateway, stopGateway } from '../helpers.ts'
 import { joined, within } from '../sse/helpers.ts'
-
-const PROMETHEUS = '/usr/bin/prometheus'
+import { tool } from '../../helpers/tools.ts'
 
 async function freePort (): Promise<number> {
   const server = createServer()
@@ -50,6 +49,8 @@ async function query (base: string, promql: string): Promise<Vector[]> {
 }
 
 test('Prometheus scrapes /metrics: the target is up and a query returns the pushes the gateway counted', async (t) => {
+  const prometheus = tool(t, 'prometheus')
+  if (prometheus === undefined) return
   const r = await startGateway([channelConfig('echo:prom', { name: 'prom' })])
   t.after(async () => { await stopGateway(r) })
   await joined(r.daemon, 'echo:prom')
@@ -78,7 +79,7 @@ test('Prometheus scrapes /metrics: the target is up and a query returns the push
   const port = await freePort()
   const prom = `http://127.0.0.1:${port}`
   let stderr = ''
-  const proc = spawn(PROMETHEUS, [
+  const proc = spawn(prometheus, [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,

@@ -57,9 +57,9 @@ export async function scrape (base: string): Promise<Exposition> {
   return new Exposition(await res.text())
 }
 
-/** `promtool check metrics` with `text` on stdin: its exit code and output. */
-export async function promtoolCheck (text: string): Promise<{ code: number | null, output: string }> {
-  const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] })
+/** `promtool check metrics` (the program at `promtool`) with `text` on stdin: its exit code and output. */
+export async function promtoolCheck (promtool: string, text: string): Promise<{ code: number | null, output: string }> {
+  const child = spawn(promtool, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.setEncoding('utf8').on('data', (c: string) => { output += c })
   child.stderr.setEncoding('utf8').on('data', (c: string) => { output += c })
