@@ -57,7 +57,7 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       connection: 'keep-alive',
     })
     res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
-    const client = new SseClient(res, lastEventId, { queueLimit: sse.clientQueue, events: filter })
+    const client = new SseClient(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
     gateway.hub.attach(sub, client, lastEventId)
     gateway.sseStreams.add(client)
     client.onEnd(() => {
