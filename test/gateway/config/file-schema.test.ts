@@ -39,7 +39,7 @@ test('a minimal file gets every default', async () => {
     upstreams: [defaultUpstream],
     channels: [{ topic: 'room:1', name: 'room:1', upstream: 'app', params: {}, required: false, replay: 1000 }],
     dynamic: [],
-    sse: { keepAliveMs: 15000, clientBufferBytes: 65536, topicBufferBytes: 4194304, stallTimeoutMs: 30000, lingerMs: 2000, clientQueue: 1000, retryMs: 2000 },
+    sse: { keepAliveMs: 15000, clientBufferBytes: 65536, topicBufferBytes: 16777216, stallTimeoutMs: 30000, lingerMs: 10000, clientQueue: 1000, retryMs: 2000 },
     maxBodyBytes: 1048576,
     pushTimeoutMs: 10000,
   })
