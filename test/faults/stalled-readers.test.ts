@@ -228,3 +228,31 @@ test('a reader reading slowly but steadily that is cut off gets its final event 
   const given = assertToldWhereItStopped(parser.events.filter((e) => e.event !== 'ready'), 'the throttled reader')
   t.diagnostic(`the throttled reader was given ${given} messages (${(body.length / KIB).toFixed(0)} KiB) before its final event`)
 })
+
+test('streams beyond sse.maxClients are refused with 503 BC_ERR_SSE_LIMIT, so what readers hold has a cap', async (t) => {
+  const TOPIC = 'firehose:capped'
+  const running = await startSseGateway([channelConfig(TOPIC)], { sse: { maxClients: 2, retryMs: 3000 } })
+  t.after(async () => { await stopGateway(running) })
+  await joined(running.daemon, TOPIC)
+  const open: SseStream[] = []
+  for (let i = 0; i < 2; i++) {
+    const reader = await SseStream.open(running.base, TOPIC)
+    t.after(() => { reader.close() })
+    await reader.event('ready')
+    open.push(reader)
+  }
+  const url = `${running.base}/v1/channels/${encodeURIComponent(TOPIC)}/events`
+  const refused = await fetch(url, { signal: AbortSignal.timeout(5000) })
+  assert.equal(refused.status, 503)
+  assert.equal(refused.headers.get('retry-after'), '3')
+  assert.equal((await refused.json() as { error: { code: string } }).error.code, 'BC_ERR_SSE_LIMIT')
+
+  // Once a stream has gone, there is room again.
+  const gone = new Promise<void>((resolve) => { running.daemon.gateway.hub.events.once('sse_close', () => { resolve() }) })
+  open[0]?.close()
+  await gone
+  const again = await SseStream.open(running.base, TOPIC)
+  t.after(() => { again.close() })
+  assert.equal(again.status, 200)
+  await again.event('ready')
+})

@@ -113,6 +113,8 @@ export interface SseConfig {
   clientBufferBytes: number
   /** Bytes of recent events each topic holds at most (replay, and readers catching up). */
   topicBufferBytes: number
+  /** SSE streams open at once, at most (503 BC_ERR_SSE_LIMIT beyond). */
+  maxClients: number
   /** A reader that takes nothing for this long while events wait for it is cut off, ms. */
   stallTimeoutMs: number
   /** How long an ended stream may take to flush its final event before its socket is destroyed, ms. */
