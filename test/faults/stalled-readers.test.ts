@@ -17,7 +17,7 @@ import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { readSchema } from '../../src/gateway/config/schema.ts'
 import { channelConfig, stopGateway, type Running } from '../gateway/helpers.ts'
-import { decodeChunked, joined, SseParser, SseStream, StalledReader, startSseGateway, within, type SseMessage } from '../gateway/sse/helpers.ts'
+import { deadline, decodeChunked, joined, SseParser, SseStream, StalledReader, startSseGateway, within, type SseMessage } from '../gateway/sse/helpers.ts'
 
 const KIB = 1024
 const MIB = 1024 * KIB
@@ -255,4 +255,39 @@ test('streams beyond sse.maxClients are refused with 503 BC_ERR_SSE_LIMIT, so wh
   t.after(() => { again.close() })
   assert.equal(again.status, 200)
   await again.event('ready')
+})
+
+test('a reader whose socket takes nothing for sse.stallTimeoutMs while events wait is cut off (cause stalled), even on a topic gone quiet', async (t) => {
+  const TOPIC = 'firehose:quiet'
+  // The topic holds all it publishes here: only the stall timeout can cut the reader off.
+  const running = await startSseGateway([channelConfig(TOPIC)], { sse: { stallTimeoutMs: 500, keepAliveMs: 50, topicBufferBytes: 64 * MIB, lingerMs: 30_000 } })
+  t.after(async () => { await stopGateway(running) })
+  await joined(running.daemon, TOPIC)
+  const reader = await StalledReader.open(running.base, TOPIC)
+  t.after(() => { reader.socket.destroy() })
+  const [client] = running.daemon.gateway.sseStreams
+  assert.ok(client !== undefined)
+  const closed = new Promise<{ reason: string, cause?: string }>((resolve) => { running.daemon.gateway.hub.events.once('sse_close', resolve) })
+
+  // More than the sockets between them take: the reader's socket fills, and then nothing more is published.
+  const upstream = running.daemon.gateway.clients.get('main')
+  assert.ok(upstream !== undefined)
+  const poured = within<undefined>(10_000, 'the firehose\'s done on the gateway', (resolve) => {
+    const onMessage = (m: { event: string }): void => { if (m.event === 'done') resolve(undefined) }
+    upstream.events.on('message', onMessage)
+    return () => { upstream.events.off('message', onMessage) }
+  })
+  await pour(running, TOPIC, 4000, 2000)
+  await poured
+  assert.equal(client.waiting, true, 'its socket is full: it waits for it to drain')
+  // Nothing else happens on the topic: the keep-alive tick finds it has taken nothing for stallTimeoutMs.
+  const end = await deadline(closed, 'the stalled reader cut off', 5000)
+  assert.deepEqual(end, { subscription: TOPIC, reason: 'overflow', cause: 'stalled' })
+
+  reader.resume()
+  await reader.completeWithin(10_000)
+  const parser = new SseParser()
+  parser.feed(reader.response().body)
+  assertToldWhereItStopped(parser.events, 'the stalled reader')
+  assert.equal((JSON.parse(parser.events.at(-1)!.data) as { cause: string }).cause, 'stalled')
 })
