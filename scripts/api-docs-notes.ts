@@ -49,8 +49,10 @@ export const ROUTE_NOTES: Readonly<Record<string, readonly string[]>> = {
     '**Filter** with `?events=a,b`: only those Phoenix events pass; lifecycle and gap events always do.',
     '',
     '**The end.** On shutdown the stream ends with a `shutdown` event, `{"lastEventId", "reason": "shutdown"}`, and a `retry:`',
-    'hint; when a dynamic topic is left, with a `channel_closed` event, `{"lastEventId", "topic", "reason"}`. A reader that falls more than `sse.clientQueue` events behind is cut off with an `overflow` event,',
-    '`{"lastEventId", "reason": "slow_reader"}`: resuming from that id loses nothing the ring still holds.',
+    'hint; when a dynamic topic is left, with a `channel_closed` event, `{"lastEventId", "topic", "reason"}`. A reader is given events as fast as it reads them; one whose next event',
+    'the topic no longer holds (`sse.topicBufferBytes`), or that takes nothing for `sse.stallTimeoutMs`, is cut off with an `overflow` event,',
+    '`{"lastEventId", "reason": "slow_reader", "cause": "behind" | "stalled"}` naming the last id it was given: resuming from it loses nothing',
+    'the topic still holds.',
     'Every stream gets a `: keep-alive` comment every `sse.keepAliveMs`.',
   ],
   'GET /v1/channels': [
@@ -140,7 +142,7 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
     'BC_ERR_DISCONNECTED', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CLOSED', 'BC_ERR_DRAINING', 'BC_ERR_TIMEOUT',
   ],
   'GET /v1/channels/{topic}/events': [
-    ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_DRAINING',
+    ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_SSE_LIMIT', 'BC_ERR_DRAINING',
   ],
   'GET /v1/channels': [],
   'PUT /v1/channels/{topic}': [

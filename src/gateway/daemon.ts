@@ -70,7 +70,7 @@ export interface Daemon {
 export async function createDaemon (config: Config, deps: DaemonDeps): Promise<Daemon> {
   const now = deps.now ?? Date.now
   const registry = deps.registry ?? new Registry()
-  const hub = new Hub(config.channels, { epoch: newEpoch(now(), deps.random ?? Math.random), now })
+  const hub = new Hub(config.channels, { epoch: newEpoch(now(), deps.random ?? Math.random), now, topicBufferBytes: config.sse.topicBufferBytes })
   const upstreamLog = componentLogger(deps.logger, 'upstream')
   const gateway = new Gateway(config, hub, (u) => createUpstreamClient(u, deps.resolve))
   for (const [name, client] of gateway.clients) logClientEvents(upstreamLog, name, client)

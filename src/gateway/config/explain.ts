@@ -76,7 +76,7 @@ export function explainConfig (config: FileConfig & { env?: EnvConfig }): string
     }),
     ...dynamicLines(config.dynamic),
     '',
-    `SSE: keep-alive every ${config.sse.keepAliveMs} ms, ${config.sse.clientQueue} events queued per client, retry hint ${config.sse.retryMs} ms`,
+    `SSE: keep-alive every ${config.sse.keepAliveMs} ms, readers hold ${config.sse.clientBufferBytes} bytes each and topics ${config.sse.topicBufferBytes} bytes of events, stalled readers cut after ${config.sse.stallTimeoutMs} ms, retry hint ${config.sse.retryMs} ms`,
     `Limits: push body ${config.maxBodyBytes} bytes, push reply deadline ${config.pushTimeoutMs} ms`,
   ]
   return lines.join('\n')

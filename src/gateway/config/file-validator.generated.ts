@@ -3,7 +3,7 @@
 import runtime0 from 'ajv/dist/runtime/ucs2length.js'
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientQueue":{"description":"Events queued per SSE client; a client that falls further behind gets an `overflow` event and is cut off.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientBufferBytes":{"description":"Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event.","type":"integer","minimum":1024,"maximum":1073741824,"default":65536},"topicBufferBytes":{"description":"Bytes of recent events each topic holds at most (each counts its SSE text plus 96 bytes): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels).","type":"integer","minimum":65536,"maximum":1073741824,"default":16777216},"maxClients":{"description":"SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each).","type":"integer","minimum":1,"maximum":1000000,"default":10000},"stallTimeoutMs":{"description":"An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"lingerMs":{"description":"How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it.","type":"integer","minimum":0,"maximum":2147483647,"default":10000},"clientQueue":{"description":"Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
 const schema25 = {"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}};
 const schema12 = {"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}};
 const schema14 = {"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
@@ -2591,6 +2591,21 @@ if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.keepAliveMs === undefined){
 data15.keepAliveMs = 15000;
 }
+if(data15.clientBufferBytes === undefined){
+data15.clientBufferBytes = 65536;
+}
+if(data15.topicBufferBytes === undefined){
+data15.topicBufferBytes = 16777216;
+}
+if(data15.maxClients === undefined){
+data15.maxClients = 10000;
+}
+if(data15.stallTimeoutMs === undefined){
+data15.stallTimeoutMs = 30000;
+}
+if(data15.lingerMs === undefined){
+data15.lingerMs = 10000;
+}
 if(data15.clientQueue === undefined){
 data15.clientQueue = 1000;
 }
@@ -2598,7 +2613,7 @@ if(data15.retryMs === undefined){
 data15.retryMs = 2000;
 }
 for(const key2 in data15){
-if(!(((key2 === "keepAliveMs") || (key2 === "clientQueue")) || (key2 === "retryMs"))){
+if(!((((((((key2 === "keepAliveMs") || (key2 === "clientBufferBytes")) || (key2 === "topicBufferBytes")) || (key2 === "maxClients")) || (key2 === "stallTimeoutMs")) || (key2 === "lingerMs")) || (key2 === "clientQueue")) || (key2 === "retryMs"))){
 const err34 = {instancePath:instancePath+"/sse",schemaPath:"#/properties/sse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.sse,data:data15};
 if(vErrors === null){
 vErrors = [err34];
@@ -2642,9 +2657,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-let data17 = data15.clientQueue;
+let data17 = data15.clientBufferBytes;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err38 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.clientQueue.type,parentSchema:schema11.properties.sse.properties.clientQueue,data:data17};
+const err38 = {instancePath:instancePath+"/sse/clientBufferBytes",schemaPath:"#/properties/sse/properties/clientBufferBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.clientBufferBytes.type,parentSchema:schema11.properties.sse.properties.clientBufferBytes,data:data17};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2654,8 +2669,8 @@ vErrors.push(err38);
 errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 1000000 || isNaN(data17)){
-const err39 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema11.properties.sse.properties.clientQueue,data:data17};
+if(data17 > 1073741824 || isNaN(data17)){
+const err39 = {instancePath:instancePath+"/sse/clientBufferBytes",schemaPath:"#/properties/sse/properties/clientBufferBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.sse.properties.clientBufferBytes,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2664,8 +2679,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data17 < 1 || isNaN(data17)){
-const err40 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.clientQueue,data:data17};
+if(data17 < 1024 || isNaN(data17)){
+const err40 = {instancePath:instancePath+"/sse/clientBufferBytes",schemaPath:"#/properties/sse/properties/clientBufferBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.sse.properties.clientBufferBytes,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2675,9 +2690,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-let data18 = data15.retryMs;
+let data18 = data15.topicBufferBytes;
 if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err41 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.retryMs.type,parentSchema:schema11.properties.sse.properties.retryMs,data:data18};
+const err41 = {instancePath:instancePath+"/sse/topicBufferBytes",schemaPath:"#/properties/sse/properties/topicBufferBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.topicBufferBytes.type,parentSchema:schema11.properties.sse.properties.topicBufferBytes,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2687,8 +2702,8 @@ vErrors.push(err41);
 errors++;
 }
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 2147483647 || isNaN(data18)){
-const err42 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.sse.properties.retryMs,data:data18};
+if(data18 > 1073741824 || isNaN(data18)){
+const err42 = {instancePath:instancePath+"/sse/topicBufferBytes",schemaPath:"#/properties/sse/properties/topicBufferBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.sse.properties.topicBufferBytes,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2697,8 +2712,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data18 < 0 || isNaN(data18)){
-const err43 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.sse.properties.retryMs,data:data18};
+if(data18 < 65536 || isNaN(data18)){
+const err43 = {instancePath:instancePath+"/sse/topicBufferBytes",schemaPath:"#/properties/sse/properties/topicBufferBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 65536},message:"must be >= 65536",schema:65536,parentSchema:schema11.properties.sse.properties.topicBufferBytes,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2708,9 +2723,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-}
-else {
-const err44 = {instancePath:instancePath+"/sse",schemaPath:"#/properties/sse/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sse.type,parentSchema:schema11.properties.sse,data:data15};
+let data19 = data15.maxClients;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err44 = {instancePath:instancePath+"/sse/maxClients",schemaPath:"#/properties/sse/properties/maxClients/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.maxClients.type,parentSchema:schema11.properties.sse.properties.maxClients,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2719,9 +2734,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-let data19 = data.maxBodyBytes;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err45 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.maxBodyBytes.type,parentSchema:schema11.properties.maxBodyBytes,data:data19};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 1000000 || isNaN(data19)){
+const err45 = {instancePath:instancePath+"/sse/maxClients",schemaPath:"#/properties/sse/properties/maxClients/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema11.properties.sse.properties.maxClients,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2730,9 +2745,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 1073741824 || isNaN(data19)){
-const err46 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.maxBodyBytes,data:data19};
+if(data19 < 1 || isNaN(data19)){
+const err46 = {instancePath:instancePath+"/sse/maxClients",schemaPath:"#/properties/sse/properties/maxClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.maxClients,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2741,8 +2755,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err47 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.maxBodyBytes,data:data19};
+}
+let data20 = data15.stallTimeoutMs;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err47 = {instancePath:instancePath+"/sse/stallTimeoutMs",schemaPath:"#/properties/sse/properties/stallTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.stallTimeoutMs.type,parentSchema:schema11.properties.sse.properties.stallTimeoutMs,data:data20};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2751,10 +2767,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-let data20 = data.pushTimeoutMs;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err48 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.pushTimeoutMs.type,parentSchema:schema11.properties.pushTimeoutMs,data:data20};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 2147483647 || isNaN(data20)){
+const err48 = {instancePath:instancePath+"/sse/stallTimeoutMs",schemaPath:"#/properties/sse/properties/stallTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.sse.properties.stallTimeoutMs,data:data20};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2763,9 +2778,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 2147483647 || isNaN(data20)){
-const err49 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.pushTimeoutMs,data:data20};
+if(data20 < 1 || isNaN(data20)){
+const err49 = {instancePath:instancePath+"/sse/stallTimeoutMs",schemaPath:"#/properties/sse/properties/stallTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.stallTimeoutMs,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2774,8 +2788,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data20 < 1 || isNaN(data20)){
-const err50 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.pushTimeoutMs,data:data20};
+}
+let data21 = data15.lingerMs;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err50 = {instancePath:instancePath+"/sse/lingerMs",schemaPath:"#/properties/sse/properties/lingerMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.lingerMs.type,parentSchema:schema11.properties.sse.properties.lingerMs,data:data21};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2784,15 +2800,179 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-else {
-const err51 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 2147483647 || isNaN(data21)){
+const err51 = {instancePath:instancePath+"/sse/lingerMs",schemaPath:"#/properties/sse/properties/lingerMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.sse.properties.lingerMs,data:data21};
 if(vErrors === null){
 vErrors = [err51];
 }
 else {
 vErrors.push(err51);
+}
+errors++;
+}
+if(data21 < 0 || isNaN(data21)){
+const err52 = {instancePath:instancePath+"/sse/lingerMs",schemaPath:"#/properties/sse/properties/lingerMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.sse.properties.lingerMs,data:data21};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+let data22 = data15.clientQueue;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err53 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.clientQueue.type,parentSchema:schema11.properties.sse.properties.clientQueue,data:data22};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 1000000 || isNaN(data22)){
+const err54 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema11.properties.sse.properties.clientQueue,data:data22};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(data22 < 1 || isNaN(data22)){
+const err55 = {instancePath:instancePath+"/sse/clientQueue",schemaPath:"#/properties/sse/properties/clientQueue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.clientQueue,data:data22};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+let data23 = data15.retryMs;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err56 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.retryMs.type,parentSchema:schema11.properties.sse.properties.retryMs,data:data23};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 2147483647 || isNaN(data23)){
+const err57 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.sse.properties.retryMs,data:data23};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(data23 < 0 || isNaN(data23)){
+const err58 = {instancePath:instancePath+"/sse/retryMs",schemaPath:"#/properties/sse/properties/retryMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.sse.properties.retryMs,data:data23};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/sse",schemaPath:"#/properties/sse/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sse.type,parentSchema:schema11.properties.sse,data:data15};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+let data24 = data.maxBodyBytes;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err60 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.maxBodyBytes.type,parentSchema:schema11.properties.maxBodyBytes,data:data24};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 1073741824 || isNaN(data24)){
+const err61 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.maxBodyBytes,data:data24};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(data24 < 1 || isNaN(data24)){
+const err62 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.maxBodyBytes,data:data24};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+let data25 = data.pushTimeoutMs;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err63 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.pushTimeoutMs.type,parentSchema:schema11.properties.pushTimeoutMs,data:data25};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 2147483647 || isNaN(data25)){
+const err64 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.pushTimeoutMs,data:data25};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(data25 < 1 || isNaN(data25)){
+const err65 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.pushTimeoutMs,data:data25};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
 }
 errors++;
 }

@@ -109,7 +109,17 @@ export interface DynamicConfig {
 
 export interface SseConfig {
   keepAliveMs: number
-  /** Events queued per SSE client before it is cut off. */
+  /** Bytes a reader's response may hold before it is left to catch up from its topic's held events. */
+  clientBufferBytes: number
+  /** Bytes of recent events each topic holds at most (replay, and readers catching up). */
+  topicBufferBytes: number
+  /** SSE streams open at once, at most (503 BC_ERR_SSE_LIMIT beyond). */
+  maxClients: number
+  /** A reader that takes nothing for this long while events wait for it is cut off, ms. */
+  stallTimeoutMs: number
+  /** How long an ended stream may take to flush its final event before its socket is destroyed, ms. */
+  lingerMs: number
+  /** Deprecated and ignored (readers are bounded in bytes); accepted so that existing files load. */
   clientQueue: number
   /** The `retry:` hint sent to clients, ms. */
   retryMs: number

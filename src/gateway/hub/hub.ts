@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events'
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
 import type { ChannelConfig } from '../config/types.ts'
-import type { EndReason, SseClient } from '../http/sse/client.ts'
+import type { CutCause, EndReason, SseClient } from '../http/sse/client.ts'
 import { formatEvent } from '../http/sse/format.ts'
 import { formatEventId } from './event-id.ts'
 import type { PresenceEvent } from './presence-view.ts'
@@ -19,6 +19,8 @@ export interface HubOptions {
   epoch: string
   /** Wall-clock time in ms (for the times in gap events). */
   now: () => number
+  /** Bytes of events each topic holds at most, for resume and for readers catching up (sse.topicBufferBytes); unset: its replay only. */
+  topicBufferBytes?: number
 }
 
 /** Phoenix payloads are JSON; bytes (V2 binary frames) travel as `{"base64": "…"}`. */
@@ -46,7 +48,8 @@ export interface HubEvents {
   gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped', reader: boolean }]
   /** An SSE reader attached; `resumed` when it gave a Last-Event-ID. */
   sse_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
-  sse_close: [{ subscription: string, reason: EndReason }]
+  /** `cause` says why a reader was cut off (reason `overflow`). */
+  sse_close: [{ subscription: string, reason: EndReason, cause?: CutCause }]
 }
 
 export class Hub {
@@ -55,6 +58,7 @@ export class Hub {
   readonly #now: () => number
   /** Sequence numbers are never reused within the epoch: a topic held again starts above every id given out. */
   readonly #issued = new IssuedSeq()
+  readonly #topicBufferBytes: number | undefined
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
   readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
@@ -63,6 +67,7 @@ export class Hub {
   constructor (channels: readonly ChannelConfig[], options: HubOptions) {
     this.epoch = options.epoch
     this.#now = options.now
+    this.#topicBufferBytes = options.topicBufferBytes
     for (const config of channels) this.add(config)
   }
 
@@ -72,7 +77,7 @@ export class Hub {
 
   /** A subscription not yet in the hub (its messages are dropped until `register`). */
   create (config: ChannelConfig): Subscription {
-    return new Subscription(config, this.epoch, this.#now(), this.#issued)
+    return new Subscription(config, this.epoch, this.#now(), this.#issued, this.#topicBufferBytes)
   }
 
   register (sub: Subscription): Subscription {
@@ -207,24 +212,28 @@ export class Hub {
     sub.setState('closed', now)
   }
 
-  /** Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. */
+  /**
+   * Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. It pulls
+   * them from the topic's held events as fast as its response takes them.
+   */
   attach (sub: Subscription, client: SseClient, lastEventId: string | null): void {
     const subscription = sub.config.name
     const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
     this.events.emit('sse_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
-    client.onEnd((reason) => { this.events.emit('sse_close', { subscription, reason }) })
+    client.onEnd((reason) => {
+      const cause = client.cutCause
+      this.events.emit('sse_close', cause === null ? { subscription, reason } : { subscription, reason, cause })
+    })
     if (plan.gap !== null) {
       this.events.emit('gap', { subscription, reason: plan.gap.reason, reader: true })
       if (client.write(formatEvent({ event: 'gap', data: JSON.stringify(plan.gap) }))) sub.eventsSent++
     }
-    for (const entry of plan.entries) if (client.send(entry, formatEventId(this.epoch, entry.seq))) sub.eventsSent++
-    // A presence channel's reader that starts afresh (or could not be given everything it missed) first gets the
-    // merged state as of the latest event, with that event's id: resuming after it misses nothing.
+    client.start(sub, (plan.entries[0]?.seq ?? sub.seq + 1) - 1)
+    // A presence channel's reader that starts afresh (or could not be given everything it missed) gets the merged
+    // state as of the latest event, with that event's id, after the replay: resuming after it misses nothing.
     if (sub.presence?.synced === true && sub.events > 0 && (lastEventId === null || plan.gap !== null)) {
-      const id = formatEventId(this.epoch, sub.seq)
       const data = JSON.stringify(sub.presence.state())
-      const entry = { seq: sub.seq, at: this.#now(), event: 'presence_state', control: false, wire: formatEvent({ id, event: 'presence_state', data }) }
-      if (client.send(entry, id)) sub.eventsSent++
+      client.after(sub.seq, 'presence_state', formatEvent({ id: formatEventId(this.epoch, sub.seq), event: 'presence_state', data }))
     }
     if (client.ended) return
     sub.clients.add(client)

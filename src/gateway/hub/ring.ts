@@ -1,7 +1,11 @@
 /**
- * A bounded ring of a topic's recent events for Last-Event-ID resume, pure.
- * Entries carry consecutive sequence numbers; the oldest is dropped when
- * the ring is full.
+ * A topic's recent events, pure: the newest `capacity` of them are its
+ * replay for Last-Event-ID resume, and beyond that it holds as many of the
+ * newest as fit in `maxBytes`, so that a reader that lags behind the live
+ * stream can pull what it has not been given yet. Entries carry consecutive
+ * sequence numbers; the oldest are dropped first. What it holds is bounded
+ * in bytes (each entry counts its formatted text plus a fixed overhead) as
+ * well as in entries; the newest entry is always held, whatever its size.
  */
 export interface RingEntry {
   readonly seq: number
@@ -15,59 +19,106 @@ export interface RingEntry {
   readonly control: boolean
 }
 
-export class ReplayRing {
-  readonly capacity: number
-  readonly #entries: Array<RingEntry | undefined>
-  #start = 0
-  #size = 0
-  #evictedUntil: number | null = null
+/** What an entry costs besides its text: the entry object and its slot (bytes, a round estimate). */
+export const ENTRY_OVERHEAD_BYTES = 96
 
-  constructor (capacity: number) {
+/** The bytes an entry counts for in a ring's byte bound. */
+export function entryBytes (entry: RingEntry): number {
+  return entry.wire.length + ENTRY_OVERHEAD_BYTES
+}
+
+export class ReplayRing {
+  /** Entries replayed to a resuming reader, at most. */
+  readonly capacity: number
+  /** Bytes held at most (the newest entry excepted); without it, only the replay is held. */
+  readonly maxBytes: number | null
+  /** Held entries from index #head on; the slots before it are dropped and compacted away now and then. */
+  #entries: Array<RingEntry | undefined> = []
+  #head = 0
+  #bytes = 0
+  /** When the newest entry that was dropped was added, or null if none has been. */
+  #droppedUntil: number | null = null
+
+  constructor (capacity: number, maxBytes?: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new TypeError(`ring capacity must be a whole number, got ${capacity}`)
+    if (maxBytes !== undefined && !(maxBytes >= 0)) throw new TypeError(`ring bytes must be a number >= 0, got ${maxBytes}`)
     this.capacity = capacity
-    this.#entries = new Array<RingEntry | undefined>(capacity)
+    this.maxBytes = maxBytes ?? null
   }
 
-  get size (): number { return this.#size }
+  /** Entries that a resuming reader can be given. */
+  get size (): number { return Math.min(this.held, this.capacity) }
 
-  /** When the newest entry that fell out of the ring was added, or null if none has. */
-  get evictedUntil (): number | null { return this.#evictedUntil }
+  /** Entries held (the replay and what lagging readers may still pull). */
+  get held (): number { return this.#entries.length - this.#head }
+
+  /** Bytes the held entries count for. */
+  get bytes (): number { return this.#bytes }
+
+  /** The oldest sequence number held (for lagging readers), or undefined when empty. */
+  get firstHeldSeq (): number | undefined { return this.#entries[this.#head]?.seq }
+
+  /** When the newest entry that is no longer in the replay was added, or null if none has left it. */
+  get evictedUntil (): number | null {
+    const beyond = this.held - this.capacity
+    if (beyond > 0) return this.#entries[this.#head + beyond - 1]?.at ?? null
+    return this.#droppedUntil
+  }
 
   push (entry: RingEntry): void {
-    if (this.capacity === 0) {
-      this.#evictedUntil = entry.at
-      return
-    }
-    if (this.#size < this.capacity) {
-      this.#entries[(this.#start + this.#size) % this.capacity] = entry
-      this.#size++
+    this.#entries.push(entry)
+    this.#bytes += entryBytes(entry)
+    const limit = this.maxBytes
+    if (limit === null) {
+      while (this.held > this.capacity) this.#drop()
     } else {
-      this.#evictedUntil = this.#entries[this.#start]?.at ?? null
-      this.#entries[this.#start] = entry
-      this.#start = (this.#start + 1) % this.capacity
+      while (this.held > 1 && this.#bytes > limit) this.#drop()
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head)
+      this.#head = 0
     }
   }
 
-  /** The oldest sequence number still held, or undefined when empty. */
-  oldestSeq (): number | undefined {
-    return this.#size === 0 ? undefined : this.#entries[this.#start]?.seq
+  /** The held entry with sequence number `seq`, or undefined when it is not (or no longer) held. */
+  get (seq: number): RingEntry | undefined {
+    const first = this.firstHeldSeq
+    if (first === undefined || seq < first) return undefined
+    return this.#entries[this.#head + seq - first]
   }
 
-  /** A ring of `capacity` holding this one's newest entries; what does not fit counts as evicted. */
-  resized (capacity: number): ReplayRing {
-    const ring = new ReplayRing(capacity)
-    ring.#evictedUntil = this.#evictedUntil
-    for (const entry of this.since(Number.NEGATIVE_INFINITY)) ring.push(entry)
+  /** The oldest sequence number of the replay, or undefined when it is empty. */
+  oldestSeq (): number | undefined {
+    return this.size === 0 ? undefined : this.#entries[this.#entries.length - this.size]?.seq
+  }
+
+  /** A ring with another replay capacity holding this one's entries; what does not fit counts as dropped. */
+  resized (capacity: number, maxBytes = this.maxBytes ?? undefined): ReplayRing {
+    const ring = new ReplayRing(capacity, maxBytes)
+    ring.#droppedUntil = this.#droppedUntil
+    for (let i = this.#head; i < this.#entries.length; i++) {
+      const entry = this.#entries[i]
+      if (entry !== undefined) ring.push(entry)
+    }
     return ring
   }
 
-  /** Entries with seq > `after`, oldest first. */
+  /** Replay entries with seq > `after`, oldest first. */
   since (after: number): RingEntry[] {
     const out: RingEntry[] = []
-    for (let i = 0; i < this.#size; i++) {
-      const entry = this.#entries[(this.#start + i) % this.capacity]
+    for (let i = this.#entries.length - this.size; i < this.#entries.length; i++) {
+      const entry = this.#entries[i]
       if (entry !== undefined && entry.seq > after) out.push(entry)
     }
     return out
+  }
+
+  #drop (): void {
+    const entry = this.#entries[this.#head]
+    if (entry === undefined) return
+    this.#entries[this.#head] = undefined
+    this.#head++
+    this.#bytes -= entryBytes(entry)
+    this.#droppedUntil = entry.at
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { ChannelConfig } from '../config/types.ts'
 import { formatEvent } from '../http/sse/format.ts'
-import type { SseClient } from '../http/sse/client.ts'
+import type { SseClient, SseSource } from '../http/sse/client.ts'
 import { formatEventId } from './event-id.ts'
 import { PresenceView } from './presence-view.ts'
 import { ReplayRing, type RingEntry } from './ring.ts'
@@ -41,7 +41,7 @@ export interface MessageSink {
   offer: (seq: number, event: string, data: string) => void
 }
 
-export class Subscription {
+export class Subscription implements SseSource {
   /** Replaced in place by a reload (same upstream and topic). */
   config: ChannelConfig
   ring: ReplayRing
@@ -66,13 +66,14 @@ export class Subscription {
   /** The merged presence, for a channel with `presence: true`; null otherwise. */
   presence: PresenceView | null
 
-  constructor (config: ChannelConfig, epoch: string, now: number, issued: IssuedSeq = new IssuedSeq()) {
+  /** `heldBytes`: what the ring holds at most, for resume and for readers catching up (sse.topicBufferBytes). */
+  constructor (config: ChannelConfig, epoch: string, now: number, issued: IssuedSeq = new IssuedSeq(), heldBytes?: number) {
     this.config = config
     this.#issued = issued
     this.base = issued.max
     this.#seq = this.base
     this.presence = config.presence === true ? new PresenceView() : null
-    this.ring = new ReplayRing(config.replay)
+    this.ring = new ReplayRing(config.replay, heldBytes)
     this.#epoch = epoch
     this.since = now
   }
@@ -89,6 +90,9 @@ export class Subscription {
   /** Events of this subscription so far. */
   get events (): number { return this.#seq - this.base }
   get epoch (): string { return this.#epoch }
+
+  /** A held event, for a reader pulling what it has not been given yet. */
+  entry (seq: number): RingEntry | undefined { return this.ring.get(seq) }
 
   /** Appends a Phoenix message (`data` is its JSON) and sends it to every reader. */
   publish (event: string, data: string, now: number): void {
@@ -131,6 +135,6 @@ export class Subscription {
     const name = event.replace(/[\r\n]+/g, ' ')
     const entry: RingEntry = { seq, at: now, event: name, control, wire: formatEvent({ id, event: name, data }) }
     this.ring.push(entry)
-    for (const client of this.clients) if (client.send(entry, id)) this.eventsSent++
+    for (const client of this.clients) if (client.offer(entry)) this.eventsSent++
   }
 }

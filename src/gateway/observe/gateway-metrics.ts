@@ -87,6 +87,44 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     },
   })
   new Gauge({
+    name: 'backchannel_topic_held_bytes',
+    help: 'Bytes of events a topic holds now, for resume and for readers catching up (at most sse.topicBufferBytes, plus its newest event)',
+    labelNames: s,
+    registers,
+    collect () {
+      this.reset()
+      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.ring.bytes)
+    },
+  })
+  new Gauge({
+    name: 'backchannel_sse_buffered_bytes',
+    help: 'Bytes held in SSE readers\' socket buffers now (each at most sse.clientBufferBytes plus one event)',
+    labelNames: s,
+    registers,
+    collect () {
+      this.reset()
+      for (const sub of hub.all()) {
+        let bytes = 0
+        for (const client of sub.clients) bytes += client.bufferedBytes
+        this.inc({ subscription: sub.config.name }, bytes)
+      }
+    },
+  })
+  new Gauge({
+    name: 'backchannel_sse_readers_catching_up',
+    help: 'SSE readers whose socket is full now: they pull what they have not been given from the topic as it drains',
+    labelNames: s,
+    registers,
+    collect () {
+      this.reset()
+      for (const sub of hub.all()) {
+        let waiting = 0
+        for (const client of sub.clients) if (client.waiting) waiting++
+        this.inc({ subscription: sub.config.name }, waiting)
+      }
+    },
+  })
+  new Gauge({
     name: 'backchannel_channel_state',
     help: 'Channels in each state: joining, joined, errored, closed (for a configured channel, 1 for its current state)',
     labelNames: ['subscription', 'state'] as const,

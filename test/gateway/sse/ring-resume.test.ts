@@ -6,7 +6,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { formatEventId, newEpoch, parseEventId } from '../../../src/gateway/hub/event-id.ts'
 import { planResume } from '../../../src/gateway/hub/resume.ts'
-import { ReplayRing, type RingEntry } from '../../../src/gateway/hub/ring.ts'
+import { entryBytes, ReplayRing, type RingEntry } from '../../../src/gateway/hub/ring.ts'
 
 const T0 = Date.UTC(2025, 0, 1)
 
@@ -56,6 +56,43 @@ describe('ReplayRing', () => {
     assert.equal(ring.size, 0)
     assert.deepEqual(ring.since(0), [])
     assert.equal(ring.evictedUntil, entry(3).at)
+  })
+
+  test('with a byte bound it holds the newest entries that fit, beyond its replay, for readers catching up', () => {
+    // Each entry counts its text plus the fixed overhead.
+    const cost = entryBytes(entry(1))
+    const ring = new ReplayRing(2, 5 * cost)
+    for (let seq = 1; seq <= 9; seq++) ring.push(entry(seq))
+    assert.equal(ring.held, 5)
+    assert.equal(ring.bytes, 5 * cost)
+    assert.equal(ring.firstHeldSeq, 5)
+    assert.deepEqual([4, 5, 9, 10].map((seq) => ring.get(seq)?.seq), [undefined, 5, 9, undefined])
+    // A resume is given the replay only: the newest 2; what left the replay is reported as evicted from it.
+    assert.equal(ring.size, 2)
+    assert.equal(ring.oldestSeq(), 8)
+    assert.deepEqual(seqs(ring.since(0)), [8, 9])
+    assert.equal(ring.evictedUntil, entry(7).at)
+  })
+
+  test('the newest entry is held whatever its size; a replay of 0 resumes nothing but readers can still pull', () => {
+    const big: RingEntry = { ...entry(2), wire: 'x'.repeat(10_000) }
+    const ring = new ReplayRing(0, 100)
+    ring.push(entry(1))
+    ring.push(big)
+    assert.equal(ring.held, 1)
+    assert.equal(ring.get(2), big)
+    assert.deepEqual(ring.since(0), [])
+    assert.equal(ring.evictedUntil, big.at)
+  })
+
+  test('many pushes through a byte-bounded ring keep its entries consecutive and its bytes exact', () => {
+    const cost = entryBytes(entry(5000)) // every entry from 1000 on has this size
+    const ring = new ReplayRing(10, 50 * cost)
+    for (let seq = 1; seq <= 5000; seq++) ring.push(entry(seq))
+    assert.equal(ring.held, 50)
+    assert.equal(ring.bytes, 50 * cost)
+    for (let seq = 4951; seq <= 5000; seq++) assert.equal(ring.get(seq)?.seq, seq)
+    assert.deepEqual(seqs(ring.since(4990)), [4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999, 5000])
   })
 
   test('a capacity that is not a whole number is refused', () => {

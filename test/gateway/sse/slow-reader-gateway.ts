@@ -32,7 +32,9 @@ if (endpoint === undefined || topic === undefined || clientQueue === undefined |
 const send = (message: FromChild): void => { process.send?.(message) }
 
 const base = gatewayConfig(endpoint, [channelConfig(topic, { replay: Number(replay) })])
-const config = { ...base, sse: { ...base.sse, clientQueue: Number(clientQueue) } }
+// The queue of `clientQueue` events of 10 KiB each that this test was written for is now a byte bound on what the
+// topic holds for readers that lag behind (the stalled one here): the same bytes.
+const config = { ...base, sse: { ...base.sse, clientQueue: Number(clientQueue), topicBufferBytes: Math.max(64 * 1024, Number(clientQueue) * 10 * 1024) } }
 const daemon = await createDaemon(config, { logger: pino({ level: 'silent' }), resolve: literal })
 const address = await daemon.start()
 await joined(daemon, topic)

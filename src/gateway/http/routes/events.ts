@@ -9,7 +9,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
-import { problemSchema } from '../problem.ts'
+import { HttpError, problemSchema } from '../problem.ts'
 import { SseClient } from '../sse/client.ts'
 import { formatComment, formatEvent } from '../sse/format.ts'
 import { topicParams, type TopicParams } from './topic.ts'
@@ -42,12 +42,16 @@ export interface EventsRouteOptions { gateway: Gateway }
 
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { gateway }) => {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
+    const { sse } = gateway.config
+    if (gateway.sseStreams.size >= sse.maxClients) {
+      const error = new HttpError('BC_ERR_SSE_LIMIT', 503, `the gateway serves its sse.maxClients (${sse.maxClients}) streams; retry later`)
+      throw Object.assign(error, { retryAfterSeconds: Math.max(1, Math.ceil(sse.retryMs / 1000)) })
+    }
     // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
     const { sub, release } = gateway.use(request.params.topic, request.query.upstream, 'sse')
     const header = request.headers['last-event-id']
     const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
     const filter = request.query.events === undefined ? null : new Set(request.query.events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
-    const { sse } = gateway.config
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, {
@@ -57,7 +61,7 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       connection: 'keep-alive',
     })
     res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
-    const client = new SseClient(res, lastEventId, { queueLimit: sse.clientQueue, events: filter })
+    const client = new SseClient(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
     gateway.hub.attach(sub, client, lastEventId)
     gateway.sseStreams.add(client)
     client.onEnd(() => {

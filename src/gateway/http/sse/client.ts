@@ -1,23 +1,54 @@
 /**
- * One SSE reader on a raw HTTP response. Writes go straight to the socket;
- * while the socket is backed up, events are counted, and a reader more than
- * `queueLimit` events behind is cut off with a final `overflow` event that
- * names the last id known to have left the buffer, so it can resume without
- * a hole. Its memory is bounded by the queue, never by how slow it is.
+ * One SSE reader on a raw HTTP response, pulling from its topic's held
+ * events. While the response takes what it is given, each new event is
+ * written at once (the formatted text every reader shares). Once the
+ * response holds `bufferBytes` (what sits in its socket's buffer), nothing
+ * more is copied into it: the reader keeps only its cursor, the sequence
+ * number of the last event it was given, and on `drain` pulls what came
+ * since from the topic until the buffer is full again. So its memory is
+ * its buffer plus one event, however far behind it is, and a burst never
+ * cuts off a reader that keeps up on average.
+ *
+ * A reader is cut off (`overflow`) only when the event it needs next is no
+ * longer held, or when it has taken nothing for `stallMs` while events wait
+ * for it. The final event names the last id written to it: everything
+ * before it arrives first (one ordered stream), so resuming from it loses
+ * nothing. The socket is destroyed only if that final event cannot be
+ * flushed within `lingerMs`.
  */
 import type { ServerResponse } from 'node:http'
+import { formatEventId } from '../../hub/event-id.ts'
 import type { RingEntry } from '../../hub/ring.ts'
 import { formatEvent } from './format.ts'
 
+/** Where a reader pulls the events it has not been given yet: its topic's held events. */
+export interface SseSource {
+  readonly epoch: string
+  /** The newest sequence number. */
+  readonly seq: number
+  /** The held event with this sequence number; undefined once it is no longer held. */
+  entry: (seq: number) => RingEntry | undefined
+  /** Events written to readers (read by metrics). */
+  eventsSent: number
+}
+
 export interface SseClientOptions {
-  queueLimit: number
+  /** Bytes the response may hold before the reader is left to catch up (the socket's high-water mark at least). */
+  bufferBytes: number
   /** Phoenix events to pass (null: all). Control events always pass. */
   events: ReadonlySet<string> | null
   /** How long a cut-off or ended stream may take to flush before its socket is destroyed. */
   lingerMs?: number
+  /** A reader that takes nothing for this long while events wait for it is cut off, ms. */
+  stallMs?: number
+  /** Clock for `stallMs` (ms). */
+  now?: () => number
 }
 
 export type EndReason = 'overflow' | 'shutdown' | 'client_closed' | 'channel_closed'
+
+/** Why a reader was cut off: the events it needed next were dropped (`behind`), or it took nothing for `stallMs` (`stalled`). */
+export type CutCause = 'behind' | 'stalled'
 
 type EndListener = (reason: EndReason) => void
 
@@ -30,10 +61,20 @@ function onClose (this: ServerResponse): void { readers.get(this)?.closed() }
 export class SseClient {
   readonly #res: ServerResponse
   readonly #options: SseClientOptions
-  #behind = 0
-  #lastWrittenId: string | null
-  #lastDrainedId: string | null
+  readonly #now: () => number
+  #source: SseSource | null = null
+  /** The sequence number of the last event given or passed over (filtered out). */
+  #cursor = 0
+  /** The response is full: nothing is written until it drains. */
+  #waiting = false
+  #waitingSince = 0
+  /** The id the reader resumed from, until something is written. */
+  readonly #resumedFrom: string | null
+  #lastWrittenSeq: number | null = null
+  /** Text to write once the cursor reaches `seq` (a presence state as of that event). */
+  #pending: { seq: number, text: string } | null = null
   #ended: EndReason | null = null
+  #cutCause: CutCause | null = null
   /** Something was written since the last keep-alive tick: the stream is not idle. */
   #active = false
   /** Most streams have one end listener: an array only for more. */
@@ -42,26 +83,69 @@ export class SseClient {
   constructor (res: ServerResponse, lastEventId: string | null, options: SseClientOptions) {
     this.#res = res
     this.#options = options
-    this.#lastWrittenId = lastEventId
-    this.#lastDrainedId = lastEventId
+    this.#now = options.now ?? Date.now
+    this.#resumedFrom = lastEventId
     readers.set(res, this)
     res.on('drain', onDrain)
     res.on('close', onClose)
   }
 
-  /** The response's buffer emptied: everything written so far has left. */
+  get ended (): boolean { return this.#ended !== null }
+  /** The id of the last event written to it (or the one it resumed from). */
+  get lastEventId (): string | null {
+    return this.#lastWrittenSeq === null || this.#source === null ? this.#resumedFrom : formatEventId(this.#source.epoch, this.#lastWrittenSeq)
+  }
+
+  /** Why it was cut off, when it was. */
+  get cutCause (): CutCause | null { return this.#cutCause }
+  /** Bytes its response holds now (its share of the gateway's memory besides the topic's events). */
+  get bufferedBytes (): number { return this.#res.writableLength }
+  /** It waits for its response to drain, keeping only its cursor. */
+  get waiting (): boolean { return this.#waiting }
+
+  /** Starts reading `source` after sequence number `after`: what is held since is pulled now, as far as the response takes. */
+  start (source: SseSource, after: number): void {
+    this.#source = source
+    this.#cursor = after
+    this.#pump()
+  }
+
+  /** Writes `text`, an `event` with id `seq`, once everything up to `seq` has been given (at once if it has). */
+  after (seq: number, event: string, text: string): void {
+    if (this.#ended !== null || !this.#passes({ control: false, event })) return
+    if (this.#cursor >= seq) this.#writeAt(seq, text)
+    else this.#pending = { seq, text }
+  }
+
+  /** A new event of the source: written at once unless the reader is catching up. True when written (for metrics). */
+  offer (entry: RingEntry): boolean {
+    if (this.#ended !== null) return false
+    if (this.#waiting) {
+      this.#checkProgress()
+      return false
+    }
+    if (entry.seq !== this.#cursor + 1) {
+      this.#pump()
+      return false
+    }
+    this.#cursor = entry.seq
+    if (!this.#passes(entry)) return false
+    this.#lastWrittenSeq = entry.seq
+    this.#write(entry.wire)
+    return true
+  }
+
+  /** The response's buffer emptied: pull what came since. */
   drained (): void {
-    this.#behind = 0
-    this.#lastDrainedId = this.#lastWrittenId
+    if (this.#ended !== null) return
+    this.#waiting = false
+    this.#pump()
   }
 
   /** The response closed (the client went away, or the stream ended). */
   closed (): void {
     this.#finish('client_closed')
   }
-
-  get ended (): boolean { return this.#ended !== null }
-  get lastEventId (): string | null { return this.#lastWrittenId }
 
   /** Calls `listener` when the stream ends, or at once if it has ended already. */
   onEnd (listener: EndListener): void {
@@ -71,41 +155,28 @@ export class SseClient {
     else this.#onEnd = [this.#onEnd, listener]
   }
 
-  /** Sends a ring entry unless filtered out; `id` is its SSE id. True when it was written (for metrics). */
-  send (entry: RingEntry, id: string): boolean {
-    if (this.#ended !== null) return false
-    if (!entry.control && this.#options.events !== null && !this.#options.events.has(entry.event)) return false
-    this.#lastWrittenId = id
-    return this.write(entry.wire)
-  }
-
   /** Writes `comment` unless something else was written since the last call: only idle streams need one. */
   keepAlive (comment: string): void {
-    if (!this.#active) this.write(comment)
+    if (this.#ended !== null) return
+    if (this.#waiting) {
+      this.#checkProgress()
+      return
+    }
+    if (!this.#active) this.#write(comment)
     this.#active = false
   }
 
-  /** Writes preformatted text (a comment, a gap for this reader); counts toward the queue. True when written. */
+  /** Writes preformatted text (a gap for this reader) now. True when written. */
   write (text: string): boolean {
     if (this.#ended !== null) return false
-    this.#active = true
-    if (this.#res.writableNeedDrain) {
-      this.#behind++
-      if (this.#behind > this.#options.queueLimit) {
-        this.end('overflow', { reason: 'slow_reader', lastEventId: this.#lastDrainedId })
-        return false
-      }
-    } else {
-      this.#lastDrainedId = this.#lastWrittenId
-    }
-    this.#res.write(text)
+    this.#write(text)
     return true
   }
 
-  /** Ends the stream with a final event (named after the reason) and a retry hint. */
+  /** Ends the stream with a final event (named after the reason) naming the last id written, and a retry hint. */
   end (reason: EndReason, data: Record<string, unknown>, retryMs?: number): void {
     if (this.#ended !== null) return
-    const final = formatEvent({ event: reason, data: JSON.stringify({ lastEventId: this.#lastWrittenId, ...data }), ...(retryMs === undefined ? {} : { retryMs }) })
+    const final = formatEvent({ event: reason, data: JSON.stringify({ lastEventId: this.lastEventId, ...data }), ...(retryMs === undefined ? {} : { retryMs }) })
     this.#finish(reason)
     const socket = this.#res.socket
     if (socket !== null) {
@@ -116,6 +187,63 @@ export class SseClient {
       this.#res.once('finish', flushed)
     }
     this.#res.end(final)
+  }
+
+  /** Pulls held events after the cursor until the response is full or the reader has caught up. */
+  #pump (): void {
+    const source = this.#source
+    if (source === null) return
+    while (this.#ended === null && !this.#waiting && this.#cursor < source.seq) {
+      const entry = source.entry(this.#cursor + 1)
+      if (entry === undefined) {
+        this.#cut('behind')
+        return
+      }
+      this.#cursor = entry.seq
+      if (this.#passes(entry)) {
+        this.#lastWrittenSeq = entry.seq
+        this.#write(entry.wire)
+        source.eventsSent++
+      }
+      const pending = this.#pending
+      if (pending !== null && pending.seq <= this.#cursor) {
+        this.#pending = null
+        this.#writeAt(pending.seq, pending.text)
+      }
+    }
+  }
+
+  /** A reader catching up is cut off once the event it needs next is dropped, or when it has taken nothing for `stallMs`. */
+  #checkProgress (): void {
+    const source = this.#source
+    if (source !== null && this.#cursor < source.seq && source.entry(this.#cursor + 1) === undefined) this.#cut('behind')
+    else if (this.#options.stallMs !== undefined && this.#now() - this.#waitingSince >= this.#options.stallMs) this.#cut('stalled')
+  }
+
+  #cut (cause: CutCause): void {
+    this.#cutCause = cause
+    this.end('overflow', { reason: 'slow_reader', cause })
+  }
+
+  #passes (entry: Pick<RingEntry, 'control' | 'event'>): boolean {
+    return entry.control || this.#options.events === null || this.#options.events.has(entry.event)
+  }
+
+  #writeAt (seq: number, text: string): void {
+    this.#lastWrittenSeq = seq
+    if (this.#source !== null) this.#source.eventsSent++
+    this.#write(text)
+  }
+
+  #write (text: string): void {
+    this.#active = true
+    const res = this.#res
+    res.write(text)
+    // Past the socket's high-water mark, `drain` follows once it empties: wait for it when the buffer is full.
+    if (res.writableNeedDrain && res.writableLength >= this.#options.bufferBytes) {
+      this.#waiting = true
+      this.#waitingSince = this.#now()
+    }
   }
 
   #finish (reason: EndReason): void {
