@@ -130,7 +130,7 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
   'POST /v1/channels/{topic}/push': [
     'BC_ERR_BAD_REQUEST', 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_PAYLOAD_TOO_LARGE', 'BC_ERR_UNSUPPORTED_MEDIA_TYPE',
     'BC_ERR_JOIN_REFUSED', 'BC_ERR_CHANNEL_CLOSED', 'BC_ERR_NOT_JOINED', 'BC_ERR_BUFFER_FULL', 'BC_ERR_SEND_BUFFER_FULL',
-    'BC_ERR_DISCONNECTED', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CLOSED', 'BC_ERR_DRAINING', 'BC_ERR_TIMEOUT',
+    'BC_ERR_DISCONNECTED', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CLOSED', 'BC_ERR_DRAINING', 'BC_ERR_DRAIN_CUT', 'BC_ERR_TIMEOUT',
   ],
   'GET /v1/channels/{topic}/events': [
     ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_DRAINING',
@@ -139,7 +139,7 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
   'PUT /v1/channels/{topic}': [
     ['BC_ERR_BAD_REQUEST', 'a body that is not a JSON object, has an unknown field or a wrong type; a topic longer than 255 characters'],
     'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_TOPIC_NOT_ALLOWED', 'BC_ERR_CONFIGURED_TOPIC', 'BC_ERR_JOIN_REFUSED',
-    'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_DRAINING', ['BC_ERR_TIMEOUT', '503: not joined within `timeoutMs`; the topic stays wanted'],
+    'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_DRAINING', ['BC_ERR_DRAIN_CUT', '503: the shutdown drain\'s budget ran out while the join was awaited'], ['BC_ERR_TIMEOUT', '503: not joined within `timeoutMs`; the topic stays wanted'],
   ],
   'DELETE /v1/channels/{topic}': [
     ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_TOPIC_NOT_ALLOWED', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_CONFIGURED_TOPIC', 'BC_ERR_DRAINING',

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig, resolveValue } from '../../gateway/config/index.ts'
 import { createDaemon } from '../../gateway/daemon.ts'
+import { drainedCleanly } from '../../gateway/drain.ts'
 import { createLogger } from '../../gateway/observe/logger.ts'
 import { releaseStartupMemory } from '../../gateway/startup-memory.ts'
 import { installReload, installShutdown } from '../shutdown.ts'
@@ -48,9 +49,16 @@ export async function runServe (args: string[]): Promise<number> {
   const gcMs = releaseStartupMemory()
   logger.info({ address, gcMs: gcMs === null ? null : Math.round(gcMs), upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
   installShutdown({
-    close: async () => { await daemon.close() },
+    close: async () => {
+      const report = await daemon.close()
+      return { clean: drainedCleanly(report), fields: { ...report } }
+    },
     deadlineMs: config.env.shutdownGraceMs + 2000,
-    log: (message, fields) => { logger.info(fields ?? {}, message) },
+    // The last line says what the drain cut (and the exit status): at warn when it cut anything.
+    log: (message, fields) => {
+      if (typeof fields?.['exitCode'] === 'number' && fields['exitCode'] !== 0) logger.warn(fields, message)
+      else logger.info(fields ?? {}, message)
+    },
     exit: (code) => {
       logger.flush()
       process.exit(code)
