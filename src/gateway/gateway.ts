@@ -13,6 +13,7 @@ import { isBackchannelError, type BackchannelError } from '../errors.ts'
 import { AbortedError } from '../phoenix/errors.ts'
 import type { JoinOutcome } from '../phoenix/session-types.ts'
 import type { Config, DynamicConfig, UpstreamConfig } from './config/types.ts'
+import { topicProblem } from './config/topic.ts'
 import { DrainCutError } from './drain.ts'
 import { dynamicChannel, DynamicTopics, type Trigger } from './dynamic/registry.ts'
 import { HttpError } from './http/problem.ts'
@@ -109,6 +110,9 @@ export class Gateway {
    * error when no socket has room for it.
    */
   addDynamic (entry: DynamicConfig, topic: string, params: Record<string, unknown>, pinned: boolean, trigger: Trigger): Added {
+    // The rule configured topics meet: a pattern's `*` would let a control character through to Phoenix.
+    const problem = topicProblem(topic)
+    if (problem !== null) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `topic ${JSON.stringify(topic)} ${problem}`)
     this.dynamic.checkRoom(entry)
     const sub = this.hub.create(dynamicChannel(entry, topic, params))
     const at = { registered: false, refusedNow: null as BackchannelError | null }
