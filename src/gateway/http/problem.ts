@@ -77,8 +77,17 @@ export function toProblem (err: FastifyError | Error): { status: number, body: P
   return { status: 500, body: { error: { code: 'BC_ERR_INTERNAL', message: 'internal error' } }, expected: false }
 }
 
+/** The code of each problem answered, by request: the request's log line names it. */
+const answered = new WeakMap<object, string>()
+
+/** The BC_ERR_ code a request (its raw IncomingMessage) was answered with, if it was a problem. */
+export function problemCodeOf (raw: object): string | undefined {
+  return answered.get(raw)
+}
+
 export async function sendProblem (reply: FastifyReply, request: FastifyRequest, err: Error): Promise<FastifyReply> {
   const { status, body, expected } = toProblem(err)
+  answered.set(request.raw, body.error.code)
   if (!expected) request.log.error({ err }, 'unexpected error')
   const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds
   if (status === 503) reply.header('retry-after', String(retryAfter ?? 1))
