@@ -114,7 +114,10 @@ test('serve: a drain that cut a push says so in its last log line and exits 3', 
   t.after(() => child.kill('SIGKILL'))
   const lines: Line[] = []
   const wakeups = new Wakeups()
-  createInterface({ input: child.stdout }).on('line', (text) => { lines.push(JSON.parse(text) as Line); wakeups.wake() })
+  const reader = createInterface({ input: child.stdout })
+  reader.on('line', (text) => { lines.push(JSON.parse(text) as Line); wakeups.wake() })
+  // 'exit' may come before the last lines are read: the log is complete once stdout has ended.
+  const logEnded = once(reader, 'close', { signal: AbortSignal.timeout(GRACE_MS + 5000) })
   const address = await wakeups.until('serving', () => (lines.find((l) => l.msg === 'backchannel serving') as { address?: string } | undefined)?.address, 10_000)
   await joinedOk
   const stream = await SseStream.open(address, 'echo:a')
@@ -131,6 +134,7 @@ test('serve: a drain that cut a push says so in its last log line and exits 3', 
   assertProblem(await push, 504, 'BC_ERR_DRAIN_CUT')
   const [code] = await exit
   assert.equal(code, 3)
+  await logEnded
   const last = lines.at(-1)
   assert.equal(last?.msg, 'shutdown cut work short')
   assert.equal(last.exitCode, 3)
