@@ -82,6 +82,8 @@ test('connections beyond HTTP_MAX_CONNECTIONS are refused, SSE streams counted, 
   refused.write('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n')
   await refused.closedWithin()
   assert.equal(refused.text, '', 'closed unanswered')
+  const refusedCount = (await gw.daemon.registry.getSingleMetric('backchannel_http_connections_refused_total')?.get())?.values[0]?.value
+  assert.equal(refusedCount, 1)
 
   // The streams still flow.
   gw.phoenix.broadcast('room:a', 'msg', { n: 1 })

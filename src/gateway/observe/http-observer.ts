@@ -51,6 +51,9 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
     }
     done()
   })
+  // A connection beyond HTTP_MAX_CONNECTIONS is closed by Node before it is a request: counted, not logged
+  // (a flood of them must not flood the log).
+  app.server.on('drop', () => { metrics?.connectionRefused() })
   app.addHook('onResponse', (request, reply, done) => {
     streams.delete(reply.raw)
     record(request, reply.statusCode, reply.elapsedTime)
