@@ -136,7 +136,7 @@ test('serve: a drain that cut a push says so in its last log line and exits 3', 
   assert.equal(code, 3)
   await logEnded
   const last = lines.at(-1)
-  assert.equal(last?.msg, 'shutdown cut work short')
+  assert.equal(last?.msg, 'shutdown cut work short', JSON.stringify(lines.slice(-4)))
   assert.equal(last.exitCode, 3)
   assert.equal(last.workCut, 1)
   assert.equal(last.streamsEnded, 1)
