@@ -12,7 +12,7 @@ export const ROUTE_NOTES: Readonly<Record<string, readonly string[]>> = {
     'with `Retry-After`; a refused join or a crashed channel is 502.',
     '',
     '- **Binary push**: `content-type: application/octet-stream`, the event in `x-backchannel-event` (required, 1 to 255',
-    '  characters), the deadline in `x-backchannel-timeout-ms` (optional, 1 to 300000). The bytes go as a Phoenix binary frame.',
+    '  characters), the deadline in `x-backchannel-timeout-ms` (optional, digits only, 1 to 300000). The bytes go as a Phoenix binary frame.',
     '  A binary reply comes back as `application/octet-stream` with its status in `x-backchannel-status`.',
     '- **Any other content type** is 415 `BC_ERR_UNSUPPORTED_MEDIA_TYPE`, whose message and `details.accepted` name the two',
     '  accepted ones; a body over `maxBodyBytes` is 413. A 400 names each field at fault: an unknown one (with the field it',
@@ -132,24 +132,24 @@ export const FIELD_NOTES: Readonly<Record<string, Readonly<Record<string, string
 /** A code a route answers with, and when, if the route's reason differs from docs/errors.md's wording. */
 export type RouteError = string | readonly [code: string, when: string]
 
-const BAD_QUERY = 'an unknown query parameter, or a topic longer than 255 characters'
+const BAD_QUERY = 'an unknown query parameter; a topic longer than 1,024 characters, or (a dynamic one) holding a control character'
 
 /** The codes each route answers with, besides BC_ERR_UNAUTHORIZED and BC_ERR_INTERNAL: `METHOD path` → codes. */
 export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
   'POST /v1/channels/{topic}/push': [
     'BC_ERR_BAD_REQUEST', 'BC_ERR_TOO_DEEP', 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_PAYLOAD_TOO_LARGE', 'BC_ERR_UNSUPPORTED_MEDIA_TYPE',
     'BC_ERR_JOIN_REFUSED', 'BC_ERR_CHANNEL_CLOSED', 'BC_ERR_NOT_JOINED', 'BC_ERR_BUFFER_FULL', 'BC_ERR_SEND_BUFFER_FULL',
-    'BC_ERR_DISCONNECTED', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CLOSED', 'BC_ERR_DRAINING', 'BC_ERR_TIMEOUT',
+    'BC_ERR_DISCONNECTED', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CLOSED', 'BC_ERR_DRAINING', 'BC_ERR_DRAIN_CUT', 'BC_ERR_TIMEOUT',
   ],
   'GET /v1/channels/{topic}/events': [
     ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_SSE_LIMIT', 'BC_ERR_DRAINING',
   ],
   'GET /v1/channels': [],
   'PUT /v1/channels/{topic}': [
-    ['BC_ERR_BAD_REQUEST', 'a body that is not a JSON object, has an unknown field or a wrong type; a topic longer than 255 characters'],
+    ['BC_ERR_BAD_REQUEST', 'a body that is not a JSON object, has an unknown field or a wrong type; a topic longer than 1,024 characters or holding a control character'],
     'BC_ERR_TOO_DEEP',
     'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_TOPIC_NOT_ALLOWED', 'BC_ERR_CONFIGURED_TOPIC', 'BC_ERR_JOIN_REFUSED',
-    'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_DRAINING', ['BC_ERR_TIMEOUT', '503: not joined within `timeoutMs`; the topic stays wanted'],
+    'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_DRAINING', ['BC_ERR_DRAIN_CUT', '503: the shutdown drain\'s budget ran out while the join was awaited'], ['BC_ERR_TIMEOUT', '503: not joined within `timeoutMs`; the topic stays wanted'],
   ],
   'DELETE /v1/channels/{topic}': [
     ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_TOPIC_NOT_ALLOWED', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_CONFIGURED_TOPIC', 'BC_ERR_DRAINING',

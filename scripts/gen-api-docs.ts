@@ -209,7 +209,9 @@ const ERRORS_INTRO = [
   '',
   '`code` is stable: match on it, never on `message`. `details` is present when there is more to say (a refused join carries the',
   'server\'s reply as `details.response`). Every 503 carries `Retry-After` (seconds). A request for a route that does not exist is',
-  '404 `BC_ERR_NOT_FOUND`; an unexpected failure is 500 `BC_ERR_INTERNAL`, with the details in the log only.',
+  '404 `BC_ERR_NOT_FOUND`; an unexpected failure is 500 `BC_ERR_INTERNAL`, with the details in the log only. A request whose headers',
+  'or body do not arrive within the HTTP timeouts is 408 `BC_ERR_REQUEST_TIMEOUT`, headers over 16 KiB are 431 `BC_ERR_HEADERS_TOO_LARGE`;',
+  'both, and any error answered before the request\'s body was read, close the connection ([operations.md](operations.md#http-connection-limits)).',
   '[errors.md](errors.md) lists every code; each route below lists the ones it answers with.',
   '',
 ]

@@ -129,7 +129,7 @@ export class Client {
       // Declared before the push: it may end at once (not joined, buffer full), calling onOutcome inside push().
       let record: PushRecord | null = null
       const onAbort = (): void => {
-        if (record !== null) this.pool.cancel(topic, record, new AbortedError(options.signal?.reason))
+        if (record !== null) this.pool.cancel(topic, record, new AbortedError(options.signal?.reason, record.ref !== null))
       }
       const onOutcome = (outcome: PushOutcome): void => {
         options.signal?.removeEventListener('abort', onAbort)

@@ -5,19 +5,23 @@
  * that. `reload()` loads the config again with `deps.load` (the start-up
  * loader) and applies the difference; with `CONFIG_FILE` set and
  * `CONFIG_WATCH` on, a change of the file's content does the same.
- * `close()` is the shutdown sequence, inside one deadline:
+ * `close()` is the shutdown sequence, inside one budget (SHUTDOWN_GRACE_MS,
+ * split by `drainPlan`), and resolves with what it cut:
  *
  *  1. readiness goes false and new pushes and SSE streams get 503;
- *  2. in-flight pushes finish (or hit their own deadline);
- *  3. every SSE stream ends with a final `shutdown` event (last id, retry);
- *  4. webhook sinks drain: attempts in flight finish, what is left goes to
- *     the dead letter (the budget keeps a reserve for step 5);
- *  5. channels are left and sockets closed with 1000.
+ *  2. every SSE stream ends at once with a final `shutdown` event (last id,
+ *     retry);
+ *  3. in-flight pushes and PUT joins get their own outcome until the cut
+ *     time, then 503/504 BC_ERR_DRAIN_CUT; meanwhile webhook sinks drain:
+ *     attempts in flight finish, what is left goes to the dead letter;
+ *  4. the HTTP server closes (connections still open are closed);
+ *  5. channels are left and sockets closed with 1000, in the last reserve.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { Registry } from 'prom-client'
 import { ConfigError } from './config/errors.ts'
 import type { Config } from './config/types.ts'
+import { drainPlan, type DrainPlan, type DrainReport, type DrainStep } from './drain.ts'
 import { Gateway } from './gateway.ts'
 import { buildHttpApp } from './http/app.ts'
 import { startKeepAlive } from './http/routes/events.ts'
@@ -36,8 +40,8 @@ import { watchConfigFile, type ConfigWatcher } from './reload/watch.ts'
 import { createUpstreamClient, type ResolveSource } from './upstream.ts'
 import { Webhooks } from './webhook/webhooks.ts'
 
-/** Time kept for leaving channels and closing sockets after the webhook drain, ms. */
-const LEAVE_RESERVE_MS = 2000
+/** How long past its stop time the webhook drain may take to write its last dead letters, ms. */
+const WEBHOOK_CLOSE_SLACK_MS = 100
 
 export interface DaemonDeps {
   logger: FastifyBaseLogger
@@ -63,8 +67,8 @@ export interface Daemon {
   start: () => Promise<string>
   /** Applies the config file as it is now; resolves with what changed, throws ConfigError (the running config kept) when it is invalid. */
   reload: (trigger?: ReloadTrigger) => Promise<ConfigDiff>
-  /** The shutdown sequence; resolves within the configured grace, whatever happens. Idempotent. */
-  close: () => Promise<void>
+  /** The shutdown sequence; resolves within the configured grace, whatever happens, with what it cut. Idempotent. */
+  close: () => Promise<DrainReport>
 }
 
 export async function createDaemon (config: Config, deps: DaemonDeps): Promise<Daemon> {
@@ -78,7 +82,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const webhooks = new Webhooks(hub, { clients: gateway.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now })
   let keepAlive: NodeJS.Timeout | undefined
   let watcher: ConfigWatcher | undefined
-  let closing: Promise<void> | null = null
+  let closing: Promise<DrainReport> | null = null
   const load = deps.load ?? (async () => { throw new ConfigError(['the daemon was started without a config loader: nothing to reload from'], { heading: 'cannot reload' }) })
   const reloader = new Reloader({
     load,
@@ -102,16 +106,36 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   logReloads(configLog, reloader)
   const reload = async (trigger: ReloadTrigger = 'call'): Promise<ConfigDiff> => reloader.reload(trigger)
 
-  const shutdown = async (deadline: number): Promise<void> => {
+  const shutdown = async (plan: DrainPlan): Promise<DrainReport> => {
+    const overran: DrainStep[] = []
+    let deadLettered = 0
+    const onDeadLetter = (e: { reason: string }): void => { if (e.reason === 'shutdown') deadLettered++ }
+    webhooks.events.on('dead_letter', onDeadLetter)
     reloader.close()
     watcher?.close()
     gateway.drain()
-    await gateway.idle()
-    for (const stream of gateway.sseStreams) stream.end('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
     clearInterval(keepAlive)
-    await app.close()
-    await webhooks.close(deadline - Math.min(LEAVE_RESERVE_MS, config.env.shutdownGraceMs / 5))
-    await gateway.close()
+    // SSE streams end at once: their readers reconnect (to another pod) and resume while the rest drains.
+    const streams = [...gateway.sseStreams]
+    for (const stream of streams) stream.end('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
+    const inFlightAtStart = gateway.inFlight
+    const webhooksDrained = webhooks.close(plan.webhooksBy)
+    // In-flight pushes and PUT joins get their own outcome until `cutAt`, then BC_ERR_DRAIN_CUT.
+    let workCut = 0
+    if (!await settlesBy(gateway.idle(), plan.cutAt)) {
+      workCut = gateway.cutWork()
+    }
+    // Idle keep-alive connections close now; a connection still open at `webhooksBy` (a request body
+    // still trickling in) is closed then.
+    const httpClosed = app.close()
+    if (!await settlesBy(httpClosed, plan.webhooksBy)) {
+      app.server.closeAllConnections()
+      overran.push('http')
+    }
+    if (!await settlesBy(webhooksDrained, plan.webhooksBy + WEBHOOK_CLOSE_SLACK_MS)) overran.push('webhooks')
+    if (!await settlesBy(gateway.close(), plan.endAt)) overran.push('channels')
+    webhooks.events.off('dead_letter', onDeadLetter)
+    return { streamsEnded: streams.length, inFlightAtStart, workCut, webhooksDeadLettered: deadLettered, overran, durationMs: Math.round(performance.now() - plan.startedAt) }
   }
 
   return {
@@ -138,17 +162,19 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
       return address
     },
     async close () {
-      closing ??= (async () => {
-        let timer: NodeJS.Timeout | undefined
-        const end = performance.now() + config.env.shutdownGraceMs
-        const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, config.env.shutdownGraceMs) })
-        try {
-          await Promise.race([shutdown(end), deadline])
-        } finally {
-          clearTimeout(timer)
-        }
-      })()
+      closing ??= shutdown(drainPlan(performance.now(), config.env.shutdownGraceMs))
       return closing
     },
+  }
+}
+
+/** True when `promise` settles (either way) before `at` (a performance.now() time); false once `at` has passed. */
+async function settlesBy (promise: Promise<unknown>, at: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((resolve) => { timer = setTimeout(() => { resolve(false) }, Math.max(0, at - performance.now())) })
+  try {
+    return await Promise.race([promise.then(() => true, () => true), late])
+  } finally {
+    clearTimeout(timer)
   }
 }

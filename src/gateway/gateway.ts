@@ -11,9 +11,11 @@ import type { Client, Reply } from '../client/client.ts'
 import { withDeadline } from '../client/deadline.ts'
 import { isBackchannelError, type BackchannelError } from '../errors.ts'
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../phoenix/depth.ts'
-import { ProtocolError } from '../phoenix/errors.ts'
+import { AbortedError, ProtocolError } from '../phoenix/errors.ts'
 import type { JoinOutcome } from '../phoenix/session-types.ts'
 import type { Config, DynamicConfig, UpstreamConfig } from './config/types.ts'
+import { topicProblem } from './config/topic.ts'
+import { DrainCutError } from './drain.ts'
 import { dynamicChannel, DynamicTopics, type Trigger } from './dynamic/registry.ts'
 import { HttpError } from './http/problem.ts'
 import { withTraceField } from './http/trace.ts'
@@ -24,6 +26,9 @@ import { Upstreams } from './upstreams.ts'
 
 /** Extra time the HTTP layer gives a push beyond its own deadline before answering 504 itself. */
 const PUSH_MARGIN_MS = 1000
+
+/** The abort reason of work the drain cut. */
+const DRAIN_CUT = Symbol('drain cut')
 
 /** What the gateway reports to metrics and logs. */
 export interface GatewayEvents {
@@ -67,7 +72,8 @@ export class Gateway {
   /** Open SSE streams, for keep-alives and shutdown. */
   readonly sseStreams = new Set<SseClient>()
   #draining = false
-  #inFlight = 0
+  /** Work in flight (pushes, PUT joins), each with the controller that cuts it when the drain's share for it runs out. */
+  readonly #work = new Set<AbortController>()
   #idle: Array<() => void> = []
 
   constructor (config: Config, hub: Hub, create: (upstream: UpstreamConfig) => Client) {
@@ -122,6 +128,9 @@ export class Gateway {
    * error when no socket has room for it.
    */
   addDynamic (entry: DynamicConfig, topic: string, params: Record<string, unknown>, pinned: boolean, trigger: Trigger): Added {
+    // The rule configured topics meet: a pattern's `*` would let a control character through to Phoenix.
+    const problem = topicProblem(topic)
+    if (problem !== null) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `topic ${JSON.stringify(topic)} ${problem}`)
     this.dynamic.checkRoom(entry)
     const sub = this.hub.create(dynamicChannel(entry, topic, params))
     const at = { registered: false, refusedNow: null as BackchannelError | null }
@@ -175,19 +184,46 @@ export class Gateway {
   async #push (sub: Subscription, event: string, payload: unknown, timeoutMs: number | undefined, signal?: AbortSignal): Promise<Reply> {
     const client = this.upstreams.client(sub.config.upstream)
     const timeout = timeoutMs ?? this.config.pushTimeoutMs
-    const options = { timeout, ...(signal === undefined ? {} : { signal }) }
-    this.#inFlight++
+    return this.work(async (cut) => withDeadline(client.request(sub.config.topic, event, payload, { timeout, signal: cut }), timeout + PUSH_MARGIN_MS, 'push'), signal)
+  }
+
+  /**
+   * Runs `task` as work in flight: the drain waits for it, and cuts it when
+   * its share of the budget runs out (`cutWork`). `task` gets a signal that
+   * fires on the cut or when `signal` (the caller's) fires; an AbortedError
+   * caused by the cut becomes DrainCutError (503, or 504 when already sent).
+   */
+  async work<T> (task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const cut = new AbortController()
+    const forward = (): void => { cut.abort(signal?.reason) }
+    if (signal?.aborted === true) forward()
+    else signal?.addEventListener('abort', forward, { once: true })
+    this.#work.add(cut)
     try {
-      return await withDeadline(client.request(sub.config.topic, event, payload, options), timeout + PUSH_MARGIN_MS, 'push')
+      return await task(cut.signal)
+    } catch (err) {
+      if (err instanceof AbortedError && err.cause === DRAIN_CUT) throw new DrainCutError(err.sent)
+      throw err
     } finally {
-      this.#inFlight--
-      if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake()
+      signal?.removeEventListener('abort', forward)
+      this.#work.delete(cut)
+      if (this.#work.size === 0) for (const wake of this.#idle.splice(0)) wake()
     }
   }
 
-  /** Resolves when no push is in flight (each push has its own deadline). */
+  /** Pushes and PUT joins in flight now. */
+  get inFlight (): number { return this.#work.size }
+
+  /** Cuts every push and PUT join still in flight: each is answered with BC_ERR_DRAIN_CUT. Returns how many were cut. */
+  cutWork (): number {
+    const cut = [...this.#work]
+    for (const c of cut) c.abort(DRAIN_CUT)
+    return cut.length
+  }
+
+  /** Resolves when no push or PUT join is in flight (each has its own deadline, and the drain cuts them). */
   async idle (): Promise<void> {
-    if (this.#inFlight === 0) return
+    if (this.#work.size === 0) return
     await new Promise<void>((resolve) => { this.#idle.push(resolve) })
   }
 

@@ -92,7 +92,10 @@ export class ClosedError extends BackchannelError {
 
 /** The caller gave up (an AbortSignal fired). */
 export class AbortedError extends BackchannelError {
-  constructor (reason?: unknown) {
+  /** True for an aborted push that had been sent (the server may have acted on it). */
+  readonly sent: boolean
+  constructor (reason?: unknown, sent = false) {
     super('BC_ERR_ABORTED', 'the operation was aborted', { statusCode: 499, cause: reason })
+    this.sent = sent
   }
 }

@@ -5,14 +5,19 @@
  * SIGTERM.
  */
 import { parseArgs } from 'node:util'
+import { pino } from 'pino'
 import { configWarnings } from '../../gateway/config/checks.ts'
 import { loadConfig, resolveValue } from '../../gateway/config/index.ts'
 import { createDaemon } from '../../gateway/daemon.ts'
+import { drainedCleanly } from '../../gateway/drain.ts'
 import { createLogger } from '../../gateway/observe/logger.ts'
 import { releaseStartupMemory } from '../../gateway/startup-memory.ts'
 import { installReload, installShutdown } from '../shutdown.ts'
 import { UsageError } from '../usage-error.ts'
 import { packageVersion } from '../version.ts'
+
+/** How long the exit waits for the log to be written, ms. */
+const FLUSH_DEADLINE_MS = 1000
 
 const HELP = `usage: backchannel serve [--config FILE]
 
@@ -59,7 +64,12 @@ export async function runServe (args: string[]): Promise<number> {
   }
   const env = { ...process.env, ...(file === undefined ? {} : { CONFIG_FILE: file }) }
   const config = await loadConfig(env)
-  const logger = createLogger({ level: config.env.logLevel })
+  // stdout written synchronously (pino's default, asynchronous, could put a line written just before the last one
+  // after it, or lose it at exit), behind a gate: once the last line (what the drain cut, the exit status) is
+  // written, nothing a still-running part of the drain logs may come after it.
+  const stdout = pino.destination({ dest: 1, sync: true })
+  let sealed = false
+  const logger = createLogger({ level: config.env.logLevel, destination: { write: (line: string) => { if (!sealed) stdout.write(line) } } })
   for (const warning of configWarnings(config.upstreams)) logger.warn({ warning }, 'config warning')
   const daemon = await createDaemon(config, {
     logger,
@@ -83,12 +93,25 @@ export async function runServe (args: string[]): Promise<number> {
   const gcMs = releaseStartupMemory()
   logger.info({ address, gcMs: gcMs === null ? null : Math.round(gcMs), upstreams: config.upstreams.map((u) => u.name), channels: config.channels.length, dynamic: config.dynamic.length }, 'backchannel serving')
   installShutdown({
-    close: async () => { await daemon.close() },
+    close: async () => {
+      const report = await daemon.close()
+      return { clean: drainedCleanly(report), fields: { ...report } }
+    },
     deadlineMs: config.env.shutdownGraceMs + 2000,
-    log: (message, fields) => { logger.info(fields ?? {}, message) },
+    // The last line says what the drain cut (and the exit status): at warn when it cut anything.
+    log: (message, fields) => {
+      const exitCode = fields?.['exitCode']
+      if (typeof exitCode === 'number' && exitCode !== 0) logger.warn(fields, message)
+      else logger.info(fields ?? {}, message)
+      if (typeof exitCode === 'number') sealed = true
+    },
+    // Everything written has left before the process exits; the flush has a deadline of its own.
     exit: (code) => {
-      logger.flush()
-      process.exit(code)
+      const timer = setTimeout(() => process.exit(code), FLUSH_DEADLINE_MS)
+      stdout.flush(() => {
+        clearTimeout(timer)
+        process.exit(code)
+      })
     },
   })
   // Runs until a signal: the shutdown handler exits the process.

@@ -14,7 +14,7 @@ import { envSchema } from 'env-schema'
 import type { ErrorObject } from 'ajv'
 import { ConfigError } from './errors.ts'
 import { strictAjv } from './schema.ts'
-import type { EnvConfig } from './types.ts'
+import type { EnvConfig, HttpLimits } from './types.ts'
 
 const MS = { type: 'string', pattern: '^(0|[1-9][0-9]{0,9})$' } as const
 
@@ -33,6 +33,10 @@ export const ENV_SCHEMA = {
     SHUTDOWN_GRACE_MS: { ...MS, default: '25000', description: 'Budget for draining on SIGTERM before the process gives up, ms.' },
     CONFIG_WATCH: { type: 'string', enum: ['true', 'false'], default: 'true', description: 'Watch the config file\'s folder and apply the file when its content changes (a Kubernetes ConfigMap update included), as on SIGHUP. `false`: only SIGHUP reloads.' },
     CONFIG_WATCH_DEBOUNCE_MS: { ...MS, default: '500', description: 'Quiet time after the last change in the config file\'s folder before the file is read, ms.' },
+    HTTP_HEADERS_TIMEOUT_MS: { ...MS, default: '10000', description: 'How long a client may take to send a request\'s headers, ms; then it gets 408 `BC_ERR_REQUEST_TIMEOUT` and the connection is closed. At least 1, at most `HTTP_REQUEST_TIMEOUT_MS`.' },
+    HTTP_REQUEST_TIMEOUT_MS: { ...MS, default: '30000', description: 'How long a client may take to send a whole request, headers and body, ms; then it gets 408 `BC_ERR_REQUEST_TIMEOUT` and the connection is closed. An SSE stream is not affected once its request is in. At least 1.' },
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: { ...MS, default: '72000', description: 'How long an idle keep-alive connection stays open between requests, ms. Keep it above the idle timeout of a proxy or load balancer in front. At least 1.' },
+    HTTP_MAX_CONNECTIONS: { type: 'string', pattern: '^[1-9][0-9]{0,6}$', default: '10000', description: 'Open HTTP connections at most, SSE streams included; a connection beyond it is closed at once, unanswered. From 1 to 9999999.' },
   },
 } as const
 
@@ -46,6 +50,10 @@ const EXPECTED: Partial<Record<EnvName, string>> = {
   READY_GRACE_MS: 'a whole number of milliseconds',
   CONFIG_WATCH_DEBOUNCE_MS: 'a whole number of milliseconds',
   SHUTDOWN_GRACE_MS: 'a whole number of milliseconds',
+  HTTP_HEADERS_TIMEOUT_MS: 'a whole number of milliseconds',
+  HTTP_REQUEST_TIMEOUT_MS: 'a whole number of milliseconds',
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: 'a whole number of milliseconds',
+  HTTP_MAX_CONNECTIONS: 'a whole number from 1 to 9999999',
   API_TOKEN: 'printable ASCII without spaces',
 }
 const MAX_TIMER_MS = 2_147_483_647
@@ -170,6 +178,7 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
   const readyGraceMs = milliseconds('READY_GRACE_MS', env.READY_GRACE_MS ?? '', problems)
   const shutdownGraceMs = milliseconds('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS ?? '', problems)
   const configWatchDebounceMs = milliseconds('CONFIG_WATCH_DEBOUNCE_MS', env.CONFIG_WATCH_DEBOUNCE_MS ?? '', problems)
+  const http = httpLimitsOf(env, problems)
   if (problems.length > 0) throw new ConfigError(problems, { heading: 'invalid environment' })
   return {
     port,
@@ -181,5 +190,40 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
     shutdownGraceMs,
     configWatch: env.CONFIG_WATCH !== 'false',
     configWatchDebounceMs,
+    httpHeadersTimeoutMs: http.headersTimeoutMs,
+    httpRequestTimeoutMs: http.requestTimeoutMs,
+    httpKeepAliveTimeoutMs: http.keepAliveTimeoutMs,
+    httpMaxConnections: http.maxConnections,
   }
+}
+
+/** The HTTP limits when the environment does not set them (a config built in code). */
+export const HTTP_LIMIT_DEFAULTS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnections: 10_000 }
+
+/** The HTTP server's limits of `env`, defaults filled in. */
+export function httpLimits (env: EnvConfig): HttpLimits {
+  return {
+    headersTimeoutMs: env.httpHeadersTimeoutMs ?? HTTP_LIMIT_DEFAULTS.headersTimeoutMs,
+    requestTimeoutMs: env.httpRequestTimeoutMs ?? HTTP_LIMIT_DEFAULTS.requestTimeoutMs,
+    keepAliveTimeoutMs: env.httpKeepAliveTimeoutMs ?? HTTP_LIMIT_DEFAULTS.keepAliveTimeoutMs,
+    maxConnections: env.httpMaxConnections ?? HTTP_LIMIT_DEFAULTS.maxConnections,
+  }
+}
+
+function httpLimitsOf (env: RawEnv, problems: string[]): HttpLimits {
+  const positive = (name: EnvName): number => {
+    const n = milliseconds(name, env[name] ?? '', problems)
+    if (n === 0) problems.push(`${name}: must be at least 1 ms (0 would let a connection hold on forever), got "0"`)
+    return n
+  }
+  const limits = {
+    headersTimeoutMs: positive('HTTP_HEADERS_TIMEOUT_MS'),
+    requestTimeoutMs: positive('HTTP_REQUEST_TIMEOUT_MS'),
+    keepAliveTimeoutMs: positive('HTTP_KEEP_ALIVE_TIMEOUT_MS'),
+    maxConnections: Number(env.HTTP_MAX_CONNECTIONS),
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS: must be at most HTTP_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs} ms), got "${env.HTTP_HEADERS_TIMEOUT_MS ?? ''}"`)
+  }
+  return limits
 }

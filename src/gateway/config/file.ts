@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, extname, isAbsolute, resolve } from 'node:path'
 import { parseDocument } from 'yaml'
+import { topicProblem } from './topic.ts'
 import { ConfigError } from './errors.ts'
 import { fileValidator, formatAjvErrors } from './schema.ts'
 import type { ChannelConfig, DynamicConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
@@ -103,7 +104,9 @@ function completeUpstream (raw: RawUpstream, index: number, baseDir: string, pro
 function completeChannel (raw: RawChannel, index: number, upstreams: readonly UpstreamConfig[], problems: string[]): ChannelConfig {
   const at = `/channels/${index}`
   const upstream = resolveUpstream(raw.upstream, at, upstreams, problems)
-  if (raw.topic === 'phoenix') problems.push(`${at}/topic: "phoenix" is reserved for heartbeats`)
+  // The schema checked length and characters already; this is the same rule dynamic topics meet (config/topic.ts).
+  const problem = topicProblem(raw.topic)
+  if (problem !== null) problems.push(`${at}/topic: ${problem}`)
   const { webhook: _webhook, ...rest } = raw // completed once every channel is known
   return { ...rest, name: raw.name ?? raw.topic, upstream }
 }

@@ -152,6 +152,22 @@ export interface EnvConfig {
   configWatch?: boolean
   /** Quiet time after the last change event before the file is read, ms. loadEnv sets it; absent: 500. */
   configWatchDebounceMs?: number
+  /** How long a connection may take to send a request's headers, ms. loadEnv sets it; absent: HTTP_LIMIT_DEFAULTS. */
+  httpHeadersTimeoutMs?: number
+  /** How long a connection may take to send a whole request (headers and body), ms; SSE streams are not affected once their GET is in. */
+  httpRequestTimeoutMs?: number
+  /** How long an idle keep-alive connection stays open between requests, ms. */
+  httpKeepAliveTimeoutMs?: number
+  /** Open connections at most, SSE streams included; more are refused. */
+  httpMaxConnections?: number
+}
+
+/** The HTTP server's limits, every one set. */
+export interface HttpLimits {
+  headersTimeoutMs: number
+  requestTimeoutMs: number
+  keepAliveTimeoutMs: number
+  maxConnections: number
 }
 
 export interface Config extends FileConfig {

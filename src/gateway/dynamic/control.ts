@@ -32,11 +32,14 @@ function notJoinedInTime (topic: string, timeoutMs: number): HttpError {
   return new HttpError('BC_ERR_TIMEOUT', 503, `topic "${topic}" was not joined within ${timeoutMs} ms; it stays wanted (PUT again for its state)`)
 }
 
-/** The join's outcome within `timeoutMs`: resolves once joined, throws the refusal or a 503 when not joined in time. */
-async function settled (joined: Promise<JoinOutcome>, topic: string, timeoutMs: number): Promise<void> {
+/**
+ * The join's outcome within `timeoutMs`: resolves once joined, throws the refusal or a 503 when not joined in time.
+ * The wait is work in flight for the drain: cut with BC_ERR_DRAIN_CUT when the drain's share for it runs out.
+ */
+async function settled (gateway: Gateway, joined: Promise<JoinOutcome>, topic: string, timeoutMs: number): Promise<void> {
   let outcome: JoinOutcome
   try {
-    outcome = await withDeadline(joined, timeoutMs, 'join')
+    outcome = await gateway.work(async (signal) => withDeadline(joined, timeoutMs, 'join', signal))
   } catch (err) {
     if (err instanceof TimeoutError) throw notJoinedInTime(topic, timeoutMs)
     throw err
@@ -50,7 +53,7 @@ async function settled (joined: Promise<JoinOutcome>, topic: string, timeoutMs: 
 async function whenJoined (gateway: Gateway, sub: Subscription, timeoutMs: number): Promise<void> {
   if (sub.state === 'joined') return
   const joined = new Promise<JoinOutcome>((resolve) => { gateway.upstreams.join(sub, resolve) })
-  await settled(joined, sub.config.topic, timeoutMs)
+  await settled(gateway, joined, sub.config.topic, timeoutMs)
 }
 
 export async function putTopic (gateway: Gateway, topic: string, request: PutRequest): Promise<PutResult> {
@@ -75,7 +78,7 @@ export async function putTopic (gateway: Gateway, topic: string, request: PutReq
   if (entry === undefined) throw gateway.dynamic.notAllowed(topic, request.upstream)
   const { sub, joined } = gateway.addDynamic(entry, topic, request.params ?? {}, true, 'put')
   try {
-    await settled(joined, topic, timeoutMs)
+    await settled(gateway, joined, topic, timeoutMs)
   } catch (err) {
     // Not joined in time: it stays pinned and keeps trying. Refused or impossible: it is not kept.
     if (!(err instanceof HttpError && err.code === 'BC_ERR_TIMEOUT')) await gateway.dropDynamic(sub, 'join_failed')

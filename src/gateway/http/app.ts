@@ -1,14 +1,19 @@
 /**
  * The fastify app: schemas on every route, unknown body fields rejected,
- * one problem shape for errors, bearer auth when configured (compared in
- * constant time), and SSE streams ended before the server closes.
+ * one problem shape for errors (fastify's own and Node's client errors
+ * included), bearer auth when configured (compared in constant time), the
+ * connection limits of http/limits.ts, and SSE streams ended before the
+ * server closes.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { Gateway } from '../gateway.ts'
 import { RequestLogger } from '../observe/request-logger.ts'
 import { collectOpenApi } from './openapi.ts'
+import { httpLimits } from '../config/env.ts'
+import { MAX_TOPIC_LENGTH } from '../config/topic.ts'
+import { clientErrorHandler, serverOptions } from './limits.ts'
 import { HttpError, sendProblem } from './problem.ts'
 import { parseTraceparent } from './trace.ts'
 import { channelsRoute } from './routes/channels.ts'
@@ -31,19 +36,29 @@ function digest (text: string): Buffer {
 }
 
 export async function buildHttpApp ({ gateway, registry, logger, version }: HttpAppDeps): Promise<FastifyInstance> {
+  const limits = httpLimits(gateway.config.env)
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: gateway.config.maxBodyBytes,
+    ...serverOptions(limits),
+    clientErrorHandler: clientErrorHandler(logger),
+    // Topics are up to 1,024 characters once decoded; a path segment may carry each as up to 12 (%XX of 4 UTF-8 bytes).
+    // The route schemas hold the topic to its real limit; a longer segment still gets our problem shape (frameworkErrors).
+    routerOptions: { maxParamLength: MAX_TOPIC_LENGTH * 12 },
+    frameworkErrors: (err, request, reply) => { sendProblem(reply, request, err).catch(() => undefined) },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     requestIdHeader: 'x-request-id',
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   })
+  // Open connections at most, SSE streams included: Node closes the ones beyond at once.
+  app.server.maxConnections = limits.maxConnections
   // Each request's logger (with its reqId) is built only when the request writes a line.
   app.setChildLoggerFactory((parent, bindings, options) => new RequestLogger(parent, bindings, options))
   const openapi = collectOpenApi(app, { title: 'Backchannel', version })
   app.setErrorHandler(async (err: Error, request, reply) => sendProblem(reply, request, err))
-  app.setNotFoundHandler(async (request, reply) => sendProblem(reply, request, new HttpError('BC_ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)))
+  const notFound = (request: FastifyRequest): HttpError => new HttpError('BC_ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)
+  app.setNotFoundHandler(async (request, reply) => sendProblem(reply, request, notFound(request)))
 
   // A caller's trace follows its request into every log line about it.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -67,6 +82,9 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
       }
     })
   }
+
+  // No route: answered before the body is read (fastify's 404 route would parse it first), and the connection closed.
+  app.addHook('onRequest', (request, _reply, done) => { done(request.is404 ? notFound(request) : undefined) })
 
   app.addHook('preClose', async () => {
     for (const stream of gateway.sseStreams) stream.end('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)

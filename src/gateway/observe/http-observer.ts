@@ -1,22 +1,37 @@
 /**
  * One log line and one metric sample per HTTP request: method, route
- * pattern (never the raw URL or its query), status and duration, on the
- * request's logger (so with its reqId). 2xx and 3xx at debug, 4xx at warn,
- * 5xx at error. SSE streams are hijacked replies: they count when they end.
- * Nothing is allocated per request beyond the log fields and the samples.
+ * pattern (never the raw URL or its query), status, duration, the problem's
+ * `code` and the `topic`, on the request's logger (so with its reqId). 2xx
+ * and 3xx at debug; 4xx and the 5xx an upstream outage or the drain causes
+ * (502, 503, 504) at warn, so an outage cannot flood the error level; a
+ * failing readiness probe at info (the probe's answer is the signal); error
+ * only for a real fault of the sidecar (500 and other 5xx). SSE streams are
+ * hijacked replies: they count when they end. Nothing is allocated per
+ * request beyond the log fields and the samples.
  */
 import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EVENTS_PATH } from '../http/routes/events.ts'
 import type { Metrics } from './metrics.ts'
+import { problemCodeOf } from '../http/problem.ts'
+
+/** 5xx that tell of Phoenix or the drain (join refused, not joined, no reply in time), not of a fault in the sidecar. */
+const UPSTREAM_STATUSES: ReadonlySet<number> = new Set([502, 503, 504])
+const READY_PATH = '/readyz'
 
 export function observeHttp (app: FastifyInstance, metrics: Metrics | null): void {
   const record = (request: FastifyRequest, status: number, ms: number): void => {
     const route = request.routeOptions.url
-    const fields = { method: request.method, route: route ?? null, status, durationMs: Math.round(ms * 1000) / 1000 }
-    if (status >= 500) request.log.error(fields, 'request failed')
-    else if (status >= 400) request.log.warn(fields, 'request rejected')
-    else request.log.debug(fields, 'request')
+    if (status < 400) {
+      request.log.debug({ method: request.method, route: route ?? null, status, durationMs: Math.round(ms * 1000) / 1000 }, 'request')
+    } else {
+      const topic = (request.params as { topic?: unknown } | undefined)?.topic
+      const fields = { method: request.method, route: route ?? null, status, code: problemCodeOf(request.raw) ?? null, topic: typeof topic === 'string' ? topic : null, durationMs: Math.round(ms * 1000) / 1000 }
+      if (route === READY_PATH) request.log.info(fields, 'not ready')
+      else if (status < 500) request.log.warn(fields, 'request rejected')
+      else if (UPSTREAM_STATUSES.has(status)) request.log.warn(fields, 'request failed')
+      else request.log.error(fields, 'request failed')
+    }
     metrics?.observeRequest(request.method, route, status, ms / 1000)
   }
   // SSE streams are hijacked, so fastify never calls onResponse for them: they are recorded when their
@@ -36,6 +51,9 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
     }
     done()
   })
+  // A connection beyond HTTP_MAX_CONNECTIONS is closed by Node before it is a request: counted, not logged
+  // (a flood of them must not flood the log).
+  app.server.on('drop', () => { metrics?.connectionRefused() })
   app.addHook('onResponse', (request, reply, done) => {
     streams.delete(reply.raw)
     record(request, reply.statusCode, reply.elapsedTime)

@@ -32,6 +32,8 @@ export interface Metrics {
   readonly registry: Registry
   /** Records one HTTP request; `route` is the route's pattern (undefined when no route matched). */
   observeRequest: (method: string, route: string | undefined, status: number, seconds: number) => void
+  /** Records a connection closed unanswered because HTTP_MAX_CONNECTIONS were open. */
+  connectionRefused: () => void
 }
 
 export interface MetricsOptions {
@@ -62,8 +64,10 @@ export function createMetrics (registry: Registry, gateway: Gateway, options: Me
   // The labelled children, by method, route and status: hashing the labels on every request costs more
   // than the samples. Bounded: methods are the HTTP parser's, routes the app's patterns, statuses few.
   const children = new Map<string, { count: ReturnType<typeof requests.labels>, time: ReturnType<typeof seconds.labels> }>()
+  const refused = new Counter({ name: 'backchannel_http_connections_refused_total', help: 'HTTP connections closed unanswered because HTTP_MAX_CONNECTIONS were open', registers })
   return {
     registry,
+    connectionRefused () { refused.inc() },
     observeRequest (method, route, status, duration) {
       const key = `${method} ${route ?? OTHER} ${String(status)}`
       let child = children.get(key)

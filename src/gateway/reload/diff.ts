@@ -39,6 +39,10 @@ const ENV_NAMES: Record<keyof EnvConfig, string> = {
   shutdownGraceMs: 'SHUTDOWN_GRACE_MS',
   configWatch: 'CONFIG_WATCH',
   configWatchDebounceMs: 'CONFIG_WATCH_DEBOUNCE_MS',
+  httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
+  httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
+  httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  httpMaxConnections: 'HTTP_MAX_CONNECTIONS',
 }
 
 export function channelKey (c: { upstream: string, topic: string }): string {

@@ -21,6 +21,10 @@ const defaults = {
   shutdownGraceMs: 25000,
   configWatch: true,
   configWatchDebounceMs: 500,
+  httpHeadersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 30_000,
+  httpKeepAliveTimeoutMs: 72_000,
+  httpMaxConnections: 10_000,
 }
 
 test('with no variables every setting takes its default', () => {
@@ -38,6 +42,10 @@ test('every variable is read into its typed field', () => {
     SHUTDOWN_GRACE_MS: '20',
     CONFIG_WATCH: 'false',
     CONFIG_WATCH_DEBOUNCE_MS: '30',
+    HTTP_HEADERS_TIMEOUT_MS: '40',
+    HTTP_REQUEST_TIMEOUT_MS: '50',
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: '60',
+    HTTP_MAX_CONNECTIONS: '70',
   }), {
     port: 9090,
     host: '::1',
@@ -48,6 +56,10 @@ test('every variable is read into its typed field', () => {
     shutdownGraceMs: 20,
     configWatch: false,
     configWatchDebounceMs: 30,
+    httpHeadersTimeoutMs: 40,
+    httpRequestTimeoutMs: 50,
+    httpKeepAliveTimeoutMs: 60,
+    httpMaxConnections: 70,
   })
 })
 
@@ -218,5 +230,24 @@ describe('other variables', () => {
       'PORT: must be a whole number from 0 to 65535, got "x"',
       'READY_GRACE_MS: must be a whole number of milliseconds, got "w"',
     ])
+  })
+})
+
+describe('HTTP connection limits', () => {
+  test('the timeouts take whole milliseconds from 1, and the connection cap a whole number from 1', async () => {
+    for (const name of ['HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS', 'HTTP_KEEP_ALIVE_TIMEOUT_MS']) {
+      for (const value of ['1.5', '-1', '1e3', '10s']) {
+        assert.deepEqual(await problemsOf(() => loadEnv({ [name]: value })), [`${name}: must be a whole number of milliseconds, got ${JSON.stringify(value)}`])
+      }
+    }
+    assert.deepEqual(await problemsOf(() => loadEnv({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })), ['HTTP_KEEP_ALIVE_TIMEOUT_MS: must be at least 1 ms (0 would let a connection hold on forever), got "0"'])
+    for (const value of ['0', '1.5', '-1', '1e3']) {
+      assert.deepEqual(await problemsOf(() => loadEnv({ HTTP_MAX_CONNECTIONS: value })), [`HTTP_MAX_CONNECTIONS: must be a whole number from 1 to 9999999, got ${JSON.stringify(value)}`])
+    }
+  })
+
+  test('the header timeout may not be longer than the request timeout', async () => {
+    assert.deepEqual(await problemsOf(() => loadEnv({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '4000' })), ['HTTP_HEADERS_TIMEOUT_MS: must be at most HTTP_REQUEST_TIMEOUT_MS (4000 ms), got "5000"'])
+    assert.equal(loadEnv({ HTTP_HEADERS_TIMEOUT_MS: '4000', HTTP_REQUEST_TIMEOUT_MS: '4000' }).httpHeadersTimeoutMs, 4000)
   })
 })

@@ -87,8 +87,9 @@ export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gat
       payload = request.body
       const t = request.headers[TIMEOUT_HEADER]
       if (typeof t === 'string') {
-        timeoutMs = Number(t)
-        if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 300000) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `${TIMEOUT_HEADER} must be an integer from 1 to 300000`)
+        // Digits only: Number() would also take "1e3", "0x10", " 5" or "5.0".
+        timeoutMs = /^[1-9][0-9]{0,5}$/.test(t) ? Number(t) : NaN
+        if (!(timeoutMs <= 300000)) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `${TIMEOUT_HEADER} must be an integer from 1 to 300000 (digits only)`)
       }
     } else {
       // The schema checked a JSON body; any other body never reaches here, and no body is not an object.
