@@ -79,8 +79,8 @@ export class Pushers {
       let code = ''
       if (res.statusCode !== 200) {
         try {
-          const problem = JSON.parse(text) as { code?: unknown }
-          code = typeof problem.code === 'string' ? problem.code : 'no code'
+          const problem = JSON.parse(text) as { error?: { code?: unknown } }
+          code = typeof problem.error?.code === 'string' ? problem.error.code : 'no code'
         } catch {
           code = 'unparsable body'
         }

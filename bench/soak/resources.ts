@@ -10,6 +10,8 @@ export interface ResourceSample {
   label: string
   atSec: number
   rssMb: number
+  /** V8 heap in use (not forced to collect first), MB. */
+  heapUsedMb: number | null
   fds: number
   lagP99Ms: number | null
   lagMaxMs: number | null
@@ -29,10 +31,12 @@ export async function sample (label: string, pid: number, base: string, startedA
   const fds = (await readdir(`/proc/${pid}/fd`)).length
   const text = await (await fetch(`${base}/metrics`)).text()
   const ms = (v: number | null): number | null => (v === null ? null : v * 1000)
+  const mb = (v: number | null): number | null => (v === null ? null : v / 2 ** 20)
   return {
     label,
     atSec: Math.round((performance.now() - startedAt) / 1000),
     rssMb: rssKb / 1024,
+    heapUsedMb: mb(metric(text, 'backchannel_nodejs_heap_size_used_bytes')),
     fds,
     lagP99Ms: ms(metric(text, 'backchannel_nodejs_eventloop_lag_p99_seconds')),
     lagMaxMs: ms(metric(text, 'backchannel_nodejs_eventloop_lag_max_seconds')),
