@@ -13,22 +13,22 @@ import type { Hub } from './hub/hub.ts'
 import type { Subscription } from './hub/subscription.ts'
 import type { JoinOutcome } from '../phoenix/session-types.ts'
 
-export interface UpstreamsEvents {
+export interface UpstreamSetEvents {
   /** A client was created (at start-up or by a reload): observers wire themselves to it. */
   client_added: [{ upstream: string, client: Client }]
 }
 
-export interface UpstreamsOptions {
+export interface UpstreamSetOptions {
   create: (upstream: UpstreamConfig) => Client
   /** The server ended a subscription's channel (`server_closed`) or gave it up (`refused`). */
   onEnded: (sub: Subscription, reason: string) => void
 }
 
-export class Upstreams {
+export class UpstreamSet {
   readonly clients = new Map<string, Client>()
-  readonly events = new EventEmitter<UpstreamsEvents>()
+  readonly events = new EventEmitter<UpstreamSetEvents>()
   readonly #hub: Hub
-  readonly #options: UpstreamsOptions
+  readonly #options: UpstreamSetOptions
   readonly #configs = new Map<string, UpstreamConfig>()
   readonly #unwire = new Map<Client, () => void>()
   readonly #retries = new Set<NodeJS.Timeout>()
@@ -36,7 +36,7 @@ export class Upstreams {
   readonly #rejoining = new Set<Subscription>()
   #stopped = false
 
-  constructor (hub: Hub, options: UpstreamsOptions) {
+  constructor (hub: Hub, options: UpstreamSetOptions) {
     this.#hub = hub
     this.#options = options
   }
