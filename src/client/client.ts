@@ -10,9 +10,10 @@
  */
 import { EventEmitter } from 'node:events'
 import { Pool, type PoolOptions, type PoolStats } from '../connection/pool.ts'
+import { redactUrl } from '../safe-url.ts'
 import { AbortedError, ClosedError, TimeoutError } from '../phoenix/errors.ts'
 import type { PushRecord } from '../phoenix/channel.ts'
-import type { PushOutcome } from '../phoenix/session-types.ts'
+import type { ChannelState, JoinOutcome, PushOutcome } from '../phoenix/session-types.ts'
 import { relayPoolEvents, type CallbackName, type ClientEvents } from './events.ts'
 import { messageIterator, MessageWaiters, type ChannelMessage } from './message-waiters.ts'
 import { ReplyError } from './reply-error.ts'
@@ -28,23 +29,43 @@ export interface CallOptions {
 
 export interface Reply { status: string, response: unknown }
 
+/**
+ * Hears every channel message (not replies), with its payload as decoded and
+ * its size on the wire in bytes. Positional arguments: nothing is allocated
+ * per message to call it.
+ */
+export type MessageListener = (topic: string, event: string, payload: unknown, bytes: number) => void
+
+/** A topic's channel now: its state, its current join_ref and the socket it is on (null when not wanted). */
+export interface ChannelInfo { state: ChannelState, joinRef: string | null, socket: number | null }
+
+export type { Params } from '../connection/dial.ts'
+
 export class Client {
   /** Observability: connects, joins, pushes, replies, heartbeats… never payloads. */
   readonly events = new EventEmitter<ClientEvents>()
+  /** The sockets (layer 1), for tests and tools; applications use the methods below. */
   readonly pool: Pool
+  /** The server's URL as scheme://host/path: safe to log (connect params, which may hold tokens, are not in it). */
+  readonly safeUrl: string
   readonly #waiters = new MessageWaiters()
+  /** Replaced, never changed in place: a listener removed while a message is handed out does not make the loop skip another. */
+  #messageListeners: readonly MessageListener[] = []
   readonly #connectTimeoutMs: number
   #closed = false
 
   constructor (options: ClientOptions) {
     this.pool = new Pool(options)
+    this.safeUrl = redactUrl(options.url)
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000
     relayPoolEvents(this.pool, (name, ...args) => { (this.events.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args) }, (name) => this.events.listenerCount(name) > 0)
     this.pool.on('open', (socket) => { this.#call('onConnect', null, () => { this.onConnect(socket) }) })
     this.pool.on('close', (socket, e) => { this.#call('onDisconnect', null, () => { this.onDisconnect({ socket, code: e.code, reason: e.reason }) }) })
-    this.pool.on('message', (_socket, topic, event, payload) => {
+    this.pool.on('message', (_socket, topic, event, payload, bytes) => {
       this.#call('onMessage', topic, () => { this.onMessage(topic, event, payload) })
       this.#waiters.dispatch(topic, event, payload)
+      // A listener that throws loses this message (message_dropped); the socket goes on.
+      for (const listener of this.#messageListeners) listener(topic, event, payload, bytes)
     })
     this.pool.on('session', (_socket, e) => {
       if (e.type === 'channel_closed') {
@@ -80,6 +101,52 @@ export class Client {
   onTopicClose (_topic: string, _reason: 'server_closed' | 'refused'): void {}
   /** A topic was left. */
   onLeave (_topic: string): void {}
+
+  // ── listeners and non-waiting calls (what a long-lived host such as the gateway uses) ──
+
+  /** Adds a listener of every channel message; returns the function that removes it. */
+  addMessageListener (listener: MessageListener): () => void {
+    this.#messageListeners = [...this.#messageListeners, listener]
+    return () => { this.#messageListeners = this.#messageListeners.filter((l) => l !== listener) }
+  }
+
+  /** Starts the sockets and returns at once; they connect, and reconnect, until `close()`. Failures are `connect_fail` events. */
+  start (): void {
+    this.#assertOpen()
+    this.pool.connect()
+  }
+
+  /**
+   * Asks for `topic`'s channel and returns at once; `onOutcome` hears how the
+   * first join ended (`joined` with the reply, or `failed` with a typed
+   * error, e.g. ChannelLimitError when every socket is full). The topic is
+   * rejoined after every reconnect until `leave`. `onJoin` is not called.
+   * After `close()` the outcome is `failed` with ClosedError.
+   */
+  requestJoin (topic: string, params: unknown = {}, onOutcome?: (outcome: JoinOutcome) => void): void {
+    if (this.#closed) onOutcome?.({ kind: 'failed', error: new ClosedError() })
+    else this.pool.join(topic, params, onOutcome)
+  }
+
+  /** Leaves `topic` and returns at once (the leave is under way); `onDone` hears when the server confirmed, or the leave timed out. */
+  requestLeave (topic: string, onDone?: () => void): void {
+    this.pool.leave(topic, onDone)
+  }
+
+  /** The topic's channel now; state `closed` when it is not wanted. */
+  channelInfo (topic: string): ChannelInfo {
+    return this.pool.channelInfo(topic)
+  }
+
+  /** The socket `topic` is on (the index in events such as connect_fail), or undefined when it is not wanted. */
+  socketOf (topic: string): number | undefined {
+    return this.pool.socketOf(topic)
+  }
+
+  /** How many sockets the client keeps (its pool size), open or not. */
+  get socketCount (): number {
+    return this.pool.connections.length
+  }
 
   // ── promises ──────────────────────────────────────────────────────────
 

@@ -37,16 +37,6 @@ export function socketUrl (endpoint: string, params: Params, vsn: string): strin
   return url.toString()
 }
 
-/** Scheme, host and path only: what logs and errors may show of an upstream. */
-export function redactUrl (url: string): string {
-  try {
-    const u = new URL(url)
-    return `${u.protocol}//${u.host}${u.pathname}`
-  } catch {
-    return '<invalid url>'
-  }
-}
-
 /** The Sec-WebSocket-Protocol value phoenix.js sends with an auth token: standard Base64, no padding. */
 export function authTokenProtocol (token: string): string {
   return `phoenix, ${AUTH_TOKEN_PREFIX}${Buffer.from(token, 'utf8').toString('base64').replace(/=+$/, '')}`

@@ -37,7 +37,7 @@ import { applyDiff } from './reload/apply.ts'
 import type { ConfigDiff } from './reload/diff.ts'
 import { Reloader, type ReloadTrigger } from './reload/reloader.ts'
 import { watchConfigFile, type ConfigWatcher } from './reload/watch.ts'
-import { createUpstreamClient, type ResolveSource } from './upstream.ts'
+import { createUpstreamClient, type ResolveSource } from './upstream-client.ts'
 import { Webhooks } from './webhook/webhooks.ts'
 
 /** How long past its stop time the webhook drain may take to write its last dead letters, ms. */

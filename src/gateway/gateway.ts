@@ -22,7 +22,7 @@ import { withTraceField } from './http/trace.ts'
 import type { Hub } from './hub/hub.ts'
 import type { SseClient } from './http/sse/client.ts'
 import type { Subscription } from './hub/subscription.ts'
-import { Upstreams } from './upstreams.ts'
+import { UpstreamSet } from './upstream-set.ts'
 
 /** Extra time the HTTP layer gives a push beyond its own deadline before answering 504 itself. */
 const PUSH_MARGIN_MS = 1000
@@ -66,7 +66,7 @@ export class Gateway {
   /** The current configuration: a reload replaces it (the environment part never changes). */
   config: Config
   readonly hub: Hub
-  readonly upstreams: Upstreams
+  readonly upstreams: UpstreamSet
   readonly dynamic: DynamicTopics
   readonly events = new EventEmitter<GatewayEvents>()
   /** Open SSE streams, for keep-alives and shutdown. */
@@ -79,7 +79,7 @@ export class Gateway {
   constructor (config: Config, hub: Hub, create: (upstream: UpstreamConfig) => Client) {
     this.config = config
     this.hub = hub
-    this.upstreams = new Upstreams(hub, { create, onEnded: (sub, reason) => { this.#ended(sub, reason) } })
+    this.upstreams = new UpstreamSet(hub, { create, onEnded: (sub, reason) => { this.#ended(sub, reason) } })
     this.dynamic = new DynamicTopics(config.dynamic, (sub) => { this.dropDynamic(sub, 'linger').catch(() => undefined) })
     for (const upstream of config.upstreams) this.upstreams.add(upstream)
   }

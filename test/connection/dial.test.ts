@@ -5,7 +5,8 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AUTH_TOKEN_PREFIX, authTokenProtocol, encodeParams, redactUrl, socketUrl } from '../../src/connection/dial.ts'
+import { AUTH_TOKEN_PREFIX, authTokenProtocol, encodeParams, socketUrl } from '../../src/connection/dial.ts'
+import { redactUrl } from '../../src/safe-url.ts'
 
 describe('encodeParams', () => {
   test('flat values become key=value pairs in insertion order', () => {

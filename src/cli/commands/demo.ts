@@ -52,14 +52,13 @@ async function messagesArrive (daemon: Awaited<ReturnType<typeof createDaemon>>,
   if (client === undefined) throw new Error('the demo upstream is missing')
   let seen = 0
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { client.pool.off('message', onMessage); reject(new Error('the gateway did not receive the messages')) }, 5000)
-    const onMessage = (_socket: number, t: string): void => {
+    const remove = client.addMessageListener((t) => {
       if (t !== topic || ++seen < count) return
       clearTimeout(timer)
-      client.pool.off('message', onMessage)
+      remove()
       resolve()
-    }
-    client.pool.on('message', onMessage)
+    })
+    const timer = setTimeout(() => { remove(); reject(new Error('the gateway did not receive the messages')) }, 5000)
   })
 }
 

@@ -4,7 +4,7 @@
  * scheme, host and path only; param and token values never appear, only
  * where they come from.
  */
-import { redactUrl } from '../../connection/dial.ts'
+import { redactUrl } from '../../safe-url.ts'
 import { describeSource } from './sources.ts'
 import type { ChannelConfig, DynamicConfig, EnvConfig, FileConfig, UpstreamConfig } from './types.ts'
 

@@ -10,7 +10,7 @@ import type { Gateway } from '../gateway.ts'
 import { DropLog } from './drop-log.ts'
 
 export function logClientEvents (logger: FastifyBaseLogger, upstream: string, client: Client): void {
-  const url = client.pool.connections[0]?.safeUrl ?? null
+  const url = client.safeUrl
   const log = logger.child({ upstream })
   const e = client.events
   e.on('connect_start', (x) => { log.debug({ url, socket: x.socket, attempt: x.attempt }, 'connecting') })

@@ -116,7 +116,7 @@ function upstreamGauges (registry: Registry, clients: ReadonlyMap<string, Client
       },
     })
   }
-  gauge('backchannel_upstream_sockets', 'Sockets configured in the pool', (c) => c.pool.connections.length)
+  gauge('backchannel_upstream_sockets', 'Sockets configured in the pool', (c) => c.socketCount)
   gauge('backchannel_upstream_sockets_connected', 'Sockets open now', (c) => c.stats().socketsConnected)
   gauge('backchannel_upstream_channels_joined', 'Channels joined now', (c) => c.stats().topicsJoined)
   gauge('backchannel_pushes_in_flight', 'Pushes sent and waiting for their reply', (c) => c.stats().pendingPushes)

@@ -55,7 +55,7 @@ export async function applyDiff ({ gateway, webhooks, onSettings }: ApplyTarget,
   }
 
   for (const u of diff.upstreams.removed) pending.push(upstreams.remove(u.name, orphans.filter((s) => s.config.upstream === u.name)))
-  for (const u of diff.upstreams.added) upstreams.add(u).pool.connect()
+  for (const u of diff.upstreams.added) upstreams.add(u).start()
 
   for (const change of diff.channels.changed) {
     const sub = hub.get(change.after.upstream, change.after.topic)

@@ -73,7 +73,7 @@ const deleteSchema = {
 
 /** One subscription as GET /v1/channels and PUT show it. */
 export function channelView (gateway: Gateway, sub: Subscription): Record<string, unknown> {
-  const info = gateway.clients.get(sub.config.upstream)?.pool.channelInfo(sub.config.topic)
+  const info = gateway.clients.get(sub.config.upstream)?.channelInfo(sub.config.topic)
   return { ...sub.status(), origin: gateway.dynamic.origin(sub), joinRef: info?.joinRef ?? null, socket: info?.socket ?? null }
 }
 

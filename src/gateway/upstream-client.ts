@@ -4,9 +4,8 @@
  * lists from config, a CA file read once at start.
  */
 import { readFileSync } from 'node:fs'
-import { Client, type ClientOptions } from '../client/client.ts'
+import { Client, type ClientOptions, type Params } from '../client/client.ts'
 import { backoffDelay } from '../phoenix/backoff.ts'
-import type { Params } from '../connection/dial.ts'
 import type { UpstreamConfig, ValueSource } from './config/types.ts'
 
 export type ResolveSource = (source: ValueSource) => Promise<string>

@@ -13,22 +13,22 @@ import type { Hub } from './hub/hub.ts'
 import type { Subscription } from './hub/subscription.ts'
 import type { JoinOutcome } from '../phoenix/session-types.ts'
 
-export interface UpstreamsEvents {
+export interface UpstreamSetEvents {
   /** A client was created (at start-up or by a reload): observers wire themselves to it. */
   client_added: [{ upstream: string, client: Client }]
 }
 
-export interface UpstreamsOptions {
+export interface UpstreamSetOptions {
   create: (upstream: UpstreamConfig) => Client
   /** The server ended a subscription's channel (`server_closed`) or gave it up (`refused`). */
   onEnded: (sub: Subscription, reason: string) => void
 }
 
-export class Upstreams {
+export class UpstreamSet {
   readonly clients = new Map<string, Client>()
-  readonly events = new EventEmitter<UpstreamsEvents>()
+  readonly events = new EventEmitter<UpstreamSetEvents>()
   readonly #hub: Hub
-  readonly #options: UpstreamsOptions
+  readonly #options: UpstreamSetOptions
   readonly #configs = new Map<string, UpstreamConfig>()
   readonly #unwire = new Map<Client, () => void>()
   readonly #retries = new Set<NodeJS.Timeout>()
@@ -36,7 +36,7 @@ export class Upstreams {
   readonly #rejoining = new Set<Subscription>()
   #stopped = false
 
-  constructor (hub: Hub, options: UpstreamsOptions) {
+  constructor (hub: Hub, options: UpstreamSetOptions) {
     this.#hub = hub
     this.#options = options
   }
@@ -52,7 +52,7 @@ export class Upstreams {
   }
 
   connect (): void {
-    for (const client of this.clients.values()) client.pool.connect()
+    for (const client of this.clients.values()) client.start()
   }
 
   client (upstream: string): Client {
@@ -64,7 +64,7 @@ export class Upstreams {
   /** Asks for the subscription's channel; `onOutcome` hears the next join result. */
   join (sub: Subscription, onOutcome?: (outcome: JoinOutcome) => void): void {
     const { upstream, topic, params } = sub.config
-    this.client(upstream).pool.join(topic, params, (outcome) => {
+    this.client(upstream).requestJoin(topic, params, (outcome) => {
       if (outcome.kind === 'failed') this.#hub.markDown(sub, 'join_failed', outcome.error)
       onOutcome?.(outcome)
     })
@@ -78,11 +78,11 @@ export class Upstreams {
 
   /** Leaves and joins again with the current config (params or presence changed): readers see errored, gap, rejoined. */
   rejoin (sub: Subscription): void {
-    const pool = this.client(sub.config.upstream).pool
+    const client = this.client(sub.config.upstream)
     this.#hub.markDown(sub, 'reconfigured')
     this.#rejoining.add(sub)
     try {
-      pool.leave(sub.config.topic)
+      client.requestLeave(sub.config.topic)
       this.join(sub)
     } finally {
       this.#rejoining.delete(sub)
@@ -95,7 +95,7 @@ export class Upstreams {
     if (old !== undefined) this.#retire(old)
     for (const sub of subs) this.#hub.markDown(sub, 'reconfigured')
     const client = this.add(config)
-    client.pool.connect()
+    client.start()
     for (const sub of subs) this.join(sub)
     await old?.close()
   }
@@ -152,7 +152,7 @@ export class Upstreams {
   #wire (upstream: string, client: Client): () => void {
     const hub = this.#hub
     let live = true
-    client.pool.on('message', (_socket, topic, event, payload) => { if (live) hub.onMessage(upstream, topic, event, payload) })
+    const removeListener = client.addMessageListener((topic, event, payload) => { hub.onMessage(upstream, topic, event, payload) })
     client.events.on('message_dropped', (e) => { if (live) hub.onDropped(upstream, e.topic, e.event, e.reason) })
     client.events.on('join_ok', (e) => { if (live) hub.onJoined(upstream, e.topic) })
     client.events.on('channel_error', (e) => { if (live) hub.onDown(upstream, e.topic, e.reason) })
@@ -161,7 +161,7 @@ export class Upstreams {
       if (!live) return
       const error = { code: e.reason, message: `could not connect: ${e.status === undefined ? (e.cause ?? e.reason) : `upgrade refused with ${String(e.status)}`}` }
       for (const sub of hub.all()) {
-        if (sub.config.upstream === upstream && sub.state !== 'joined' && client.pool.socketOf(sub.config.topic) === e.socket) hub.noteError(sub, error)
+        if (sub.config.upstream === upstream && sub.state !== 'joined' && client.socketOf(sub.config.topic) === e.socket) hub.noteError(sub, error)
       }
     })
     client.events.on('join_error', (e) => {
@@ -173,6 +173,9 @@ export class Upstreams {
       hub.onClosed(upstream, e.topic, e.reason)
       if (e.reason !== 'left') this.#options.onEnded(sub, e.reason)
     })
-    return () => { live = false }
+    return () => {
+      live = false
+      removeListener()
+    }
   }
 }
