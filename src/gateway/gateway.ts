@@ -20,7 +20,7 @@ import { dynamicChannel, DynamicTopics, type Trigger } from './dynamic/registry.
 import { HttpError } from './http/problem.ts'
 import { withTraceField } from './http/trace.ts'
 import type { Hub } from './hub/hub.ts'
-import type { SseClient } from './http/sse/client.ts'
+import type { SseStreamWriter } from './http/sse/stream-writer.ts'
 import type { Subscription } from './hub/subscription.ts'
 import { Upstreams } from './upstreams.ts'
 
@@ -70,7 +70,7 @@ export class Gateway {
   readonly dynamic: DynamicTopics
   readonly events = new EventEmitter<GatewayEvents>()
   /** Open SSE streams, for keep-alives and shutdown. */
-  readonly sseStreams = new Set<SseClient>()
+  readonly sseStreams = new Set<SseStreamWriter>()
   #draining = false
   /** Work in flight (pushes, PUT joins), each with the controller that cuts it when the drain's share for it runs out. */
   readonly #work = new Set<AbortController>()

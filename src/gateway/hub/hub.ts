@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events'
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
 import type { ChannelConfig } from '../config/types.ts'
-import type { CutCause, EndReason, SseClient } from '../http/sse/client.ts'
+import type { CutCause, EndReason, SseStreamWriter } from '../http/sse/stream-writer.ts'
 import { formatEvent } from '../http/sse/format.ts'
 import { formatEventId } from './event-id.ts'
 import type { PresenceEvent } from './presence-view.ts'
@@ -216,7 +216,7 @@ export class Hub {
    * Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. It pulls
    * them from the topic's held events as fast as its response takes them.
    */
-  attach (sub: Subscription, client: SseClient, lastEventId: string | null): void {
+  attach (sub: Subscription, client: SseStreamWriter, lastEventId: string | null): void {
     const subscription = sub.config.name
     const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
     this.events.emit('sse_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })

@@ -5,7 +5,7 @@
  */
 import type { ChannelConfig } from '../config/types.ts'
 import { formatEvent } from '../http/sse/format.ts'
-import type { SseClient, SseSource } from '../http/sse/client.ts'
+import type { SseStreamWriter, SseSource } from '../http/sse/stream-writer.ts'
 import { formatEventId } from './event-id.ts'
 import { PresenceView } from './presence-view.ts'
 import { ReplayRing, type RingEntry } from './ring.ts'
@@ -45,7 +45,7 @@ export class Subscription implements SseSource {
   /** Replaced in place by a reload (same upstream and topic). */
   config: ChannelConfig
   ring: ReplayRing
-  readonly clients = new Set<SseClient>()
+  readonly clients = new Set<SseStreamWriter>()
   readonly #epoch: string
   readonly #issued: IssuedSeq
   /** The sequence number before this life's first event: ids at or below it are from before this subscription. */

@@ -10,7 +10,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
 import { HttpError, problemSchema } from '../problem.ts'
-import { SseClient } from '../sse/client.ts'
+import { SseStreamWriter } from '../sse/stream-writer.ts'
 import { formatComment, formatEvent } from '../sse/format.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
@@ -61,7 +61,7 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       connection: 'keep-alive',
     })
     res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
-    const client = new SseClient(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
+    const client = new SseStreamWriter(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
     gateway.hub.attach(sub, client, lastEventId)
     gateway.sseStreams.add(client)
     client.onEnd(() => {

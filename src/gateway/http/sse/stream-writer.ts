@@ -1,5 +1,5 @@
 /**
- * One SSE reader on a raw HTTP response, pulling from its topic's held
+ * The server side of one SSE stream: writes a reader's events to its raw HTTP response, pulling from its topic's held
  * events. While the response takes what it is given, each new event is
  * written at once (the formatted text every reader shares). Once the
  * response holds `bufferBytes` (what sits in its socket's buffer), nothing
@@ -32,7 +32,7 @@ export interface SseSource {
   eventsSent: number
 }
 
-export interface SseClientOptions {
+export interface SseStreamWriterOptions {
   /** Bytes the response may hold before the reader is left to catch up (the socket's high-water mark at least). */
   bufferBytes: number
   /** Phoenix events to pass (null: all). Control events always pass. */
@@ -53,14 +53,14 @@ export type CutCause = 'behind' | 'stalled'
 type EndListener = (reason: EndReason) => void
 
 /** The reader of each open response: the response's listeners are shared functions, not closures per stream. */
-const readers = new WeakMap<ServerResponse, SseClient>()
+const readers = new WeakMap<ServerResponse, SseStreamWriter>()
 
 function onDrain (this: ServerResponse): void { readers.get(this)?.drained() }
 function onClose (this: ServerResponse): void { readers.get(this)?.closed() }
 
-export class SseClient {
+export class SseStreamWriter {
   readonly #res: ServerResponse
-  readonly #options: SseClientOptions
+  readonly #options: SseStreamWriterOptions
   readonly #now: () => number
   #source: SseSource | null = null
   /** The sequence number of the last event given or passed over (filtered out). */
@@ -80,7 +80,7 @@ export class SseClient {
   /** Most streams have one end listener: an array only for more. */
   #onEnd: EndListener | EndListener[] | null = null
 
-  constructor (res: ServerResponse, lastEventId: string | null, options: SseClientOptions) {
+  constructor (res: ServerResponse, lastEventId: string | null, options: SseStreamWriterOptions) {
     this.#res = res
     this.#options = options
     this.#now = options.now ?? Date.now
