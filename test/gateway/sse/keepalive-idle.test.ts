@@ -34,8 +34,8 @@ test('a tick right after an event writes no comment; the next tick of an idle st
 
   const comment = formatComment('keep-alive')
   client.write(formatEvent({ event: 'msg', data: '{"n":1}' }))
-  client.keepAlive(comment) // the stream just carried an event: skipped
-  client.keepAlive(comment) // idle since the last tick: written
+  client.keepAlive() // the stream just carried an event: skipped
+  client.keepAlive() // idle since the last tick: written
   client.write(marker)
   await received
   assert.equal(text, `${formatEvent({ event: 'msg', data: '{"n":1}' })}${comment}${marker}`)

@@ -45,7 +45,7 @@ process.on('message', (message: ToChild) => {
     for (const stream of streams) stream.onEnd((reason) => { send({ type: 'end', reason }) })
     send({ type: 'watching', streams: streams.size })
   } else if (message.type === 'stats') {
-    send({ type: 'stats', streams: streams.size, subscribers: subscription(daemon, topic).clients.size })
+    send({ type: 'stats', streams: streams.size, subscribers: subscription(daemon, topic).readers.size })
   } else {
     daemon.close().then(() => { process.disconnect() }, () => { process.exit(1) })
   }

@@ -11,7 +11,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
 import { HttpError, problemSchema } from '../problem.ts'
 import { SseStreamWriter } from '../sse/stream-writer.ts'
-import { formatComment, formatEvent } from '../sse/format.ts'
+import { formatEvent } from '../sse/format.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
 interface EventsQuery { events?: string, lastEventId?: string, upstream?: string }
@@ -73,8 +73,7 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
 
 /** One shared keep-alive tick for every stream (not a timer each); a stream that carried anything since the last tick is skipped. */
 export function startKeepAlive (gateway: Gateway, everyMs: number): NodeJS.Timeout {
-  const comment = formatComment('keep-alive')
-  const timer = setInterval(() => { for (const c of gateway.sseStreams) c.keepAlive(comment) }, everyMs)
+  const timer = setInterval(() => { for (const c of gateway.sseStreams) c.keepAlive() }, everyMs)
   timer.unref()
   return timer
 }
