@@ -4,9 +4,12 @@
  * newest as fit in `maxBytes`, so that a reader that lags behind the live
  * stream can pull what it has not been given yet. Entries carry consecutive
  * sequence numbers; the oldest are dropped first. What it holds is bounded
- * in bytes (each entry counts its event name and data plus a fixed
- * overhead) as well as in entries; the newest entry is always held,
- * whatever its size.
+ * in bytes as well as in entries; the newest entry is always held,
+ * whatever its size. An entry counts its event name and data plus a fixed
+ * overhead (about what its SSE text and the entry took before the ring
+ * kept messages, so a byte bound holds as many events as it did). The SSE
+ * text a stream formats from an entry is kept on it beside the message and
+ * is not counted: a topic read over SSE holds up to about twice its count.
  */
 
 /** One event of a topic as the hub keeps it: the message, not any outlet's wire text. */
@@ -29,7 +32,7 @@ export interface RingEntry {
   sseText?: string
 }
 
-/** What an entry costs besides its data: the entry object, its slot and its formatted text's framing (bytes, a round estimate). */
+/** What an entry counts for besides its event name and data: the entry object, its slot, and an SSE id and field names (bytes, a round estimate). */
 export const ENTRY_OVERHEAD_BYTES = 128
 
 /** The bytes an entry counts for in a ring's byte bound. */
