@@ -1,5 +1,6 @@
 /**
- * The server side of one SSE stream: writes a reader's events to its raw HTTP response, pulling from its topic's held
+ * The server side of one SSE stream, a `Reader` of the hub: writes its
+ * topic's events to a raw HTTP response, pulling from the topic's held
  * events. While the response takes what it is given, each new event is
  * written at once (the formatted text every reader shares). Once the
  * response holds `bufferBytes` (what sits in its socket's buffer), nothing
@@ -116,7 +117,8 @@ export class SseStreamWriter implements Reader {
 
   /** A new event of the source: written at once unless the reader is catching up. True when written (for metrics). */
   offer (entry: RingEntry): boolean {
-    if (this.#ended !== null) return false
+    const source = this.#source
+    if (this.#ended !== null || source === null) return false
     if (this.#waiting) {
       this.#checkProgress()
       return false
@@ -126,9 +128,9 @@ export class SseStreamWriter implements Reader {
       return false
     }
     this.#cursor = entry.seq
-    if (!this.#passes(entry) || this.#source === null) return false
+    if (!this.#passes(entry)) return false
     this.#lastWrittenSeq = entry.seq
-    this.#write(sseText(entry, this.#source.epoch))
+    this.#write(sseText(entry, source.epoch))
     return true
   }
 
