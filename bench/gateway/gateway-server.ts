@@ -41,5 +41,5 @@ await withTimeout(joined, 10_000, 'gateway: every channel joined')
 releaseStartupMemory() // as `serve` does
 
 await serve({ base }, {
-  streams: () => ({ streams: gateway.sseStreams.size }),
+  streams: () => ({ streams: gateway.readers.size }),
 }, async () => { await daemon.close() })

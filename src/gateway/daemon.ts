@@ -24,7 +24,6 @@ import type { Config } from './config/types.ts'
 import { drainPlan, type DrainPlan, type DrainReport, type DrainStep } from './drain.ts'
 import { Gateway } from './gateway.ts'
 import { buildHttpApp } from './http/app.ts'
-import { startKeepAlive } from './http/routes/events.ts'
 import { newEpoch } from './hub/event-id.ts'
 import { Hub } from './hub/hub.ts'
 import { observeHttp } from './observe/http-observer.ts'
@@ -35,6 +34,7 @@ import { logReloads } from './observe/reload-log.ts'
 import { logWebhookEvents } from './observe/webhook-log.ts'
 import { applyDiff } from './reload/apply.ts'
 import type { ConfigDiff } from './reload/diff.ts'
+import { startKeepAlive } from './readers.ts'
 import { Reloader, type ReloadTrigger } from './reload/reloader.ts'
 import { watchConfigFile, type ConfigWatcher } from './reload/watch.ts'
 import { createUpstreamClient, type ResolveSource } from './upstream-client.ts'
@@ -93,7 +93,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
       onSettings: (applied) => {
         if (keepAlive === undefined || closing !== null) return
         clearInterval(keepAlive)
-        keepAlive = startKeepAlive(gateway, applied.sse.keepAliveMs)
+        keepAlive = startKeepAlive(gateway.readers, applied.sse.keepAliveMs)
       },
     }, diff, next),
   })
@@ -115,9 +115,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     watcher?.close()
     gateway.drain()
     clearInterval(keepAlive)
-    // SSE streams end at once: their readers reconnect (to another pod) and resume while the rest drains.
-    const streams = [...gateway.sseStreams]
-    for (const stream of streams) stream.end('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
+    // Readers end at once: they reconnect (to another pod) and resume while the rest drains.
+    const streamsEnded = gateway.readers.endAll('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
     const inFlightAtStart = gateway.inFlight
     const webhooksDrained = webhooks.close(plan.webhooksBy)
     // In-flight pushes and PUT joins get their own outcome until `cutAt`, then BC_ERR_DRAIN_CUT.
@@ -135,7 +134,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     if (!await settlesBy(webhooksDrained, plan.webhooksBy + WEBHOOK_CLOSE_SLACK_MS)) overran.push('webhooks')
     if (!await settlesBy(gateway.close(), plan.endAt)) overran.push('channels')
     webhooks.events.off('dead_letter', onDeadLetter)
-    return { streamsEnded: streams.length, inFlightAtStart, workCut, webhooksDeadLettered: deadLettered, overran, durationMs: Math.round(performance.now() - plan.startedAt) }
+    return { streamsEnded, inFlightAtStart, workCut, webhooksDeadLettered: deadLettered, overran, durationMs: Math.round(performance.now() - plan.startedAt) }
   }
 
   return {
@@ -149,7 +148,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
       await webhooks.start()
       const address = await app.listen({ port: config.env.port, host: config.env.host })
       gateway.start()
-      keepAlive = startKeepAlive(gateway, gateway.config.sse.keepAliveMs)
+      keepAlive = startKeepAlive(gateway.readers, gateway.config.sse.keepAliveMs)
       const file = config.env.configFile
       if (file !== null && config.env.configWatch !== false && deps.load !== undefined) {
         watcher = await watchConfigFile(file, {

@@ -20,8 +20,8 @@ import { dynamicChannel, DynamicTopics, type Trigger } from './dynamic/registry.
 import { HttpError } from './http/problem.ts'
 import { withTraceField } from './http/trace.ts'
 import type { Hub } from './hub/hub.ts'
-import type { SseClient } from './http/sse/client.ts'
 import type { Subscription } from './hub/subscription.ts'
+import { OpenReaders } from './readers.ts'
 import { UpstreamSet } from './upstream-set.ts'
 
 /** Extra time the HTTP layer gives a push beyond its own deadline before answering 504 itself. */
@@ -69,8 +69,8 @@ export class Gateway {
   readonly upstreams: UpstreamSet
   readonly dynamic: DynamicTopics
   readonly events = new EventEmitter<GatewayEvents>()
-  /** Open SSE streams, for keep-alives and shutdown. */
-  readonly sseStreams = new Set<SseClient>()
+  /** Open readers of every outlet, for limits, keep-alives and shutdown. */
+  readonly readers = new OpenReaders()
   #draining = false
   /** Work in flight (pushes, PUT joins), each with the controller that cuts it when the drain's share for it runs out. */
   readonly #work = new Set<AbortController>()

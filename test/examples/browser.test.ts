@@ -92,7 +92,7 @@ test('the browser page pushes with its form, lists the events, and Chromium\'s r
 
   // Cut the stream; hold Chromium's reconnect until two more messages are in the replay ring.
   resumes.hold()
-  for (const stream of running.daemon.gateway.sseStreams) stream.end('shutdown', { reason: 'test' }, 30)
+  for (const stream of running.daemon.gateway.readers) stream.end('shutdown', { reason: 'test' }, 30)
   assert.equal(await resumes.resumed(0), before[2]!.id, 'Chromium sends the id of the last event it saw')
   const watch = await SseStream.open(running.backchannelUrl, 'room:demo')
   t.after(() => { watch.close() })

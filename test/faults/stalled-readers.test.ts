@@ -125,7 +125,7 @@ test('readers that stop reading are held to a bounded number of bytes and told t
     assert.ok(isRange(seqs(reader.events), COUNT), `fast reader ${i} got every message, in order`)
     assert.equal(reader.named('overflow').length, 0, `fast reader ${i} was not cut off`)
   }
-  assert.equal(running.daemon.gateway.sseStreams.size, FAST, 'only the fast readers are still open')
+  assert.equal(running.daemon.gateway.readers.size, FAST, 'only the fast readers are still open')
 
   // The stalled readers read again after the cut: each gets what it was given, then `overflow`, then the end.
   for (const reader of stalled) reader.resume()
@@ -155,7 +155,7 @@ test('a burst of 50,000 small messages does not cut off a reader that reads as f
   await reader.until('the whole burst', (s) => s.events.at(-1)?.event === 'done' || s.events.at(-1)?.event === 'overflow', 30_000)
   assert.equal(reader.named('overflow').length, 0, 'the reader was not cut off')
   assert.ok(isRange(seqs(reader.events), COUNT), 'it got every message, in order')
-  assert.equal(running.daemon.gateway.sseStreams.size, 1)
+  assert.equal(running.daemon.gateway.readers.size, 1)
 })
 
 /** A raw SSE client that reads at most `bytesPerSecond`, pausing its socket to keep to that pace. */
@@ -267,7 +267,7 @@ test('a reader whose socket takes nothing for sse.stallTimeoutMs while events wa
   await joined(running.daemon, TOPIC)
   const reader = await StalledReader.open(running.base, TOPIC)
   t.after(() => { reader.socket.destroy() })
-  const [client] = running.daemon.gateway.sseStreams
+  const [client] = running.daemon.gateway.readers
   assert.ok(client !== undefined)
   const closed = new Promise<{ reason: string, cause?: string }>((resolve) => { running.daemon.gateway.hub.events.once('sse_close', resolve) })
 

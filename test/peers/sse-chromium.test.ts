@@ -119,8 +119,8 @@ test('Chromium\'s EventSource gets named events in order with their ids, and res
 
   // Cut the stream; hold Chromium's reconnect until 51..60 are in the ring.
   resumes.hold()
-  assert.equal(running.daemon.gateway.sseStreams.size, 1)
-  for (const stream of running.daemon.gateway.sseStreams) stream.end('shutdown', { reason: 'test' }, 30)
+  assert.equal(running.daemon.gateway.readers.size, 1)
+  for (const stream of running.daemon.gateway.readers) stream.end('shutdown', { reason: 'test' }, 30)
   assert.equal(await resumes.resumed(0), `${epoch}-51`, 'Chromium sends the last id it saw')
   const watch = await SseStream.open(running.base, TOPIC)
   t.after(() => { watch.close() })

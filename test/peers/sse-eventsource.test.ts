@@ -71,7 +71,7 @@ for (const cut of ['ends the stream with a final event', 'drops the connection']
 
     // The gateway cuts the stream; the client's reconnect is held until 4..6 are in the ring.
     resumes.hold()
-    const streams = running.daemon.gateway.sseStreams
+    const streams = running.daemon.gateway.readers
     assert.equal(streams.size, 1)
     if (cut === 'drops the connection') running.daemon.app.server.closeAllConnections()
     else for (const stream of streams) stream.end('shutdown', { reason: 'test' }, 30)

@@ -87,7 +87,7 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   app.addHook('onRequest', (request, _reply, done) => { done(request.is404 ? notFound(request) : undefined) })
 
   app.addHook('preClose', async () => {
-    for (const stream of gateway.sseStreams) stream.end('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
+    gateway.readers.endAll('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
   })
 
   await app.register(pushRoute, { gateway })

@@ -1,6 +1,6 @@
 /**
  * The subscription hub: every configured channel, fed by the upstream
- * clients, read by SSE streams. It turns channel messages and lifecycle
+ * clients, read by readers and fed to sinks of any outlet (./reader.ts). It turns channel messages and lifecycle
  * changes into numbered events, keeps them for resume, and says `gap`
  * where messages may have been lost: while the upstream was down, when a
  * resume reaches past the ring, or across a sidecar restart.
@@ -8,10 +8,8 @@
 import { EventEmitter } from 'node:events'
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
 import type { ChannelConfig } from '../config/types.ts'
-import type { CutCause, EndReason, SseClient } from '../http/sse/client.ts'
-import { formatEvent } from '../http/sse/format.ts'
-import { formatEventId } from './event-id.ts'
 import type { PresenceEvent } from './presence-view.ts'
+import type { CutCause, EndReason, Reader } from './reader.ts'
 import { planResume, type Gap } from './resume.ts'
 import { IssuedSeq, Subscription } from './subscription.ts'
 
@@ -46,7 +44,7 @@ export interface HubEvents {
   message_dropped: [{ upstream: string, topic: string, subscription: string | null, event: string, reason: DropReason }]
   /** Messages may be missing: for every reader (`reader: false`, the upstream was down) or for one resuming reader. */
   gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped', reader: boolean }]
-  /** An SSE reader attached; `resumed` when it gave a Last-Event-ID. */
+  /** A reader attached (SSE is the only outlet with readers so far); `resumed` when it gave a Last-Event-ID. */
   sse_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
   /** `cause` says why a reader was cut off (reason `overflow`). */
   sse_close: [{ subscription: string, reason: EndReason, cause?: CutCause }]
@@ -99,7 +97,7 @@ export class Hub {
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
     else this.#byTopic.set(topic, rest)
-    for (const client of [...sub.clients]) client.end('channel_closed', { topic, reason }, retryMs)
+    for (const reader of [...sub.readers]) reader.end('channel_closed', { topic, reason }, retryMs)
     const retired = this.retired.get(sub.config.name) ?? { events: 0, eventsSent: 0 }
     this.retired.set(sub.config.name, { events: retired.events + sub.events, eventsSent: retired.eventsSent + sub.eventsSent })
   }
@@ -216,28 +214,27 @@ export class Hub {
    * Adds a reader: first what it missed since `lastEventId` (with a gap if need be), then live events. It pulls
    * them from the topic's held events as fast as its response takes them.
    */
-  attach (sub: Subscription, client: SseClient, lastEventId: string | null): void {
+  attach (sub: Subscription, reader: Reader, lastEventId: string | null): void {
     const subscription = sub.config.name
     const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
     this.events.emit('sse_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
-    client.onEnd((reason) => {
-      const cause = client.cutCause
+    reader.onEnd((reason) => {
+      const cause = reader.cutCause
       this.events.emit('sse_close', cause === null ? { subscription, reason } : { subscription, reason, cause })
     })
     if (plan.gap !== null) {
       this.events.emit('gap', { subscription, reason: plan.gap.reason, reader: true })
-      if (client.write(formatEvent({ event: 'gap', data: JSON.stringify(plan.gap) }))) sub.eventsSent++
+      if (reader.gap(plan.gap)) sub.eventsSent++
     }
-    client.start(sub, (plan.entries[0]?.seq ?? sub.seq + 1) - 1)
+    reader.start(sub, (plan.entries[0]?.seq ?? sub.seq + 1) - 1)
     // A presence channel's reader that starts afresh (or could not be given everything it missed) gets the merged
     // state as of the latest event, with that event's id, after the replay: resuming after it misses nothing.
     if (sub.presence?.synced === true && sub.events > 0 && (lastEventId === null || plan.gap !== null)) {
-      const data = JSON.stringify(sub.presence.state())
-      client.after(sub.seq, 'presence_state', formatEvent({ id: formatEventId(this.epoch, sub.seq), event: 'presence_state', data }))
+      reader.after(sub.seq, 'presence_state', JSON.stringify(sub.presence.state()))
     }
-    if (client.ended) return
-    sub.clients.add(client)
-    client.onEnd(() => sub.clients.delete(client))
+    if (reader.ended) return
+    sub.readers.add(reader)
+    reader.onEnd(() => sub.readers.delete(reader))
   }
 
   /** Ready when every required channel is joined, or has been down for less than `graceMs` after being joined. */

@@ -4,27 +4,40 @@
  * newest as fit in `maxBytes`, so that a reader that lags behind the live
  * stream can pull what it has not been given yet. Entries carry consecutive
  * sequence numbers; the oldest are dropped first. What it holds is bounded
- * in bytes (each entry counts its formatted text plus a fixed overhead) as
- * well as in entries; the newest entry is always held, whatever its size.
+ * in bytes as well as in entries; the newest entry is always held,
+ * whatever its size. An entry counts its event name and data plus a fixed
+ * overhead (about what its SSE text and the entry took before the ring
+ * kept messages, so a byte bound holds as many events as it did). The SSE
+ * text a stream formats from an entry is kept on it beside the message and
+ * is not counted: a topic read over SSE holds up to about twice its count.
  */
+
+/** One event of a topic as the hub keeps it: the message, not any outlet's wire text. */
 export interface RingEntry {
   readonly seq: number
   /** When it was added (ms since the epoch). */
   readonly at: number
-  /** The SSE event name (a Phoenix event, or joined / errored / rejoined / gap). */
+  /** The event name: the Phoenix event, or joined / errored / rejoined / gap / closed (as sent, line breaks and all). */
   readonly event: string
-  /** Formatted SSE text, shared by every reader. */
-  readonly wire: string
+  /** The payload as JSON text. */
+  readonly data: string
   /** Lifecycle and gap entries pass every `?events=` filter. */
   readonly control: boolean
+  /**
+   * The SSE outlet's formatted text of it, filled in by the first SSE
+   * reader that writes it and shared by the rest (so a message is
+   * formatted once however many streams read it). Owned by `http/sse`: the
+   * hub never sets or reads it.
+   */
+  sseText?: string
 }
 
-/** What an entry costs besides its text: the entry object and its slot (bytes, a round estimate). */
-export const ENTRY_OVERHEAD_BYTES = 96
+/** What an entry counts for besides its event name and data: the entry object, its slot, and an SSE id and field names (bytes, a round estimate). */
+export const ENTRY_OVERHEAD_BYTES = 128
 
 /** The bytes an entry counts for in a ring's byte bound. */
 export function entryBytes (entry: RingEntry): number {
-  return entry.wire.length + ENTRY_OVERHEAD_BYTES
+  return entry.data.length + entry.event.length + ENTRY_OVERHEAD_BYTES
 }
 
 export class ReplayRing {

@@ -1,13 +1,12 @@
 /**
  * One configured channel as the gateway sees it: its sequence of events
- * (Phoenix messages, lifecycle, gaps) with ids, the replay ring, the SSE
- * readers, and what /v1/channels and /readyz report about it.
+ * (Phoenix messages, lifecycle, gaps) with ids, the replay ring, its
+ * readers and message sinks, and what /v1/channels and /readyz report about it.
  */
 import type { ChannelConfig } from '../config/types.ts'
-import { formatEvent } from '../http/sse/format.ts'
-import type { SseClient, SseSource } from '../http/sse/client.ts'
 import { formatEventId } from './event-id.ts'
 import { PresenceView } from './presence-view.ts'
+import type { MessageSink, Reader, ReaderSource } from './reader.ts'
 import { ReplayRing, type RingEntry } from './ring.ts'
 
 export type SubscriptionState = 'joining' | 'joined' | 'errored' | 'closed'
@@ -36,16 +35,12 @@ export class IssuedSeq {
   note (seq: number): void { if (seq > this.#max) this.#max = seq }
 }
 
-/** Where a channel's messages also go (a webhook sink): each message with its sequence number. */
-export interface MessageSink {
-  offer: (seq: number, event: string, data: string) => void
-}
-
-export class Subscription implements SseSource {
+export class Subscription implements ReaderSource {
   /** Replaced in place by a reload (same upstream and topic). */
   config: ChannelConfig
   ring: ReplayRing
-  readonly clients = new Set<SseClient>()
+  /** Its open readers, of any outlet. */
+  readonly readers = new Set<Reader>()
   readonly #epoch: string
   readonly #issued: IssuedSeq
   /** The sequence number before this life's first event: ids at or below it are from before this subscription. */
@@ -59,10 +54,10 @@ export class Subscription implements SseSource {
   downSince: number | null = null
   joinedOnce = false
   lastError: SubscriptionStatus['lastError'] = null
-  /** SSE events written to readers, replays and per-reader gaps included (read by metrics). */
+  /** Events given to readers, replays and per-reader gaps included (read by metrics). */
   eventsSent = 0
-  /** The webhook sink fed with this channel's messages (not lifecycle events), if it has one. */
-  sink: MessageSink | null = null
+  /** Where its messages (not lifecycle events) also go: a webhook sink, or any other. */
+  readonly #sinks = new Set<MessageSink>()
   /** The merged presence, for a channel with `presence: true`; null otherwise. */
   presence: PresenceView | null
 
@@ -94,12 +89,17 @@ export class Subscription implements SseSource {
   /** A held event, for a reader pulling what it has not been given yet. */
   entry (seq: number): RingEntry | undefined { return this.ring.get(seq) }
 
-  /** Appends a Phoenix message (`data` is its JSON) and sends it to every reader. */
+  /** Appends a Phoenix message (`data` is its JSON) and offers it to every reader and sink. */
   publish (event: string, data: string, now: number): void {
     this.#messages++
-    this.#append(event, data, false, now)
-    this.sink?.offer(this.#seq, event, data)
+    const entry = this.#append(event, data, false, now)
+    for (const sink of this.#sinks) sink.offer(entry)
   }
+
+  /** Feeds `sink` with the messages published from now on (adding it again changes nothing). */
+  addSink (sink: MessageSink): void { this.#sinks.add(sink) }
+  removeSink (sink: MessageSink): void { this.#sinks.delete(sink) }
+  get sinks (): ReadonlySet<MessageSink> { return this.#sinks }
 
   /** Appends a lifecycle or gap event; these pass every filter. */
   control (event: 'joined' | 'errored' | 'rejoined' | 'gap' | 'closed', data: Record<string, unknown>, now: number): void {
@@ -120,21 +120,19 @@ export class Subscription implements SseSource {
       state: this.state,
       required: this.config.required,
       messages: this.#messages,
-      subscribers: this.clients.size,
+      subscribers: this.readers.size,
       lastEventId: this.#seq === this.base ? null : formatEventId(this.#epoch, this.#seq),
       since: new Date(this.since).toISOString(),
       lastError: this.lastError,
     }
   }
 
-  #append (event: string, data: string, control: boolean, now: number): void {
+  #append (event: string, data: string, control: boolean, now: number): RingEntry {
     const seq = ++this.#seq
     this.#issued.note(seq)
-    const id = formatEventId(this.#epoch, seq)
-    // A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
-    const name = event.replace(/[\r\n]+/g, ' ')
-    const entry: RingEntry = { seq, at: now, event: name, control, wire: formatEvent({ id, event: name, data }) }
+    const entry: RingEntry = { seq, at: now, event, data, control }
     this.ring.push(entry)
-    for (const client of this.clients) if (client.offer(entry)) this.eventsSent++
+    for (const reader of this.readers) if (reader.offer(entry)) this.eventsSent++
+    return entry
   }
 }

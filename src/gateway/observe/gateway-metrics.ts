@@ -73,7 +73,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     registers,
     collect () {
       this.reset()
-      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.clients.size)
+      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.readers.size)
     },
   })
   new Gauge({
@@ -105,7 +105,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
       this.reset()
       for (const sub of hub.all()) {
         let bytes = 0
-        for (const client of sub.clients) bytes += client.bufferedBytes
+        for (const reader of sub.readers) bytes += reader.bufferedBytes
         this.inc({ subscription: sub.config.name }, bytes)
       }
     },
@@ -119,7 +119,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
       this.reset()
       for (const sub of hub.all()) {
         let waiting = 0
-        for (const client of sub.clients) if (client.waiting) waiting++
+        for (const reader of sub.readers) if (reader.waiting) waiting++
         this.inc({ subscription: sub.config.name }, waiting)
       }
     },

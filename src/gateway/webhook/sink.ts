@@ -17,7 +17,8 @@
 import type { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import type { WebhookConfig } from '../config/types.ts'
-import type { MessageSink } from '../hub/subscription.ts'
+import type { MessageSink } from '../hub/reader.ts'
+import type { RingEntry } from '../hub/ring.ts'
 import type { DeadLetterTarget } from './dead-letter.ts'
 import type { WebhookEvents } from './events.ts'
 import { contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
@@ -107,7 +108,8 @@ export class WebhookSink implements MessageSink {
   /** Messages sent to the dead letter with reason shutdown by the drain. */
   get left (): number { return this.#left }
 
-  offer (seq: number, event: string, data: string): void {
+  offer (message: RingEntry): void {
+    const { seq, event, data } = message
     const ctx = this.#ctx
     const id = `${ctx.epoch}-${seq}`
     const key = newKey()

@@ -91,7 +91,7 @@ export class Webhooks {
       await this.#activate(this.#add(sub, webhook))
     } else if (entry !== undefined && webhook === undefined) {
       this.#entries.delete(sub)
-      sub.sink = null
+      sub.removeSink(entry.sink)
       this.#retire(entry.sink.close(performance.now() + entry.sink.config.timeoutMs + entry.target.timeoutMs))
       this.#closeUnused()
     } else if (entry !== undefined && webhook !== undefined) {
@@ -149,7 +149,7 @@ export class Webhooks {
     const webhook = e.sink.config
     e.sink.setHeaders(await resolveHeaders(webhook.headers, this.#deps.resolve))
     e.headers.value = webhook.deadLetter?.kind === 'url' ? await resolveHeaders(webhook.deadLetter.headers, this.#deps.resolve) : {}
-    e.sub.sink = e.sink
+    e.sub.addSink(e.sink)
   }
 
   #context (sub: Subscription, webhook: WebhookConfig, target: DeadLetterTarget): SinkContext {

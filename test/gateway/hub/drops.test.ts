@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { sseText } from '../../../src/gateway/http/sse/stream-writer.ts'
 import { Hub, type HubEvents } from '../../../src/gateway/hub/hub.ts'
 import { channelConfig } from '../helpers.ts'
 
@@ -24,7 +25,8 @@ test('a payload JSON.stringify cannot write becomes a gap in its place; the next
   hub.onMessage('main', 'room:a', 'msg', { n: 2 })
   const entries = hub.get('main', 'room:a')?.ring.since(0) ?? []
   assert.deepEqual(entries.map((e) => [e.seq, e.event, e.control]), [[1, 'gap', true], [2, 'msg', false]])
-  assert.match(entries[0]?.wire ?? '', /^id: ep-1\nevent: gap\ndata: \{"reason":"message_dropped","event":"msg","cause":"too_deep","at":"2026-01-01T00:00:00.000Z"\}\n\n$/)
+  assert.equal(entries[0]?.data, '{"reason":"message_dropped","event":"msg","cause":"too_deep","at":"2026-01-01T00:00:00.000Z"}')
+  assert.match(sseText(entries[0], hub.epoch), /^id: ep-1\nevent: gap\ndata: \{"reason":"message_dropped","event":"msg","cause":"too_deep","at":"2026-01-01T00:00:00.000Z"\}\n\n$/)
   assert.deepEqual(dropped, [{ upstream: 'main', topic: 'room:a', subscription: 'room:a', event: 'msg', reason: 'too_deep' }])
 })
 

@@ -111,7 +111,7 @@ test('an unknown topic is a 404 problem in JSON, not an event stream', async (t)
   const body = await res.json() as { error: { code: string, message: string } }
   assert.equal(body.error.code, 'BC_ERR_UNKNOWN_TOPIC')
   assert.match(body.error.message, /room:nope/)
-  assert.equal(running.daemon.gateway.sseStreams.size, 0)
+  assert.equal(running.daemon.gateway.readers.size, 0)
 })
 
 test('an unknown query parameter is a 400 problem, not an event stream', async (t) => {

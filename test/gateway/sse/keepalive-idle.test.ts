@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { SseClient } from '../../../src/gateway/http/sse/client.ts'
+import { SseStreamWriter } from '../../../src/gateway/http/sse/stream-writer.ts'
 import { formatComment, formatEvent } from '../../../src/gateway/http/sse/format.ts'
 
 test('a tick right after an event writes no comment; the next tick of an idle stream writes one', async (t) => {
@@ -20,7 +20,7 @@ test('a tick right after an event writes no comment; the next tick of an idle st
   const [, res] = await responded
   res.writeHead(200, { 'content-type': 'text/event-stream' })
   res.flushHeaders()
-  const client = new SseClient(res, null, { bufferBytes: 65_536, events: null })
+  const client = new SseStreamWriter(res, null, { bufferBytes: 65_536, events: null })
   const [response] = await once(request, 'response', { signal: AbortSignal.timeout(5000) }) as [IncomingMessage]
   let text = ''
   const marker = formatEvent({ event: 'marker', data: '{}' })
@@ -34,8 +34,8 @@ test('a tick right after an event writes no comment; the next tick of an idle st
 
   const comment = formatComment('keep-alive')
   client.write(formatEvent({ event: 'msg', data: '{"n":1}' }))
-  client.keepAlive(comment) // the stream just carried an event: skipped
-  client.keepAlive(comment) // idle since the last tick: written
+  client.keepAlive() // the stream just carried an event: skipped
+  client.keepAlive() // idle since the last tick: written
   client.write(marker)
   await received
   assert.equal(text, `${formatEvent({ event: 'msg', data: '{"n":1}' })}${comment}${marker}`)

@@ -164,7 +164,7 @@ test('a replay larger than the socket takes is pulled as the reader reads: it ge
   const big = 'x'.repeat(20_000)
   for (let n = 1; n <= 500; n++) running.phoenix.broadcast(TOPIC, 'msg', { n, big })
   await watch.until('500 messages', (s) => s.named('msg').length === 500, 10_000)
-  const streams = running.daemon.gateway.sseStreams
+  const streams = running.daemon.gateway.readers
   assert.equal(streams.size, 1)
 
   // 10 MB of replay, more than loopback TCP buffers take at once: the gateway writes it as the socket drains.

@@ -6,12 +6,12 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { formatEventId, newEpoch, parseEventId } from '../../../src/gateway/hub/event-id.ts'
 import { planResume } from '../../../src/gateway/hub/resume.ts'
-import { entryBytes, ReplayRing, type RingEntry } from '../../../src/gateway/hub/ring.ts'
+import { ENTRY_OVERHEAD_BYTES, entryBytes, ReplayRing, type RingEntry } from '../../../src/gateway/hub/ring.ts'
 
 const T0 = Date.UTC(2025, 0, 1)
 
 function entry (seq: number): RingEntry {
-  return { seq, at: T0 + seq * 1000, event: 'msg', wire: `id: ep-${seq}\n\n`, control: false }
+  return { seq, at: T0 + seq * 1000, event: 'msg', data: `{"n":${seq}}`, control: false }
 }
 
 function ringWith (capacity: number, count: number): ReplayRing {
@@ -59,8 +59,9 @@ describe('ReplayRing', () => {
   })
 
   test('with a byte bound it holds the newest entries that fit, beyond its replay, for readers catching up', () => {
-    // Each entry counts its text plus the fixed overhead.
+    // Each entry counts its event name and data plus the fixed overhead.
     const cost = entryBytes(entry(1))
+    assert.equal(cost, 'msg'.length + '{"n":1}'.length + ENTRY_OVERHEAD_BYTES)
     const ring = new ReplayRing(2, 5 * cost)
     for (let seq = 1; seq <= 9; seq++) ring.push(entry(seq))
     assert.equal(ring.held, 5)
@@ -75,7 +76,7 @@ describe('ReplayRing', () => {
   })
 
   test('the newest entry is held whatever its size; a replay of 0 resumes nothing but readers can still pull', () => {
-    const big: RingEntry = { ...entry(2), wire: 'x'.repeat(10_000) }
+    const big: RingEntry = { ...entry(2), data: JSON.stringify('x'.repeat(10_000)) }
     const ring = new ReplayRing(0, 100)
     ring.push(entry(1))
     ring.push(big)

@@ -40,12 +40,12 @@ const address = await daemon.start()
 await joined(daemon, topic)
 
 process.on('message', (message: ToChild) => {
-  const streams = daemon.gateway.sseStreams
+  const streams = daemon.gateway.readers
   if (message.type === 'watch') {
     for (const stream of streams) stream.onEnd((reason) => { send({ type: 'end', reason }) })
     send({ type: 'watching', streams: streams.size })
   } else if (message.type === 'stats') {
-    send({ type: 'stats', streams: streams.size, subscribers: subscription(daemon, topic).clients.size })
+    send({ type: 'stats', streams: streams.size, subscribers: subscription(daemon, topic).readers.size })
   } else {
     daemon.close().then(() => { process.disconnect() }, () => { process.exit(1) })
   }

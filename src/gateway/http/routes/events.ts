@@ -10,8 +10,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
 import { HttpError, problemSchema } from '../problem.ts'
-import { SseClient } from '../sse/client.ts'
-import { formatComment, formatEvent } from '../sse/format.ts'
+import { SseStreamWriter } from '../sse/stream-writer.ts'
+import { formatEvent } from '../sse/format.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
 interface EventsQuery { events?: string, lastEventId?: string, upstream?: string }
@@ -43,7 +43,7 @@ export interface EventsRouteOptions { gateway: Gateway }
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { gateway }) => {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
     const { sse } = gateway.config
-    if (gateway.sseStreams.size >= sse.maxClients) {
+    if (gateway.readers.count('sse') >= sse.maxClients) {
       const error = new HttpError('BC_ERR_SSE_LIMIT', 503, `the gateway serves its sse.maxClients (${sse.maxClients}) streams; retry later`)
       throw Object.assign(error, { retryAfterSeconds: Math.max(1, Math.ceil(sse.retryMs / 1000)) })
     }
@@ -61,20 +61,9 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       connection: 'keep-alive',
     })
     res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
-    const client = new SseClient(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
+    const client = new SseStreamWriter(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
     gateway.hub.attach(sub, client, lastEventId)
-    gateway.sseStreams.add(client)
-    client.onEnd(() => {
-      gateway.sseStreams.delete(client)
-      release()
-    })
+    gateway.readers.add(client, 'sse')
+    client.onEnd(release)
   })
-}
-
-/** One shared keep-alive tick for every stream (not a timer each); a stream that carried anything since the last tick is skipped. */
-export function startKeepAlive (gateway: Gateway, everyMs: number): NodeJS.Timeout {
-  const comment = formatComment('keep-alive')
-  const timer = setInterval(() => { for (const c of gateway.sseStreams) c.keepAlive(comment) }, everyMs)
-  timer.unref()
-  return timer
 }

@@ -1,5 +1,6 @@
 /**
- * One SSE reader on a raw HTTP response, pulling from its topic's held
+ * The server side of one SSE stream, a `Reader` of the hub: writes its
+ * topic's events to a raw HTTP response, pulling from the topic's held
  * events. While the response takes what it is given, each new event is
  * written at once (the formatted text every reader shares). Once the
  * response holds `bufferBytes` (what sits in its socket's buffer), nothing
@@ -18,21 +19,23 @@
  */
 import type { ServerResponse } from 'node:http'
 import { formatEventId } from '../../hub/event-id.ts'
+import type { CutCause, EndReason, Reader, ReaderSource } from '../../hub/reader.ts'
+import type { Gap } from '../../hub/resume.ts'
 import type { RingEntry } from '../../hub/ring.ts'
-import { formatEvent } from './format.ts'
+import { formatComment, formatEvent } from './format.ts'
 
-/** Where a reader pulls the events it has not been given yet: its topic's held events. */
-export interface SseSource {
-  readonly epoch: string
-  /** The newest sequence number. */
-  readonly seq: number
-  /** The held event with this sequence number; undefined once it is no longer held. */
-  entry: (seq: number) => RingEntry | undefined
-  /** Events written to readers (read by metrics). */
-  eventsSent: number
+/**
+ * The SSE text of a held event, formatted by the first stream that writes it and kept on the entry for the rest.
+ * A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
+ */
+export function sseText (entry: RingEntry, epoch: string): string {
+  entry.sseText ??= formatEvent({ id: formatEventId(epoch, entry.seq), event: entry.event.replace(/[\r\n]+/g, ' '), data: entry.data })
+  return entry.sseText
 }
 
-export interface SseClientOptions {
+const KEEP_ALIVE = formatComment('keep-alive')
+
+export interface SseStreamWriterOptions {
   /** Bytes the response may hold before the reader is left to catch up (the socket's high-water mark at least). */
   bufferBytes: number
   /** Phoenix events to pass (null: all). Control events always pass. */
@@ -45,24 +48,19 @@ export interface SseClientOptions {
   now?: () => number
 }
 
-export type EndReason = 'overflow' | 'shutdown' | 'client_closed' | 'channel_closed'
-
-/** Why a reader was cut off: the events it needed next were dropped (`behind`), or it took nothing for `stallMs` (`stalled`). */
-export type CutCause = 'behind' | 'stalled'
-
 type EndListener = (reason: EndReason) => void
 
 /** The reader of each open response: the response's listeners are shared functions, not closures per stream. */
-const readers = new WeakMap<ServerResponse, SseClient>()
+const readers = new WeakMap<ServerResponse, SseStreamWriter>()
 
 function onDrain (this: ServerResponse): void { readers.get(this)?.drained() }
 function onClose (this: ServerResponse): void { readers.get(this)?.closed() }
 
-export class SseClient {
+export class SseStreamWriter implements Reader {
   readonly #res: ServerResponse
-  readonly #options: SseClientOptions
+  readonly #options: SseStreamWriterOptions
   readonly #now: () => number
-  #source: SseSource | null = null
+  #source: ReaderSource | null = null
   /** The sequence number of the last event given or passed over (filtered out). */
   #cursor = 0
   /** The response is full: nothing is written until it drains. */
@@ -71,8 +69,8 @@ export class SseClient {
   /** The id the reader resumed from, until something is written. */
   readonly #resumedFrom: string | null
   #lastWrittenSeq: number | null = null
-  /** Text to write once the cursor reaches `seq` (a presence state as of that event). */
-  #pending: { seq: number, text: string } | null = null
+  /** An event to write once the cursor reaches `seq` (a presence state as of that event). */
+  #pending: { seq: number, event: string, data: string } | null = null
   #ended: EndReason | null = null
   #cutCause: CutCause | null = null
   /** Something was written since the last keep-alive tick: the stream is not idle. */
@@ -80,7 +78,7 @@ export class SseClient {
   /** Most streams have one end listener: an array only for more. */
   #onEnd: EndListener | EndListener[] | null = null
 
-  constructor (res: ServerResponse, lastEventId: string | null, options: SseClientOptions) {
+  constructor (res: ServerResponse, lastEventId: string | null, options: SseStreamWriterOptions) {
     this.#res = res
     this.#options = options
     this.#now = options.now ?? Date.now
@@ -104,22 +102,23 @@ export class SseClient {
   get waiting (): boolean { return this.#waiting }
 
   /** Starts reading `source` after sequence number `after`: what is held since is pulled now, as far as the response takes. */
-  start (source: SseSource, after: number): void {
+  start (source: ReaderSource, after: number): void {
     this.#source = source
     this.#cursor = after
     this.#pump()
   }
 
-  /** Writes `text`, an `event` with id `seq`, once everything up to `seq` has been given (at once if it has). */
-  after (seq: number, event: string, text: string): void {
+  /** Writes `event` with id `seq` (`data` is JSON) once everything up to `seq` has been given (at once if it has). */
+  after (seq: number, event: string, data: string): void {
     if (this.#ended !== null || !this.#passes({ control: false, event })) return
-    if (this.#cursor >= seq) this.#writeAt(seq, text)
-    else this.#pending = { seq, text }
+    if (this.#cursor >= seq) this.#writeAt(seq, event, data)
+    else this.#pending = { seq, event, data }
   }
 
   /** A new event of the source: written at once unless the reader is catching up. True when written (for metrics). */
   offer (entry: RingEntry): boolean {
-    if (this.#ended !== null) return false
+    const source = this.#source
+    if (this.#ended !== null || source === null) return false
     if (this.#waiting) {
       this.#checkProgress()
       return false
@@ -131,7 +130,7 @@ export class SseClient {
     this.#cursor = entry.seq
     if (!this.#passes(entry)) return false
     this.#lastWrittenSeq = entry.seq
-    this.#write(entry.wire)
+    this.#write(sseText(entry, source.epoch))
     return true
   }
 
@@ -155,18 +154,23 @@ export class SseClient {
     else this.#onEnd = [this.#onEnd, listener]
   }
 
-  /** Writes `comment` unless something else was written since the last call: only idle streams need one. */
-  keepAlive (comment: string): void {
+  /** Writes a keep-alive comment unless something else was written since the last call: only idle streams need one. */
+  keepAlive (): void {
     if (this.#ended !== null) return
     if (this.#waiting) {
       this.#checkProgress()
       return
     }
-    if (!this.#active) this.#write(comment)
+    if (!this.#active) this.#write(KEEP_ALIVE)
     this.#active = false
   }
 
-  /** Writes preformatted text (a gap for this reader) now. True when written. */
+  /** Messages may be missing for this reader (it resumed): a `gap` event without an id, now. True when written. */
+  gap (gap: Gap): boolean {
+    return this.write(formatEvent({ event: 'gap', data: JSON.stringify(gap) }))
+  }
+
+  /** Writes preformatted SSE text now. True when written. */
   write (text: string): boolean {
     if (this.#ended !== null) return false
     this.#write(text)
@@ -202,13 +206,13 @@ export class SseClient {
       this.#cursor = entry.seq
       if (this.#passes(entry)) {
         this.#lastWrittenSeq = entry.seq
-        this.#write(entry.wire)
+        this.#write(sseText(entry, source.epoch))
         source.eventsSent++
       }
       const pending = this.#pending
       if (pending !== null && pending.seq <= this.#cursor) {
         this.#pending = null
-        this.#writeAt(pending.seq, pending.text)
+        this.#writeAt(pending.seq, pending.event, pending.data)
       }
     }
   }
@@ -229,10 +233,12 @@ export class SseClient {
     return entry.control || this.#options.events === null || this.#options.events.has(entry.event)
   }
 
-  #writeAt (seq: number, text: string): void {
+  #writeAt (seq: number, event: string, data: string): void {
+    const source = this.#source
+    if (source === null) return
     this.#lastWrittenSeq = seq
-    if (this.#source !== null) this.#source.eventsSent++
-    this.#write(text)
+    source.eventsSent++
+    this.#write(formatEvent({ id: formatEventId(source.epoch, seq), event, data }))
   }
 
   #write (text: string): void {

@@ -1,0 +1,62 @@
+/**
+ * What the hub knows of its outlets: readers, which follow one topic from a
+ * point in its sequence and pull what they have not been given yet, and
+ * sinks, which are handed every channel message as it is published. The
+ * hub deals in messages (ring entries); how a reader or sink puts them on
+ * a wire (SSE frames, webhook bodies, …) is its own business.
+ */
+import type { Gap } from './resume.ts'
+import type { RingEntry } from './ring.ts'
+
+/** Why a reader ended. */
+export type EndReason = 'overflow' | 'shutdown' | 'client_closed' | 'channel_closed'
+
+/** Why a reader was cut off: the events it needed next were dropped (`behind`), or it took nothing for too long (`stalled`). */
+export type CutCause = 'behind' | 'stalled'
+
+/** Where a reader pulls the events it has not been given yet: its topic's held events. */
+export interface ReaderSource {
+  readonly epoch: string
+  /** The newest sequence number. */
+  readonly seq: number
+  /** The held event with this sequence number; undefined once it is no longer held. */
+  entry: (seq: number) => RingEntry | undefined
+  /** Events written to readers (read by metrics). */
+  eventsSent: number
+}
+
+/**
+ * One reader of one topic (an SSE stream today). The hub gives it a
+ * resume gap if it has one, starts it after a sequence number, offers it
+ * each new event and ends it when the topic goes away; the reader pulls
+ * from its source whatever it could not take when offered, and ends
+ * itself when it falls too far behind or its peer goes away.
+ */
+export interface Reader {
+  readonly ended: boolean
+  /** Why it was cut off (ended with `overflow`), when it was. */
+  readonly cutCause: CutCause | null
+  /** Bytes its transport holds now, not yet taken by its peer (read by metrics). */
+  readonly bufferedBytes: number
+  /** Its transport is full: it keeps only its cursor and pulls once it can write again (read by metrics). */
+  readonly waiting: boolean
+  /** Starts reading `source` after sequence number `after`: what is held since is given now, as far as the reader takes it. */
+  start: (source: ReaderSource, after: number) => void
+  /** A new event of the source, in sequence. True when given to the reader now (for metrics). */
+  offer: (entry: RingEntry) => boolean
+  /** Messages may be missing for this reader only (it resumed): told before anything else. True when given. */
+  gap: (gap: Gap) => boolean
+  /** An event for this reader only (`data` is JSON), with id `seq`, given once it has everything up to `seq`. */
+  after: (seq: number, event: string, data: string) => void
+  /** Ends it with a final event named after `reason` (with `data` and the last id given), and a retry hint. */
+  end: (reason: EndReason, data: Record<string, unknown>, retryMs?: number) => void
+  /** Calls `listener` when it ends, or at once if it has ended already. */
+  onEnd: (listener: (reason: EndReason) => void) => void
+  /** Called on the gateway's keep-alive tick, for a reader whose transport needs one (an idle SSE stream, a stalled one's check). */
+  keepAlive?: () => void
+}
+
+/** Where a channel's messages also go as they are published (a webhook sink): messages only, not lifecycle events. */
+export interface MessageSink {
+  offer: (message: RingEntry) => void
+}
