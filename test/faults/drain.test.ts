@@ -20,8 +20,9 @@ import { startFakePhoenix } from '../../src/testing/index.ts'
 import { channelConfig } from '../gateway/helpers.ts'
 import { dynamicEntry } from '../gateway/dynamic/support.ts'
 import { assertProblem, http, joined, startGw, type HttpResult } from '../gateway/http/support.ts'
-import { deadline, range, SseStream } from '../gateway/sse/helpers.ts'
+import { range, SseStream } from '../gateway/sse/helpers.ts'
 import { Wakeups } from '../helpers/wakeups.ts'
+import { deadline } from '../helpers/wait.ts'
 
 const GRACE_MS = 3000
 const STREAMS = 100

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { startFakePhoenix } from '../../../src/testing/index.ts'
-import { within } from '../sse/helpers.ts'
 import { Gate, Receiver } from './receiver.ts'
+import { within } from '../../helpers/wait.ts'
 
 const cli = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts')
 
