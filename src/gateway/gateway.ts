@@ -17,7 +17,7 @@ import type { Config, DynamicConfig, UpstreamConfig } from './config/types.ts'
 import { topicProblem } from './config/topic.ts'
 import { DrainCutError } from './drain.ts'
 import { dynamicChannel, DynamicTopics, type Trigger } from './dynamic/registry.ts'
-import { HttpError } from './http/problem.ts'
+import { AmbiguousTopicError, BadRequestError, DrainingError, NeverSentError, UnknownTopicError } from './errors.ts'
 import { withTraceField } from './http/trace.ts'
 import type { Hub } from './hub/hub.ts'
 import type { Subscription } from './hub/subscription.ts'
@@ -59,7 +59,7 @@ function neverSent (err: BackchannelError): boolean {
  */
 function withLastError (err: unknown, sub: Subscription): unknown {
   if (!isBackchannelError(err) || sub.lastError === null || !neverSent(err)) return err
-  return new HttpError(err.code, err.statusCode, err.message, { lastError: { ...sub.lastError } })
+  return new NeverSentError(err, sub.lastError)
 }
 
 export class Gateway {
@@ -103,7 +103,7 @@ export class Gateway {
   /** The subscription a request names (configured or dynamic, already held), or the HTTP error to answer. */
   subscription (topic: string, upstream: string | undefined): Subscription {
     const sub = this.held(topic, upstream)
-    if (sub === undefined) throw new HttpError('BC_ERR_UNKNOWN_TOPIC', 404, `topic "${topic}" is not a configured channel nor a dynamic topic held now`)
+    if (sub === undefined) throw new UnknownTopicError(topic, 'not_held')
     return sub
   }
 
@@ -116,7 +116,7 @@ export class Gateway {
     let sub = this.held(topic, upstream)
     if (sub === undefined) {
       const entry = this.dynamic.match(topic, upstream)
-      if (entry === undefined) throw new HttpError('BC_ERR_UNKNOWN_TOPIC', 404, `topic "${topic}" is neither a configured channel nor allowed by a dynamic pattern`)
+      if (entry === undefined) throw new UnknownTopicError(topic, 'not_allowed')
       sub = this.addDynamic(entry, topic, {}, false, trigger).sub
     }
     return { sub, release: this.dynamic.use(sub) }
@@ -130,7 +130,7 @@ export class Gateway {
   addDynamic (entry: DynamicConfig, topic: string, params: Record<string, unknown>, pinned: boolean, trigger: Trigger): Added {
     // The rule configured topics meet: a pattern's `*` would let a control character through to Phoenix.
     const problem = topicProblem(topic)
-    if (problem !== null) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `topic ${JSON.stringify(topic)} ${problem}`)
+    if (problem !== null) throw new BadRequestError(`topic ${JSON.stringify(topic)} ${problem}`)
     this.dynamic.checkRoom(entry)
     const sub = this.hub.create(dynamicChannel(entry, topic, params))
     const at = { registered: false, refusedNow: null as BackchannelError | null }
@@ -236,9 +236,9 @@ export class Gateway {
 
   /** The subscription held for a topic (configured or dynamic), if any; throws when draining or ambiguous. */
   held (topic: string, upstream: string | undefined): Subscription | undefined {
-    if (this.#draining) throw new HttpError('BC_ERR_DRAINING', 503, 'the sidecar is shutting down')
+    if (this.#draining) throw new DrainingError()
     const sub = this.hub.find(topic, upstream)
-    if (sub === 'ambiguous') throw new HttpError('BC_ERR_AMBIGUOUS_TOPIC', 400, `topic "${topic}" is carried by several upstreams: name one with ?upstream=`)
+    if (sub === 'ambiguous') throw new AmbiguousTopicError(topic)
     return sub
   }
 

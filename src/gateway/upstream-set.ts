@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events'
 import type { Client } from '../client/client.ts'
 import type { UpstreamConfig } from './config/types.ts'
-import { HttpError } from './http/problem.ts'
+import { InternalError } from './errors.ts'
 import type { Hub } from './hub/hub.ts'
 import type { Subscription } from './hub/subscription.ts'
 import type { JoinOutcome } from '../phoenix/session-types.ts'
@@ -57,7 +57,7 @@ export class UpstreamSet {
 
   client (upstream: string): Client {
     const client = this.clients.get(upstream)
-    if (client === undefined) throw new HttpError('BC_ERR_INTERNAL', 500, `no client for upstream "${upstream}"`)
+    if (client === undefined) throw new InternalError(`no client for upstream "${upstream}"`)
     return client
   }
 

@@ -7,10 +7,10 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
+import { tempDir } from '../helpers/temp-dir.ts'
 
 const execFileP = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')
@@ -65,8 +65,7 @@ test('an older Node.js gets one line naming the version needed and the one found
 test('the check reads engines.node and stops before loading the CLI', async (t) => {
   // A copy of the entry alone, under a package.json asking for a Node.js from the future: had it
   // loaded cli.js (absent here), the error would be a missing module instead of this line.
-  const dir = await mkdtemp(join(tmpdir(), 'bc-entry-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'bc-entry-')
   await mkdir(join(dir, 'dist', 'cli'), { recursive: true })
   await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', engines: { node: '>=99.0.0' } }))
   await copyFile(bin, join(dir, 'dist', 'cli', 'main.js'))

@@ -6,7 +6,8 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BufferFullError, ClosedError, TimeoutError } from '../../src/phoenix/errors.ts'
-import { DEADLINE_MS, harness, isError, nextEvent, record, recorder } from './helpers.ts'
+import { DEADLINE_MS, harness, isError, record, recorder } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 describe('buffered pushes', () => {
   test('pushes made while the join is in flight are sent in order once joined', async (t) => {
@@ -32,10 +33,10 @@ describe('buffered pushes', () => {
     await c.join('order:offline')
     await c.push('order:offline', 'before', {})
 
-    const down = nextEvent(c, 'disconnect')
+    const down = nextEvent(c.events, 'disconnect')
     await server.faults.stop()
     assert.equal((await down).code, 1012)
-    await nextEvent(c, 'connect_fail', (e) => e.reason === 'BC_ERR_CONNECT')
+    await nextEvent(c.events, 'connect_fail', (e) => e.reason === 'BC_ERR_CONNECT')
     const pushes = ['d0', 'd1', 'd2'].map(async (event) => c.push('order:offline', event, {}))
     assert.equal(c.stats().bufferedPushes, 3)
     await server.faults.start()

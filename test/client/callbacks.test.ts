@@ -7,7 +7,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Client, type Reply } from '../../src/client/client.ts'
 import { builtinChannels } from '../../src/testing/index.ts'
-import { DEADLINE_MS, fast, harness, nextEvent } from './helpers.ts'
+import { DEADLINE_MS, fast, harness } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 type Call =
   | ['connect', number]
@@ -51,7 +52,7 @@ describe('callbacks', () => {
     assert.deepEqual(c.calls.at(-1), ['reply', 'greet:ada', 'ask', { status: 'error', response: { why: 'no' } }])
 
     await c.join('echo:stop')
-    const ended = nextEvent(c, 'leave', (e) => e.topic === 'echo:stop' && e.reason === 'server_closed')
+    const ended = nextEvent(c.events, 'leave', (e) => e.topic === 'echo:stop' && e.reason === 'server_closed')
     await c.push('echo:stop', 'stop', {})
     await ended
     assert.deepEqual(c.calls.slice(-2), [['reply', 'echo:stop', 'stop', { status: 'ok', response: {} }], ['topicClose', 'echo:stop', 'server_closed']])
@@ -59,7 +60,7 @@ describe('callbacks', () => {
     await c.leave('room:cb')
     assert.deepEqual(c.calls.at(-1), ['leave', 'room:cb'])
 
-    const reopened = nextEvent(c, 'connect_ok')
+    const reopened = nextEvent(c.events, 'connect_ok')
     server.faults.closeAll(1011, 'crashed')
     await reopened
     const tail = c.calls.slice(c.calls.findIndex((call) => call[0] === 'disconnect'))
@@ -77,7 +78,7 @@ describe('callbacks', () => {
   test('each socket of a pool reports onConnect with its index', async (t) => {
     const { server, track } = await harness(t)
     const c = track(new Recorder({ url: server.endpoint, ...fast, size: 3 }))
-    const all = Promise.all([0, 1, 2].map(async (socket) => nextEvent(c, 'connect_ok', (e) => e.socket === socket)))
+    const all = Promise.all([0, 1, 2].map(async (socket) => nextEvent(c.events, 'connect_ok', (e) => e.socket === socket)))
     await c.connect()
     await all
     assert.deepEqual(c.calls.map((call) => call[1]).sort(), [0, 1, 2])
@@ -102,11 +103,11 @@ describe('callbacks', () => {
     await c.push('room:plain', 'news', {})
     await news
     await c.join('echo:plain')
-    const ended = nextEvent(c, 'leave', (e) => e.topic === 'echo:plain')
+    const ended = nextEvent(c.events, 'leave', (e) => e.topic === 'echo:plain')
     await c.push('echo:plain', 'stop', {})
     await ended
     await c.leave('room:plain')
-    const back = nextEvent(c, 'connect_ok')
+    const back = nextEvent(c.events, 'connect_ok')
     server.faults.closeAll(1001)
     await back
   })

@@ -8,7 +8,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Client } from '../../src/client/client.ts'
 import { ChannelClosedError, JoinRefusedError, NotJoinedError } from '../../src/phoenix/errors.ts'
-import { DEADLINE_MS, fast, harness, isError, nextEvent, record } from './helpers.ts'
+import { DEADLINE_MS, fast, harness, isError, record } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 class Closes extends Client {
   readonly closed: Array<[string, string]> = []
@@ -19,7 +20,7 @@ describe('refused joins', () => {
   test("a refused join rejects with JoinRefusedError carrying the server's payload", async (t) => {
     const { connected } = await harness(t)
     const c = await connected({ rejoinDelay: () => 10_000 })
-    const refused = nextEvent(c, 'join_error')
+    const refused = nextEvent(c.events, 'join_error')
     await assert.rejects(c.join('echo:no', { refuse: 'not allowed' }), isError(JoinRefusedError, (err) =>
       err.code === 'BC_ERR_JOIN_REFUSED' && err.topic === 'echo:no' && JSON.stringify(err.response) === '{"reason":"not allowed"}'))
     assert.deepEqual(await refused, { socket: 0, topic: 'echo:no', reason: 'refused', attempt: 1, willRetry: true })
@@ -32,7 +33,7 @@ describe('refused joins', () => {
     const c = track(new Closes({ url: server.endpoint, ...fast, maxJoinRefusals: 2 }))
     await c.connect()
     const attempts = record(c, 'join_start')
-    const gaveUp = nextEvent(c, 'leave', (e) => e.topic === 'echo:never')
+    const gaveUp = nextEvent(c.events, 'leave', (e) => e.topic === 'echo:never')
     await assert.rejects(c.join('echo:never', { refuse: 'go away' }), isError(JoinRefusedError))
     assert.deepEqual(await gaveUp, { socket: 0, topic: 'echo:never', reason: 'refused' })
     assert.deepEqual(c.closed, [['echo:never', 'refused']])
@@ -66,7 +67,7 @@ describe('join_ref routing', () => {
     assert.notEqual(oldRef, newRef)
 
     const received = c.messages('room:stale')
-    const stale = nextEvent(c, 'stale')
+    const stale = nextEvent(c.events, 'stale')
     server.faults.sendRaw(JSON.stringify([oldRef, null, 'room:stale', 'old_news', { n: 1 }]))
     server.faults.sendRaw(JSON.stringify([newRef, null, 'room:stale', 'fresh', { n: 2 }]))
     assert.deepEqual(await stale, { socket: 0, topic: 'room:stale', event: 'old_news' })
@@ -79,7 +80,7 @@ describe('join_ref routing', () => {
     const { server, connected } = await harness(t)
     const c = await connected()
     await c.join('room:open')
-    const unroutable = nextEvent(c, 'unroutable')
+    const unroutable = nextEvent(c.events, 'unroutable')
     const news = c.nextMessage('room:open', { timeout: DEADLINE_MS })
     server.faults.sendRaw(JSON.stringify([null, null, 'room:nobody', 'lost', {}]))
     server.broadcast('room:open', 'news', { n: 1 })
@@ -94,8 +95,8 @@ describe('join_ref routing', () => {
     await c.join('echo:dup')
     const oldRef = (await first).joinRef
     const leaves = record(c, 'leave')
-    const staleClose = nextEvent(c, 'stale', (e) => e.event === 'phx_close')
-    const rejoin = nextEvent(c, 'join_ok', (e) => e.topic === 'echo:dup' && e.rejoin)
+    const staleClose = nextEvent(c.events, 'stale', (e) => e.event === 'phx_close')
+    const rejoin = nextEvent(c.events, 'join_ok', (e) => e.topic === 'echo:dup' && e.rejoin)
     const duplicate = server.waitFor('join', (j) => j.topic === 'echo:dup' && j.joinRef !== oldRef, DEADLINE_MS)
     // The client is told its channel crashed while the server's channel lives on: the rejoin is a duplicate join,
     // which Phoenix answers with ok, then phx_close for the old join_ref.
@@ -114,8 +115,8 @@ describe('channel ends', () => {
     const { server, connected } = await harness(t)
     const c = await connected()
     await c.join('echo:crashy')
-    const errored = nextEvent(c, 'channel_error')
-    const rejoin = nextEvent(c, 'join_ok', (e) => e.topic === 'echo:crashy' && e.rejoin)
+    const errored = nextEvent(c.events, 'channel_error')
+    const rejoin = nextEvent(c.events, 'join_ok', (e) => e.topic === 'echo:crashy' && e.rejoin)
     const serverEnd = server.waitFor('channelEnd', (e) => e.topic === 'echo:crashy', DEADLINE_MS)
     await assert.rejects(c.push('echo:crashy', 'crash', {}), isError(ChannelClosedError, (err) => err.reason === 'crashed' && err.code === 'BC_ERR_CHANNEL_CLOSED'))
     assert.deepEqual(await errored, { socket: 0, topic: 'echo:crashy', reason: 'crashed' })
@@ -130,7 +131,7 @@ describe('channel ends', () => {
     await c.connect()
     await c.join('echo:stopping')
     const starts = record(c, 'join_start')
-    const ended = nextEvent(c, 'leave', (e) => e.topic === 'echo:stopping')
+    const ended = nextEvent(c.events, 'leave', (e) => e.topic === 'echo:stopping')
     assert.deepEqual(await c.push('echo:stopping', 'stop', {}), {})
     assert.equal((await ended).reason, 'server_closed')
     assert.deepEqual(c.closed, [['echo:stopping', 'server_closed']])
@@ -157,7 +158,7 @@ describe('payload formats', () => {
     const { server, connected } = await harness(t)
     const c = await connected()
     await c.join('room:bin')
-    const sizes = nextEvent(c, 'message', (m) => m.topic === 'room:bin')
+    const sizes = nextEvent(c.events, 'message', (m) => m.topic === 'room:bin')
     const next = c.nextMessage('room:bin', { timeout: DEADLINE_MS })
     server.broadcast('room:bin', 'frame', Buffer.from([9, 8, 7]))
     const message = await next

@@ -8,7 +8,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ProtocolError } from '../../src/phoenix/errors.ts'
 import type { PushOutcome } from '../../src/phoenix/session-types.ts'
-import { harness, isError, nextEvent, record } from './helpers.ts'
+import { harness, isError, record } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 describe('payloads that cannot be encoded', () => {
   test('bytes on V1 fail that push once with ProtocolError binary_not_supported; the channel keeps working', async (t) => {
@@ -53,7 +54,7 @@ describe('payloads that cannot be encoded', () => {
     const { connected } = await harness(t)
     const c = await connected({ joinTimeoutMs: 50 })
     const starts = record(c, 'join_start')
-    const gaveUp = nextEvent(c, 'leave', (e) => e.topic === 'echo:bad-params')
+    const gaveUp = nextEvent(c.events, 'leave', (e) => e.topic === 'echo:bad-params')
     await assert.rejects(c.join('echo:bad-params', { n: 1n }), isError(ProtocolError, (err) => err.fault === 'bad_field'))
     assert.deepEqual(await gaveUp, { socket: 0, topic: 'echo:bad-params', reason: 'refused' })
     assert.equal(c.pool.socketOf('echo:bad-params'), undefined)

@@ -8,8 +8,8 @@ import { createServer } from 'node:net'
 import { once } from 'node:events'
 import { Client, type ClientOptions } from '../../src/client/client.ts'
 import type { ClientEvents } from '../../src/client/events.ts'
-import { waitForEvent } from '../../src/testing/fake-phoenix/wait.ts'
 import { ok, startFakePhoenix, type ChannelHandler, type FakePhoenix, type FakePhoenixOptions } from '../../src/testing/index.ts'
+import { within } from '../helpers/wait.ts'
 
 /** How long any single wait may take before the test fails. */
 export const DEADLINE_MS = 3000
@@ -65,27 +65,10 @@ export function onEveryEvent (client: Client, listener: (name: EventName, payloa
   return () => { for (const off of offs) off() }
 }
 
-/** The next client event `name` whose payload matches, within `timeoutMs`. */
-export async function nextEvent<K extends EventName> (
-  client: Client, name: K, predicate?: (...args: ClientEvents[K]) => boolean, timeoutMs = DEADLINE_MS
-): Promise<ClientEvents[K][0]> {
-  return waitForEvent(client.events, name, predicate, timeoutMs)
-}
-
 /** Resolves once `condition()` holds, checking now and after every client event; fails after `timeoutMs`. */
 export async function until (client: Client, condition: () => boolean, what: string, timeoutMs = DEADLINE_MS): Promise<void> {
   if (condition()) return
-  let off = (): void => {}
-  let timer: NodeJS.Timeout | undefined
-  try {
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => { reject(new Error(`${what}: not within ${timeoutMs} ms`)) }, timeoutMs)
-      off = onEveryEvent(client, () => { if (condition()) resolve() })
-    })
-  } finally {
-    clearTimeout(timer)
-    off()
-  }
+  await within<undefined>(timeoutMs, what, (resolve) => onEveryEvent(client, () => { if (condition()) resolve(undefined) }))
 }
 
 /** Collects `name` events into an array as they come. */

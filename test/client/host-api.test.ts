@@ -10,7 +10,8 @@ import { Client, type ChannelInfo } from '../../src/client/client.ts'
 import { ChannelLimitError } from '../../src/connection/pool.ts'
 import { ClosedError, JoinRefusedError } from '../../src/phoenix/errors.ts'
 import type { JoinOutcome } from '../../src/phoenix/session-types.ts'
-import { DEADLINE_MS, fast, harness, nextEvent, record } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
+import { DEADLINE_MS, fast, harness, record } from './helpers.ts'
 
 /** The outcome `requestJoin` hands to its callback, as a promise with a deadline. */
 async function joinOutcome (c: Client, topic: string, params: unknown = {}): Promise<JoinOutcome> {
@@ -32,7 +33,7 @@ describe('addMessageListener', () => {
     const heard: Array<[string, string, unknown, number]> = []
     c.addMessageListener((topic, event, payload, bytes) => { heard.push([topic, event, payload, bytes]) })
     const sizes = record(c, 'message')
-    const last = nextEvent(c, 'message', (e) => e.event === 'two')
+    const last = nextEvent(c.events, 'message', (e) => e.event === 'two')
     server.broadcast('room:a', 'one', { n: 1 })
     server.broadcast('room:b', 'two', { n: 2 })
     await last
@@ -66,7 +67,7 @@ describe('addMessageListener', () => {
     const c = await connected()
     await c.join('room:bad')
     c.addMessageListener((_topic, event) => { if (event === 'boom') throw new Error('listener bug') })
-    const dropped = nextEvent(c, 'message_dropped')
+    const dropped = nextEvent(c.events, 'message_dropped')
     server.broadcast('room:bad', 'boom', {})
     assert.deepEqual(await dropped, { socket: 0, topic: 'room:bad', event: 'boom', reason: 'handler_error' })
     const next = c.nextMessage('room:bad', { timeout: DEADLINE_MS })
@@ -80,7 +81,7 @@ describe('start, requestJoin, requestLeave', () => {
     const { client } = await harness(t)
     const c = client({ size: 2 })
     const opened = record(c, 'connect_ok')
-    const both = nextEvent(c, 'connect_ok', () => opened.length === 2)
+    const both = nextEvent(c.events, 'connect_ok', () => opened.length === 2)
     c.start()
     await both
     assert.deepEqual(opened.map((e) => e.socket).sort(), [0, 1])
@@ -121,7 +122,7 @@ describe('start, requestJoin, requestLeave', () => {
     const { connected } = await harness(t)
     const c = await connected()
     await c.join('room:l')
-    const left = nextEvent(c, 'leave', (e) => e.topic === 'room:l')
+    const left = nextEvent(c.events, 'leave', (e) => e.topic === 'room:l')
     await new Promise<void>((resolve) => { c.requestLeave('room:l', resolve) })
     assert.deepEqual(await left, { socket: 0, topic: 'room:l', reason: 'left' })
     assert.equal(c.channelInfo('room:l').state, 'closed')

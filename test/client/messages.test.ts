@@ -8,7 +8,8 @@ import assert from 'node:assert/strict'
 import { Client, type Reply } from '../../src/client/client.ts'
 import { MessageOverflowError } from '../../src/client/message-waiters.ts'
 import { AbortedError, ClosedError, TimeoutError } from '../../src/phoenix/errors.ts'
-import { DEADLINE_MS, fast, harness, isError, nextEvent, record } from './helpers.ts'
+import { DEADLINE_MS, fast, harness, isError, record } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 describe('nextMessage', () => {
   test('with an event filter it skips other events and resolves with the first match', async (t) => {
@@ -126,7 +127,7 @@ describe('AbortSignal on a push', () => {
     server.faults.delayReplies(60)
     const outcomes = record(c, 'reply')
     const controller = new AbortController()
-    const sent = nextEvent(c, 'push_sent', (e) => e.event === 'first')
+    const sent = nextEvent(c.events, 'push_sent', (e) => e.event === 'first')
     const first = c.push('echo:abort', 'first', { n: 1 }, { signal: controller.signal })
     await sent
     controller.abort()

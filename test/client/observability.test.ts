@@ -6,7 +6,8 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DEADLINE_MS, eventNames, harness, nextEvent, onEveryEvent, type EventName } from './helpers.ts'
+import { DEADLINE_MS, eventNames, harness, onEveryEvent, type EventName } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 const MARKER = 'MARKER-7f3a9c'
 const TOKEN = 'SECRET-TOKEN-51d2'
@@ -40,20 +41,20 @@ describe('observability events', () => {
     await pushed
     await assert.rejects(c.join('echo:refused', { refuse: MARKER }))
     await assert.rejects(c.push('echo:obs', 'no_reply', { text: MARKER }, { timeout: 20 }))
-    const rejoined = nextEvent(c, 'join_ok', (e) => e.topic === 'echo:obs' && e.rejoin)
+    const rejoined = nextEvent(c.events, 'join_ok', (e) => e.topic === 'echo:obs' && e.rejoin)
     await assert.rejects(c.push('echo:obs', 'crash', { text: MARKER }))
     await rejoined
-    const reconnected = nextEvent(c, 'join_ok', (e) => e.topic === 'room:obs' && e.rejoin)
+    const reconnected = nextEvent(c.events, 'join_ok', (e) => e.topic === 'room:obs' && e.rejoin)
     server.faults.closeAll(1011, 'bye')
     await reconnected
     server.broadcast('room:obs', 'news', Buffer.from(MARKER))
-    await nextEvent(c, 'message', (m) => m.event === 'news')
-    await nextEvent(c, 'heartbeat')
+    await nextEvent(c.events, 'message', (m) => m.event === 'news')
+    await nextEvent(c.events, 'heartbeat')
     server.faults.refuseConnections({ status: 403, body: MARKER, headers: { 'x-why': MARKER } })
     server.faults.dropAll()
-    await nextEvent(c, 'connect_fail', (e) => e.status === 403)
+    await nextEvent(c.events, 'connect_fail', (e) => e.status === 403)
     server.faults.acceptConnections()
-    await nextEvent(c, 'join_ok', (e) => e.topic === 'room:obs')
+    await nextEvent(c.events, 'join_ok', (e) => e.topic === 'room:obs')
     await c.leave('room:obs')
 
     const kinds = new Set(emitted.map(([name]) => name))

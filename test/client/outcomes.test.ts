@@ -8,7 +8,8 @@ import { SendBufferFullError } from '../../src/connection/errors.ts'
 import { ReplyError } from '../../src/client/reply-error.ts'
 import type { PushOutcome } from '../../src/phoenix/session-types.ts'
 import { ClosedError, DisconnectedError, NotJoinedError } from '../../src/phoenix/errors.ts'
-import { DEADLINE_MS, harness, isError, nextEvent, record, until } from './helpers.ts'
+import { DEADLINE_MS, harness, isError, record, until } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 function label (outcome: PushOutcome): string {
   return outcome.kind === 'reply' ? outcome.status : outcome.error.code
@@ -39,13 +40,13 @@ describe('exactly one outcome', () => {
     for (const event of ['no_reply', 'crash', 'after1', 'after2']) push(event)
     await until(c, settled, 'crash batch settled')
     assert.deepEqual(outcomes.slice(3, 5), ['BC_ERR_CHANNEL_CLOSED', 'BC_ERR_CHANNEL_CLOSED'])
-    await nextEvent(c, 'join_ok', (e) => e.rejoin)
+    await nextEvent(c.events, 'join_ok', (e) => e.rejoin)
 
     // Sent pushes when the socket drops, then pushes made while it is down.
     const first = calls.length
     push('no_reply')
     push('no_reply')
-    const down = nextEvent(c, 'disconnect')
+    const down = nextEvent(c.events, 'disconnect')
     server.faults.dropAll()
     await down
     push('buffered1')
@@ -108,7 +109,7 @@ describe('typed errors', () => {
     const { connected } = await harness(t)
     const c = await connected()
     await c.join('echo:inflight')
-    const sent = nextEvent(c, 'push_sent')
+    const sent = nextEvent(c.events, 'push_sent')
     const pending = c.push('echo:inflight', 'no_reply', {})
     await sent
     const failed = assert.rejects(pending, isError(ClosedError))
@@ -120,7 +121,7 @@ describe('typed errors', () => {
     const { server, connected } = await harness(t)
     const c = await connected()
     await c.join('echo:drop')
-    const sent = nextEvent(c, 'push_sent')
+    const sent = nextEvent(c.events, 'push_sent')
     const pending = c.push('echo:drop', 'no_reply', {})
     await sent
     const failed = assert.rejects(pending, isError(DisconnectedError, (err) => err.sent && err.code === 'BC_ERR_DISCONNECTED'))

@@ -7,7 +7,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { TimeoutError } from '../../src/phoenix/errors.ts'
 import { ok, type ChannelHandler } from '../../src/testing/index.ts'
-import { DEADLINE_MS, harness, isError, nextEvent, record } from './helpers.ts'
+import { DEADLINE_MS, harness, isError, record } from './helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 describe('join timeout', () => {
   test('a join the server never answers rejects with TimeoutError kind join, and the client tells the server to drop it', async (t) => {
@@ -16,7 +17,7 @@ describe('join timeout', () => {
     const { server, connected } = await harness(t, { channels: { 'slow:*': never, 'echo:*': { join: () => ok({}) } } })
     t.after(() => { for (const release of releases) release() })
     const c = await connected({ joinTimeoutMs: 80, rejoinDelay: () => 10_000 })
-    const joinError = nextEvent(c, 'join_error')
+    const joinError = nextEvent(c.events, 'join_error')
     const leaveSent = server.waitFor('frame', (f) => f.message.event === 'phx_leave' && f.message.topic === 'slow:never', DEADLINE_MS)
     const started = performance.now()
     await assert.rejects(c.join('slow:never'), isError(TimeoutError, (err) => err.kind === 'join' && err.code === 'BC_ERR_TIMEOUT'))
@@ -32,11 +33,11 @@ describe('join timeout', () => {
     const ended = record(c, 'leave')
     const stale = record(c, 'stale')
     server.faults.delayReplies(150)
-    const scheduled = nextEvent(c, 'rejoin_scheduled', (e) => e.topic === 'echo:late')
+    const scheduled = nextEvent(c.events, 'rejoin_scheduled', (e) => e.topic === 'echo:late')
     await assert.rejects(c.join('echo:late'), isError(TimeoutError, (err) => err.kind === 'join'))
     assert.equal((await scheduled).attempt, 1)
     server.faults.delayReplies(0)
-    await nextEvent(c, 'join_ok', (e) => e.topic === 'echo:late')
+    await nextEvent(c.events, 'join_ok', (e) => e.topic === 'echo:late')
     assert.deepEqual(await c.push('echo:late', 'ping', { n: 1 }), { n: 1 })
     // The server finished the timed-out joins and closed them (answering our phx_leave): those
     // phx_close frames carry a join_ref that is no longer current, so the topic lives on.

@@ -12,14 +12,15 @@ import { Client } from '../../src/client/client.ts'
 import { ConnectError, ConnectRefusedError } from '../../src/connection/errors.ts'
 import { TimeoutError } from '../../src/phoenix/errors.ts'
 import type { ConnectInfo } from '../../src/testing/index.ts'
-import { DEADLINE_MS, closedPort, fast, harness, isError, nextEvent } from '../client/helpers.ts'
+import { DEADLINE_MS, closedPort, fast, harness, isError } from '../client/helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 describe('connect', () => {
   test('await connect() resolves once the socket is open, and the server sees the connection', async (t) => {
     const { server, client } = await harness(t)
     const c = client()
     const seen = server.waitFor('connect', undefined, DEADLINE_MS)
-    const ok = nextEvent(c, 'connect_ok')
+    const ok = nextEvent(c.events, 'connect_ok')
     await c.connect()
     assert.equal((await seen).vsn, '2.0.0')
     assert.equal((await ok).socket, 0)
@@ -31,7 +32,7 @@ describe('connect', () => {
     const { server, client } = await harness(t)
     server.faults.refuseConnections({ status: 403, body: 'nope', headers: { 'x-why': 't' } })
     const c = client()
-    const failed = nextEvent(c, 'connect_fail')
+    const failed = nextEvent(c.events, 'connect_fail')
     await assert.rejects(c.connect(), isError(ConnectRefusedError, (err) =>
       err.code === 'BC_ERR_CONNECT_REFUSED' && err.status === 403 && err.body === 'nope' && err.headers['x-why'] === 't'))
     assert.deepEqual(await failed, { socket: 0, attempt: 1, reason: 'BC_ERR_CONNECT_REFUSED', status: 403 })
@@ -48,8 +49,8 @@ describe('connect', () => {
     server.faults.refuseConnections({ status: 503 })
     const c = client()
     await assert.rejects(c.connect(), isError(ConnectRefusedError, (err) => err.status === 503))
-    const opened = nextEvent(c, 'connect_ok')
-    await nextEvent(c, 'connect_fail', (e) => e.attempt >= 2 && e.status === 503)
+    const opened = nextEvent(c.events, 'connect_ok')
+    await nextEvent(c.events, 'connect_fail', (e) => e.attempt >= 2 && e.status === 503)
     server.faults.acceptConnections()
     assert.ok((await opened).attempt >= 3)
   })
@@ -62,10 +63,10 @@ describe('connect', () => {
     assert.equal(c.pool.listenerCount('connect_failed'), listeners)
     // A failed reconnect later must not surface as an unhandled rejection (node:test would fail this test).
     server.faults.refuseConnections({ status: 503 })
-    const failed = nextEvent(c, 'connect_fail', (e) => e.status === 503)
+    const failed = nextEvent(c.events, 'connect_fail', (e) => e.status === 503)
     server.faults.dropAll()
     await failed
-    const back = nextEvent(c, 'connect_ok')
+    const back = nextEvent(c.events, 'connect_ok')
     server.faults.acceptConnections()
     await back
   })
@@ -74,7 +75,7 @@ describe('connect', () => {
     const port = await closedPort()
     const c = new Client({ url: `ws://127.0.0.1:${port}/socket`, ...fast })
     t.after(async () => { await c.close() })
-    const failed = nextEvent(c, 'connect_fail')
+    const failed = nextEvent(c.events, 'connect_fail')
     await assert.rejects(c.connect(), isError(ConnectError, (err) => err.code === 'BC_ERR_CONNECT' && err.reason === 'ECONNREFUSED'))
     assert.deepEqual(await failed, { socket: 0, attempt: 1, reason: 'BC_ERR_CONNECT', cause: 'ECONNREFUSED' })
   })
@@ -83,7 +84,7 @@ describe('connect', () => {
     const { server, client } = await harness(t)
     server.faults.stall()
     const c = client({ connectTimeoutMs: 100 })
-    const failed = nextEvent(c, 'connect_fail')
+    const failed = nextEvent(c.events, 'connect_fail')
     const started = performance.now()
     await assert.rejects(c.connect(), isError(TimeoutError, (err) => err.kind === 'connect'))
     const elapsed = performance.now() - started

@@ -5,7 +5,8 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { harness, nextEvent, record } from '../client/helpers.ts'
+import { harness, record } from '../client/helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 const quick = { heartbeatIntervalMs: 30, heartbeatTimeoutMs: 30, connectTimeoutMs: 100 }
 
@@ -14,7 +15,7 @@ describe('liveness', () => {
     const { server, connected } = await harness(t)
     const c = await connected({ ...quick, heartbeatTimeoutMs: 2000 })
     const lost = record(c, 'liveness_lost')
-    for (let i = 0; i < 3; i++) assert.ok((await nextEvent(c, 'heartbeat')).rttMs >= 0)
+    for (let i = 0; i < 3; i++) assert.ok((await nextEvent(c.events, 'heartbeat')).rttMs >= 0)
     assert.equal(lost.length, 0)
     assert.equal(server.connections().length, 1)
   })
@@ -24,26 +25,26 @@ describe('liveness', () => {
     const c = await connected(quick)
     await c.join('echo:hb')
     const [first] = server.connections()
-    const lost = nextEvent(c, 'liveness_lost')
+    const lost = nextEvent(c.events, 'liveness_lost')
     const serverSaw = server.waitFor('disconnect', (d) => d.connectionId === first?.id)
     server.faults.pauseHeartbeats()
     assert.deepEqual(await lost, { socket: 0, reason: 'heartbeat_timeout' })
     // The client drops the socket without a close handshake.
     assert.equal((await serverSaw).code, 1006)
 
-    const rejoin = nextEvent(c, 'join_ok', (e) => e.topic === 'echo:hb' && e.rejoin)
+    const rejoin = nextEvent(c.events, 'join_ok', (e) => e.topic === 'echo:hb' && e.rejoin)
     server.faults.resumeHeartbeats()
     await rejoin
     assert.deepEqual(await c.push('echo:hb', 'ping', { back: true }), { back: true })
-    await nextEvent(c, 'heartbeat')
+    await nextEvent(c.events, 'heartbeat')
   })
 
   test('a stalled server: liveness is lost, reconnects time out while it stays stalled, and the client recovers after resume', async (t) => {
     const { server, connected } = await harness(t)
     const c = await connected(quick)
     await c.join('room:stall')
-    const lost = nextEvent(c, 'liveness_lost')
-    const timedOut = nextEvent(c, 'connect_fail', (e) => e.reason === 'BC_ERR_TIMEOUT')
+    const lost = nextEvent(c.events, 'liveness_lost')
+    const timedOut = nextEvent(c.events, 'connect_fail', (e) => e.reason === 'BC_ERR_TIMEOUT')
     server.faults.stall()
     const stalledAt = performance.now()
     assert.equal((await lost).socket, 0)
@@ -52,7 +53,7 @@ describe('liveness', () => {
     assert.ok(performance.now() - stalledAt >= quick.connectTimeoutMs)
     assert.equal(c.stats().topicsJoined, 0)
 
-    const rejoin = nextEvent(c, 'join_ok', (e) => e.topic === 'room:stall' && e.rejoin)
+    const rejoin = nextEvent(c.events, 'join_ok', (e) => e.topic === 'room:stall' && e.rejoin)
     server.faults.resume()
     await rejoin
     const shout = c.nextMessage('room:stall', { event: 'shout', timeout: 1000 })
@@ -63,9 +64,9 @@ describe('liveness', () => {
   test('silence alone (maxSilenceMs shorter than the heartbeat interval) is reported as silence', async (t) => {
     const { connected } = await harness(t)
     const c = await connected({ heartbeatIntervalMs: 10_000, maxSilenceMs: 40 })
-    const lost = await nextEvent(c, 'liveness_lost')
+    const lost = await nextEvent(c.events, 'liveness_lost')
     assert.deepEqual(lost, { socket: 0, reason: 'silence' })
-    await nextEvent(c, 'connect_ok')
+    await nextEvent(c.events, 'connect_ok')
   })
 
   test('a push sent before liveness is lost fails with DisconnectedError sent: true', async (t) => {

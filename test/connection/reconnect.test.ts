@@ -7,7 +7,8 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ConnectionState } from '../../src/connection/connection.ts'
-import { DEADLINE_MS, harness, nextEvent, record, until } from '../client/helpers.ts'
+import { DEADLINE_MS, harness, record, until } from '../client/helpers.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 const topics = ['echo:a', 'echo:b', 'echo:c', 'echo:d', 'echo:e', 'echo:f', 'echo:g', 'echo:h']
 
@@ -43,7 +44,7 @@ describe('reconnect', () => {
     const params: unknown[] = []
     server.events.on('frame', (f) => { if (f.message.event === 'phx_join') params.push(f.message.payload) })
     await c.join('echo:params', { room: 7 })
-    const rejoin = nextEvent(c, 'join_ok', (e) => e.rejoin)
+    const rejoin = nextEvent(c.events, 'join_ok', (e) => e.rejoin)
     server.faults.dropAll()
     await rejoin
     assert.deepEqual(params, [{ room: 7 }, { room: 7 }])
@@ -54,10 +55,10 @@ describe('reconnect', () => {
     const c = await connected({ jitter: 0 })
     await c.join('room:normal')
     const [first] = server.connections()
-    const disconnect = nextEvent(c, 'disconnect')
-    const scheduled = nextEvent(c, 'reconnect_scheduled')
+    const disconnect = nextEvent(c.events, 'disconnect')
+    const scheduled = nextEvent(c.events, 'reconnect_scheduled')
     const reconnected = server.waitFor('connect', (e) => e.connectionId !== first?.id, DEADLINE_MS)
-    const rejoin = nextEvent(c, 'join_ok', (e) => e.topic === 'room:normal' && e.rejoin)
+    const rejoin = nextEvent(c.events, 'join_ok', (e) => e.topic === 'room:normal' && e.rejoin)
     assert.equal(server.faults.closeAll(1000, 'bye'), 1)
     assert.deepEqual(await disconnect, { socket: 0, code: 1000, reason: 'bye' })
     assert.deepEqual(await scheduled, { socket: 0, attempt: 1, delayMs: 5 })
@@ -73,7 +74,7 @@ describe('reconnect', () => {
     const attempts: number[] = []
     const c = await connected({ reconnectDelay: (attempt) => { attempts.push(attempt); return 5 } })
     for (let i = 0; i < 3; i++) {
-      const back = nextEvent(c, 'connect_ok')
+      const back = nextEvent(c.events, 'connect_ok')
       server.faults.dropAll()
       await back
     }
@@ -111,7 +112,7 @@ describe('reconnect', () => {
     const { server, connected } = await harness(t)
     const c = await connected({ reconnectDelay: () => 50 })
     const connecting = record(c, 'connect_start')
-    const scheduled = nextEvent(c, 'reconnect_scheduled')
+    const scheduled = nextEvent(c.events, 'reconnect_scheduled')
     server.faults.dropAll()
     await scheduled
     assert.equal(c.pool.connections[0]?.state, 'waiting')
@@ -119,7 +120,7 @@ describe('reconnect', () => {
     assert.deepEqual(c.pool.connections.map((conn) => conn.state), ['closed'])
     // A later connect on a new client takes longer than the 50 ms wait would have.
     const late = await connected({ reconnectDelay: () => 50 })
-    const back = nextEvent(late, 'connect_ok')
+    const back = nextEvent(late.events, 'connect_ok')
     server.faults.dropAll()
     await back
     assert.equal(connecting.length, 0)

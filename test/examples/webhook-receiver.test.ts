@@ -9,11 +9,11 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { backgroundFor, childEnv, demo, type Background } from './helpers.ts'
 import { tool } from '../helpers/tools.ts'
+import { tempDir } from '../helpers/temp-dir.ts'
 
 const CONFIG = 'examples/webhook-receiver/backchannel.yaml'
 const TOPIC = 'room:hooks'
@@ -45,8 +45,7 @@ async function startReceiver (t: Parameters<typeof backgroundFor>[0]): Promise<{
 test('SUCCESS is delivered once, RETRY again under the same key, DROP goes to the dead-letter file; order is kept', async (t) => {
   if (tool(t, 'python3') === undefined) return
   const { receiver, url } = await startReceiver(t)
-  const dir = await mkdtemp(join(tmpdir(), 'backchannel-webhook-receiver-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'backchannel-webhook-receiver-')
   const deadLetterFile = join(dir, 'dead.jsonl')
   const running = await demo(t, {
     configFile: CONFIG,

@@ -11,8 +11,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { drainedCleanly } from '../../src/gateway/drain.ts'
@@ -20,8 +19,10 @@ import { startFakePhoenix } from '../../src/testing/index.ts'
 import { channelConfig } from '../gateway/helpers.ts'
 import { dynamicEntry } from '../gateway/dynamic/support.ts'
 import { assertProblem, http, joined, startGw, type HttpResult } from '../gateway/http/support.ts'
-import { deadline, range, SseStream } from '../gateway/sse/helpers.ts'
+import { range, SseStream } from '../gateway/sse/helpers.ts'
 import { Wakeups } from '../helpers/wakeups.ts'
+import { deadline } from '../helpers/wait.ts'
+import { tempDir } from '../helpers/temp-dir.ts'
 
 const GRACE_MS = 3000
 const STREAMS = 100
@@ -99,8 +100,7 @@ interface Line { msg?: string, level?: number, exitCode?: number, workCut?: numb
 test('serve: a drain that cut a push says so in its last log line and exits 5', async (t) => {
   const phoenix = await startFakePhoenix()
   t.after(() => phoenix.close())
-  const dir = await mkdtemp(join(tmpdir(), 'bc-drain-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'bc-drain-')
   const file = join(dir, 'config.json')
   await writeFile(file, JSON.stringify({
     upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],

@@ -15,7 +15,6 @@ import { Client } from '../../src/client/client.ts'
 import type { ClientEvents } from '../../src/client/events.ts'
 import { ProtocolError } from '../../src/phoenix/errors.ts'
 import { builtinChannels, noreply, ok, startFakePhoenix } from '../../src/testing/index.ts'
-import { waitForEvent } from '../../src/testing/fake-phoenix/wait.ts'
 import { channelConfig } from '../gateway/helpers.ts'
 import { assertProblem, clientOf, http, joined, REQUEST_DEADLINE_MS, startGw, type Gw } from '../gateway/http/support.ts'
 import { scrape } from '../gateway/observe/support.ts'
@@ -23,6 +22,7 @@ import { SseStream, seqOf } from '../gateway/sse/helpers.ts'
 import { hooked, Recorder } from '../gateway/webhook/harness.ts'
 import { Receiver } from '../gateway/webhook/receiver.ts'
 import { dynamicEntry, put } from '../gateway/dynamic/support.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 /** JSON arrays nested `depth` levels: 2 bytes a level. */
 const nested = (depth: number, inner = ''): string => '['.repeat(depth) + inner + ']'.repeat(depth)
@@ -224,7 +224,7 @@ describe('the client library', () => {
     await client.connect()
     await client.join('room:l')
     client.pool.on('message', (_socket, _topic, event) => { if (event === 'boom') throw new Error('listener bug') })
-    const dropped = waitForEvent(client.events, 'message_dropped', () => true, 5000)
+    const dropped = nextEvent(client.events, 'message_dropped', () => true, 5000)
     let disconnected = 0
     client.events.on('disconnect', () => { disconnected++ })
     phoenix.broadcast('room:l', 'boom', {})

@@ -9,7 +9,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { channelConfig } from '../gateway/helpers.ts'
-import { assertProblem, assertQuietLogs, clientOf, joined, nextEvent, push, startGw } from '../gateway/http/support.ts'
+import { assertProblem, assertQuietLogs, clientOf, joined, push, startGw } from '../gateway/http/support.ts'
+import { nextEvent } from '../helpers/wait.ts'
 
 const WORKERS = 16
 
@@ -41,7 +42,7 @@ test('pushes under upstream restarts: each answered once, by its reply or a know
   }
   const workers = Promise.all(Array.from({ length: WORKERS }, async (_, id) => worker(id)))
 
-  const rejoined = async (): Promise<void> => { await nextEvent(clientOf(gw), 'join_ok', (e) => e.topic === 'echo:a') }
+  const rejoined = async (): Promise<void> => { await nextEvent(clientOf(gw).events, 'join_ok', (e) => e.topic === 'echo:a') }
   for (const disrupt of [
     async () => { await gw.phoenix.faults.restart({ mode: 'drain' }) },
     async () => { await gw.phoenix.faults.restart({ mode: 'abrupt' }) },

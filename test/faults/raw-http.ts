@@ -5,20 +5,22 @@
  * has a deadline.
  */
 import { connect, type Socket } from 'node:net'
-import { DEADLINE_MS, within } from '../gateway/sse/helpers.ts'
+import { DEADLINE_MS } from '../gateway/sse/helpers.ts'
+import { within } from '../helpers/wait.ts'
+import { Wakeups } from '../helpers/wakeups.ts'
 
 export class RawHttp {
   readonly socket: Socket
   readonly #chunks: Buffer[] = []
-  readonly #wakers = new Set<() => void>()
+  readonly #wakeups = new Wakeups()
   #closed = false
   #error: string | null = null
 
   private constructor (socket: Socket) {
     this.socket = socket
-    socket.on('data', (chunk: Buffer) => { this.#chunks.push(chunk); this.#wake() })
+    socket.on('data', (chunk: Buffer) => { this.#chunks.push(chunk); this.#wakeups.wake() })
     socket.on('error', (err: NodeJS.ErrnoException) => { this.#error = err.code ?? err.message })
-    socket.on('close', () => { this.#closed = true; this.#wake() })
+    socket.on('close', () => { this.#closed = true; this.#wakeups.wake() })
   }
 
   /** Connects to `base` (http://host:port). */
@@ -63,32 +65,15 @@ export class RawHttp {
 
   /** Resolves with the first response, waiting for it. */
   async nextResponse (ms = DEADLINE_MS): Promise<{ status: number, headers: Record<string, string>, body: string }> {
-    return this.#until('a response', () => this.response(), ms)
+    return this.#wakeups.until('a response', () => this.response(), ms)
   }
 
   /** Resolves once the server closed the connection. */
   async closedWithin (ms = DEADLINE_MS): Promise<void> {
-    await this.#until('the server to close the connection', () => this.#closed ? true : undefined, ms)
+    await this.#wakeups.until('the server to close the connection', () => this.#closed ? true : undefined, ms)
   }
 
   destroy (): void {
     this.socket.destroy()
-  }
-
-  async #until<T> (what: string, check: () => T | undefined, ms: number): Promise<T> {
-    const now = check()
-    if (now !== undefined) return now
-    return within<T>(ms, what, (resolve) => {
-      const wake = (): void => {
-        const value = check()
-        if (value !== undefined) resolve(value)
-      }
-      this.#wakers.add(wake)
-      return () => { this.#wakers.delete(wake) }
-    })
-  }
-
-  #wake (): void {
-    for (const wake of [...this.#wakers]) wake()
   }
 }

@@ -17,7 +17,8 @@ import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { readSchema } from '../../src/gateway/config/schema.ts'
 import { channelConfig, stopGateway, type Running } from '../gateway/helpers.ts'
-import { deadline, decodeChunked, joined, SseParser, SseStream, StalledReader, startSseGateway, within, type SseMessage } from '../gateway/sse/helpers.ts'
+import { decodeChunked, joined, SseParser, SseStream, StalledReader, startSseGateway, type SseMessage } from '../gateway/sse/helpers.ts'
+import { deadline, within } from '../helpers/wait.ts'
 
 const KIB = 1024
 const MIB = 1024 * KIB

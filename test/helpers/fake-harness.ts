@@ -70,6 +70,6 @@ export async function joinOk (client: RawClient, topic: string, payload: unknown
 }
 
 /** The first message of `event` on `topic` from index `from` on. */
-export async function nextEvent (client: RawClient, topic: string, event: string, from = 0, timeoutMs = 2000): Promise<Message> {
+export async function nextMessage (client: RawClient, topic: string, event: string, from = 0, timeoutMs = 2000): Promise<Message> {
   return client.next((m) => m.topic === topic && m.event === event, timeoutMs, from)
 }

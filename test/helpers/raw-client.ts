@@ -7,6 +7,7 @@
 import { WebSocket, type ClientOptions } from 'ws'
 import type { Frame, Message } from '../../src/phoenix/message.ts'
 import { v1, v2, type Serializer } from '../../src/phoenix/serializer.ts'
+import { within } from './wait.ts'
 
 export interface RawClientOptions {
   /** Query params besides vsn. */
@@ -91,20 +92,14 @@ export class RawClient {
     const found = (): Message | undefined => this.received.slice(from).find(match)
     const hit = found()
     if (hit !== undefined) return hit
-    return new Promise((resolve, reject) => {
+    return within<Message>(timeoutMs, 'a matching message', (resolve, reject) => {
       const wake = (): void => {
         const m = found()
-        if (m !== undefined) {
-          done()
-          resolve(m)
-        } else if (this.ws.readyState === WebSocket.CLOSED) {
-          done()
-          reject(new Error('socket closed before the expected message'))
-        }
+        if (m !== undefined) resolve(m)
+        else if (this.ws.readyState === WebSocket.CLOSED) reject(new Error('socket closed before the expected message'))
       }
-      const timer = setTimeout(() => { done(); reject(new Error(`no matching message within ${timeoutMs} ms`)) }, timeoutMs)
-      const done = (): void => { clearTimeout(timer); this.#waiters.delete(wake) }
       this.#waiters.add(wake)
+      return () => { this.#waiters.delete(wake) }
     })
   }
 

@@ -4,19 +4,18 @@
  * file whose tests need programs absent from its PATH, with the summary
  * reporter; with BC_TEST_REQUIRE_TOOLS=1 the same tests fail instead.
  */
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { chmod, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { childEnv, run } from '../examples/helpers.ts'
 import { summaryLine } from './skip-summary.ts'
 import { findOnPath, SKIP_REASON, skipReason } from './tools.ts'
+import { tempDir } from './temp-dir.ts'
 
 test('findOnPath finds an executable file on PATH, and neither a plain file nor a folder', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'backchannel-tools-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'backchannel-tools-')
   await writeFile(join(dir, 'runnable'), '#!/bin/sh\n')
   await chmod(join(dir, 'runnable'), 0o755)
   await writeFile(join(dir, 'plain'), '')
@@ -41,9 +40,8 @@ test('needs promtool', (t) => { if (tool(t, 'promtool') === undefined) return; t
 test('needs nothing', () => {})
 `
 
-async function runFixture (t: { after: (fn: () => Promise<void>) => void }, extra: Record<string, string>): Promise<{ code: number | null, stdout: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'backchannel-tools-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+async function runFixture (t: TestContext, extra: Record<string, string>): Promise<{ code: number | null, stdout: string }> {
+  const dir = await tempDir(t, 'backchannel-tools-')
   const file = join(dir, 'fixture.test.mjs')
   await writeFile(file, FIXTURE(join(import.meta.dirname, 'tools.ts')))
   const reporter = join(import.meta.dirname, 'skip-summary.ts')

@@ -3,7 +3,8 @@
  * returns a value, re-checking each time the owner calls `wake()` after it
  * recorded something; it fails after its deadline.
  */
-import { within, DEADLINE_MS } from '../gateway/sse/helpers.ts'
+import { DEADLINE_MS } from '../gateway/sse/helpers.ts'
+import { within } from './wait.ts'
 
 export class Wakeups {
   readonly #wakers = new Set<() => void>()

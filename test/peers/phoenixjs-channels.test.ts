@@ -8,8 +8,9 @@ import assert from 'node:assert/strict'
 import { builtinChannels, ok, type ConnectInfo } from '../../src/testing/index.ts'
 import type { QueryParams } from '../../src/testing/fake-phoenix/query.ts'
 import {
-  DEADLINE_MS, closed, field, join, nextEvent, peers, ping, receive, record, recordMessages, transports, within,
+  DEADLINE_MS, closed, field, join, nextChannelEvent, peers, ping, receive, record, recordMessages, transports,
 } from './phoenixjs-helpers.ts'
+import { within } from '../helpers/wait.ts'
 
 describe('phoenix.js peer: connect and join', () => {
   for (const { name, transport } of transports) {
@@ -119,11 +120,11 @@ describe('phoenix.js peer: pushes, broadcasts, heartbeat, leave', () => {
     const bob = (await connect()).channel('room:lobby')
     await join(alice)
     await join(bob)
-    const heardByBob = nextEvent(bob, 'shout', (p) => field(p, 'body') === 'hi')
+    const heardByBob = nextChannelEvent(bob, 'shout', (p) => field(p, 'body') === 'hi')
     assert.equal((await receive(alice.push('shout', { body: 'hi' }))).status, 'ok')
     assert.deepEqual(await heardByBob, { body: 'hi' })
 
-    const news = [nextEvent(alice, 'news'), nextEvent(bob, 'news')]
+    const news = [nextChannelEvent(alice, 'news'), nextChannelEvent(bob, 'news')]
     assert.equal(server.broadcast('room:lobby', 'news', { n: 1 }), 2)
     assert.deepEqual(await Promise.all(news), [{ n: 1 }, { n: 1 }])
   })

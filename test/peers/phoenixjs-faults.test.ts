@@ -8,7 +8,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  DEADLINE_MS, closed, field, join, nextEvent, opened, peers, receive, type SocketOptions,
+  DEADLINE_MS, closed, field, join, nextChannelEvent, opened, peers, receive, type SocketOptions,
 } from './phoenixjs-helpers.ts'
 
 const fast: SocketOptions = { reconnectAfterMs: () => 10, rejoinAfterMs: () => 10 }
@@ -21,7 +21,7 @@ describe('phoenix.js peer: channel crash', () => {
     await join(channel)
     const { joinRef: first } = await firstJoin
 
-    const errored = nextEvent(channel, 'phx_error')
+    const errored = nextChannelEvent(channel, 'phx_error')
     const rejoined = server.waitFor('join', (j) => j.topic === 'echo:crashy' && j.joinRef !== first, DEADLINE_MS)
     const crashed = server.waitFor('channelEnd', (e) => e.topic === 'echo:crashy', DEADLINE_MS)
     channel.push('crash', {}, 50) // never answered: a short push timeout so no timer outlives the test
@@ -51,7 +51,7 @@ describe('phoenix.js peer: server closes', () => {
     assert.equal((await closing).code, 1011)
     await reconnected
     assert.equal((await rejoined).status, 'ok')
-    const news = nextEvent(channel, 'news')
+    const news = nextChannelEvent(channel, 'news')
     assert.equal(server.broadcast('room:resilient', 'news', { back: true }), 1)
     assert.deepEqual(await news, { back: true })
   })
@@ -126,7 +126,7 @@ describe('phoenix.js peer: timeouts', () => {
     await join(channel)
     const [before] = server.connections()
     server.faults.pauseHeartbeats()
-    const errored = nextEvent(channel, 'phx_error')
+    const errored = nextChannelEvent(channel, 'phx_error')
     const closing = closed(socket)
     const reconnected = server.waitFor('connect', (c) => c.connectionId !== before?.id, DEADLINE_MS)
     const close = await closing

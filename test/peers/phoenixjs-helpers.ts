@@ -10,6 +10,7 @@ import type { TestContext } from 'node:test'
 import { Socket, type Channel, type Push, type PushStatus, type SocketConnectOption } from 'phoenix'
 import { WebSocket as WsWebSocket } from 'ws'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../src/testing/index.ts'
+import { within } from '../helpers/wait.ts'
 
 export type Transport = SocketConnectOption['transport']
 export type SocketOptions = Partial<SocketConnectOption>
@@ -23,27 +24,6 @@ export const transports: ReadonlyArray<{ name: string, transport: Transport }> =
 /** How long any single wait in these tests may take. */
 export const DEADLINE_MS = 2000
 
-/**
- * A promise settled by callbacks, rejected after `ms`; `cleanup` always runs.
- */
-export async function within<T> (
-  ms: number,
-  what: string,
-  start: (resolve: (value: T) => void, reject: (err: Error) => void) => (() => void) | undefined
-): Promise<T> {
-  let cleanup: (() => void) | undefined
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      timer = setTimeout(() => { reject(new Error(`${what}: nothing within ${ms} ms`)) }, ms)
-      cleanup = start(resolve, reject)
-    })
-  } finally {
-    clearTimeout(timer)
-    cleanup?.()
-  }
-}
-
 export interface Reply { status: PushStatus, response: unknown }
 
 /** The first of ok / error / timeout that a push receives. */
@@ -56,8 +36,8 @@ export async function receive (push: Push, timeoutMs = DEADLINE_MS): Promise<Rep
   })
 }
 
-/** The next `event` on `channel` whose payload satisfies `match`. */
-export async function nextEvent (channel: Channel, event: string, match: (payload: unknown) => boolean = () => true, timeoutMs = DEADLINE_MS): Promise<unknown> {
+/** The next `event` on `channel` whose payload satisfies `match`: `nextEvent` for a phoenix.js channel, which is not an EventEmitter. */
+export async function nextChannelEvent (channel: Channel, event: string, match: (payload: unknown) => boolean = () => true, timeoutMs = DEADLINE_MS): Promise<unknown> {
   return within<unknown>(timeoutMs, `"${event}" on ${channel.topic}`, (resolve) => {
     const ref = channel.on(event, (payload: unknown) => { if (match(payload)) resolve(payload) })
     return () => { channel.off(event, ref) }

@@ -7,7 +7,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Presence, type Channel, type Socket } from 'phoenix'
 import type { FakePhoenix } from '../../src/testing/index.ts'
-import { DEADLINE_MS, field, join, peers, receive, within } from './phoenixjs-helpers.ts'
+import { DEADLINE_MS, field, join, peers, receive } from './phoenixjs-helpers.ts'
+import { within } from '../helpers/wait.ts'
 
 type Metas = Record<string, unknown>[]
 /** key → the metas' phx_refs, sorted: what both sides must agree on. */

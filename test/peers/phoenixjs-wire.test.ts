@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  DEADLINE_MS, field, join, nextEvent, peers, ping, receive, record, recordMessages, type SocketOptions,
+  DEADLINE_MS, field, join, nextChannelEvent, peers, ping, receive, record, recordMessages, type SocketOptions,
 } from './phoenixjs-helpers.ts'
 
 const bytes = (value: unknown): number[] => {
@@ -30,7 +30,7 @@ describe('phoenix.js peer: binary frames', () => {
     const { server, connect } = await peers(t)
     const channel = (await connect()).channel('room:bin')
     await join(channel)
-    const got = nextEvent(channel, 'raw')
+    const got = nextChannelEvent(channel, 'raw')
     assert.equal(server.broadcast('room:bin', 'raw', Buffer.from([9, 8, 7])), 1)
     assert.deepEqual(bytes(await got), [9, 8, 7])
   })
@@ -41,7 +41,7 @@ describe('phoenix.js peer: binary frames', () => {
     const joined = server.waitFor('join', (j) => j.topic === 'echo:pushbin', DEADLINE_MS)
     await join(channel)
     const { connectionId } = await joined
-    const got = nextEvent(channel, 'raw')
+    const got = nextChannelEvent(channel, 'raw')
     assert.equal(server.pushTo(connectionId, 'echo:pushbin', 'raw', Buffer.from('héllo')), true)
     assert.equal(Buffer.from(bytes(await got)).toString('utf8'), 'héllo')
   })
@@ -63,11 +63,11 @@ describe('phoenix.js peer: the V1 JSON protocol', () => {
 
     const channel = socket.channel('room:v1')
     assert.deepEqual(await join(channel), { status: 'ok', response: {} })
-    const heard = nextEvent(channel, 'say', (p) => field(p, 'n') === 1)
+    const heard = nextChannelEvent(channel, 'say', (p) => field(p, 'n') === 1)
     assert.deepEqual(await receive(channel.push('say', { n: 1 })), { status: 'ok', response: {} })
     assert.deepEqual(await heard, { n: 1 })
 
-    const news = nextEvent(channel, 'news')
+    const news = nextChannelEvent(channel, 'news')
     assert.equal(server.broadcast('room:v1', 'news', { n: 2 }), 1)
     assert.deepEqual(await news, { n: 2 })
     assert.ok(messages.length >= 3)
@@ -87,7 +87,7 @@ describe('phoenix.js peer: join_ref filtering', () => {
     const seen = record(channel, 'evt')
     const messages = recordMessages(socket)
 
-    const fresh = nextEvent(channel, 'evt', (p) => field(p, 'n') === 'fresh')
+    const fresh = nextChannelEvent(channel, 'evt', (p) => field(p, 'n') === 'fresh')
     server.faults.sendRaw('["999",null,"echo:stale","evt",{"n":"stale"}]', connectionId)
     assert.equal(server.pushTo(connectionId, 'echo:stale', 'evt', { n: 'fresh' }), true)
     await fresh // sent after the stale one on the same socket: that one has been handled by now
@@ -124,7 +124,7 @@ describe('phoenix.js peer: join_ref filtering', () => {
     const socket = await connect()
     const first = socket.channel('echo:twice')
     await join(first)
-    const firstClosed = nextEvent(first, 'phx_close')
+    const firstClosed = nextChannelEvent(first, 'phx_close')
     const left = server.waitFor('leave', (l) => l.topic === 'echo:twice', DEADLINE_MS)
     const second = socket.channel('echo:twice')
     const secondCloses = record(second, 'phx_close')

@@ -8,8 +8,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { EventSource } from 'eventsource'
 import { channelConfig, stopGateway } from '../gateway/helpers.ts'
-import { broadcastNumbered, DEADLINE_MS, joined, numbers, range, SseStream, startSseGateway, within, type SseMessage } from '../gateway/sse/helpers.ts'
+import { broadcastNumbered, DEADLINE_MS, joined, numbers, range, SseStream, startSseGateway, type SseMessage } from '../gateway/sse/helpers.ts'
 import { resumeGate } from './sse-helpers.ts'
+import { within } from '../helpers/wait.ts'
 
 const TOPIC = 'room:peer'
 const NAMES = ['ready', 'msg', 'joined', 'errored', 'gap', 'rejoined', 'shutdown', 'overflow']

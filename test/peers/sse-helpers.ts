@@ -5,7 +5,8 @@
  * and so it sees the Last-Event-ID the client sent.
  */
 import type { Daemon } from '../../src/gateway/daemon.ts'
-import { within, DEADLINE_MS } from '../gateway/sse/helpers.ts'
+import { DEADLINE_MS } from '../gateway/sse/helpers.ts'
+import { within } from '../helpers/wait.ts'
 
 export interface ResumeGate {
   /** Last-Event-ID of every SSE request that carried one, in arrival order. */

@@ -6,9 +6,8 @@
  */
 import { patternProblem } from '../dynamic/patterns.ts'
 import { resolveUpstream } from './checks.ts'
+import type { RawDynamic } from './file-types.generated.ts'
 import type { DynamicConfig, UpstreamConfig } from './types.ts'
-
-export type RawDynamic = Omit<DynamicConfig, 'name' | 'upstream'> & { name?: string, upstream?: string }
 
 export function completeDynamic (raw: RawDynamic, index: number, upstreams: readonly UpstreamConfig[], problems: string[]): DynamicConfig {
   const at = `/dynamic/${index}`

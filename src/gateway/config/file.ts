@@ -12,14 +12,10 @@ import { topicProblem } from './topic.ts'
 import { ConfigError } from './errors.ts'
 import { fileValidator, formatAjvErrors } from './schema.ts'
 import type { ChannelConfig, DynamicConfig, FileConfig, SecretSource, UpstreamConfig, ValueSource } from './types.ts'
-import { completeWebhook, type RawWebhook } from './webhook.ts'
+import type { RawChannel, RawFile, RawUpstream } from './file-types.generated.ts'
+import { completeWebhook } from './webhook.ts'
 import { checkSource, checkUrl, resolveUpstream, type UrlRule } from './checks.ts'
-import { completeDynamic, type RawDynamic } from './dynamic.ts'
-
-/** An upstream as the schema leaves it: every default filled in but the computed one. */
-type RawUpstream = Omit<UpstreamConfig, 'heartbeatTimeoutMs'> & { heartbeatTimeoutMs?: number }
-type RawChannel = Omit<ChannelConfig, 'name' | 'upstream' | 'webhook'> & { name?: string, upstream?: string, webhook?: RawWebhook }
-interface RawFile extends Omit<FileConfig, 'upstreams' | 'channels' | 'dynamic'> { upstreams: RawUpstream[], channels: RawChannel[], dynamic: RawDynamic[] }
+import { completeDynamic } from './dynamic.ts'
 
 export type ConfigFormat = 'yaml' | 'json'
 

@@ -3,138 +3,61 @@
  * (env.ts) merged with the config file (file.ts), validated once at start-up.
  * Every field here is resolved: defaults applied, secrets' sources kept as
  * sources (they are read at each connect, never logged).
+ *
+ * The file's part is derived from config/backchannel.schema.json: its fields
+ * are declared (and described) there, and file-types.generated.ts holds them
+ * as the validator leaves them. The types below only say what completing the
+ * file changes: the defaults that depend on other fields (a name from the
+ * topic, the only upstream, the heartbeat timeout) and the dead letter's kind.
  */
+import type { HeaderValue, RawChannel, RawDynamic, RawFile, RawUpstream, RawWebhook, ValueSource } from './file-types.generated.ts'
 
 /** Where a param value comes from: a literal, an environment variable, or a file re-read at each connect. */
-export type ValueSource = string | number | boolean | { env: string } | { file: string }
+export type { ValueSource }
 
 /** Where a secret comes from: a literal string, an environment variable, or a file re-read at each connect. */
-export type SecretSource = string | { env: string } | { file: string }
+export type SecretSource = HeaderValue
 
-export interface UpstreamConfig {
-  /** Name used in metrics labels and logs. */
-  name: string
-  /** Socket endpoint as phoenix.js takes it: `wss://app/socket`. */
-  url: string
-  /** Connect params; each value a literal or a source. */
-  params: Record<string, ValueSource>
-  authToken: SecretSource | null
-  headers: Record<string, string>
-  poolSize: number
-  maxChannelsPerSocket: number
-  heartbeatIntervalMs: number
+export interface UpstreamConfig extends Omit<RawUpstream, 'heartbeatTimeoutMs'> {
+  /** Defaults to heartbeatIntervalMs. */
   heartbeatTimeoutMs: number
-  joinTimeoutMs: number
-  pushTimeoutMs: number
-  connectTimeoutMs: number
-  maxBufferedPushes: number
-  /** Reconnect delays (ms); the last repeats. Default: phoenix.js's schedule. */
-  reconnectBackoffMs: number[]
-  /** Rejoin delays (ms); the last repeats. Default: phoenix.js's schedule. */
-  rejoinBackoffMs: number[]
-  /** Jitter ratio applied to both schedules, 0..1. Default 0.2. */
-  jitter: number
-  maxJoinRefusals: number
-  /** PEM file of extra CAs to trust (an absolute path). */
-  tlsCaFile: string | null
-  vsn: '1.0.0' | '2.0.0'
 }
 
-export interface ChannelConfig {
+export interface ChannelConfig extends Omit<RawChannel, 'name' | 'upstream' | 'webhook'> {
   /** Name used in metrics labels; defaults to the topic. */
   name: string
-  topic: string
+  /** Defaults to the only upstream. */
   upstream: string
-  params: Record<string, unknown>
-  /** Readiness requires this channel to be joined. */
-  required: boolean
-  /** Messages kept for Last-Event-ID resume. */
-  replay: number
-  /** Payload key that receives a push's W3C traceparent; absent: payloads are sent unchanged. */
-  traceField?: string
   /** Where this channel's messages are also delivered over HTTP; absent for none. */
   webhook?: WebhookConfig
-  /**
-   * Keep the channel's merged presence (GET /v1/channels/{topic}/presence) and send presence_join,
-   * presence_leave and presence_state SSE events instead of the raw presence messages. Absent: false.
-   */
-  presence?: boolean
 }
+
+type RawDeadLetter = NonNullable<RawWebhook['deadLetter']>
 
 /** Where undeliverable webhook messages go: a file (JSON lines), a URL (one POST each) or a configured channel (a push). */
 export type DeadLetterConfig =
-  | { kind: 'file', file: string }
-  | { kind: 'url', url: string, headers: Record<string, SecretSource>, timeoutMs: number }
-  | { kind: 'topic', topic: string, upstream: string, event: string, timeoutMs: number }
+  | { kind: 'file' } & Required<Pick<RawDeadLetter, 'file'>>
+  | { kind: 'url' } & Required<Pick<RawDeadLetter, 'url' | 'headers' | 'timeoutMs'>>
+  | { kind: 'topic' } & Required<Pick<RawDeadLetter, 'topic' | 'upstream' | 'event' | 'timeoutMs'>>
 
-export interface WebhookConfig {
-  /** http:// or https:// endpoint. */
-  url: string
-  /** Extra request headers; values read once at start-up. */
-  headers: Record<string, SecretSource>
-  format: 'cloudevents' | 'raw'
-  /** Deadline of one attempt, ms. */
-  timeoutMs: number
-  maxAttempts: number
-  maxAgeMs: number
-  /** Retry delays: exponential with full jitter. */
-  backoff: { initialMs: number, maxMs: number, multiplier: number }
-  /** Attempts in flight at once for this channel. */
-  maxInFlight: number
-  /** Messages held (queued, in flight, waiting for a retry) at most. */
-  queueSize: number
-  overflow: 'drop-newest' | 'drop-oldest'
-  /** JSON Pointer into the payload naming the ordering key; null: one lane per topic. */
-  orderKey: string | null
+export interface WebhookConfig extends Omit<RawWebhook, 'deadLetter'> {
   deadLetter: DeadLetterConfig | null
 }
 
 /** A pattern of topics the app may join at run time (PUT, or on demand from SSE and push). */
-export interface DynamicConfig {
+export interface DynamicConfig extends Omit<RawDynamic, 'name' | 'upstream'> {
   /** Metrics label and log name of every topic of this entry; defaults to the pattern. */
   name: string
-  /** `*` stands for one or more characters other than `:`. */
-  pattern: string
+  /** Defaults to the only upstream. */
   upstream: string
-  /** Join payload; a PUT's params replace its top-level keys. */
-  params: Record<string, unknown>
-  /** How long an on-demand topic stays joined after its last user left, ms. */
-  lingerMs: number
-  /** Topics of this entry held at once, at most. */
-  maxTopics: number
-  replay: number
-  presence: boolean
-  traceField?: string
 }
 
-export interface SseConfig {
-  keepAliveMs: number
-  /** Bytes a reader's response may hold before it is left to catch up from its topic's held events. */
-  clientBufferBytes: number
-  /** Bytes of recent events each topic holds at most (replay, and readers catching up). */
-  topicBufferBytes: number
-  /** SSE streams open at once, at most (503 BC_ERR_SSE_LIMIT beyond). */
-  maxClients: number
-  /** A reader that takes nothing for this long while events wait for it is cut off, ms. */
-  stallTimeoutMs: number
-  /** How long an ended stream may take to flush its final event before its socket is destroyed, ms. */
-  lingerMs: number
-  /** Deprecated and ignored (readers are bounded in bytes); accepted so that existing files load. */
-  clientQueue: number
-  /** The `retry:` hint sent to clients, ms. */
-  retryMs: number
-}
+export type SseConfig = RawFile['sse']
 
-export interface FileConfig {
+export interface FileConfig extends Omit<RawFile, 'upstreams' | 'channels' | 'dynamic'> {
   upstreams: UpstreamConfig[]
   channels: ChannelConfig[]
-  /** Topic patterns joined at run time. */
   dynamic: DynamicConfig[]
-  sse: SseConfig
-  /** Largest push body, bytes. */
-  maxBodyBytes: number
-  /** Default push reply deadline over HTTP when the request gives none, ms. */
-  pushTimeoutMs: number
 }
 
 export interface EnvConfig {

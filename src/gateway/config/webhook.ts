@@ -5,21 +5,12 @@
  * must be another configured channel (the gateway pushes to it).
  */
 import { isAbsolute, resolve } from 'node:path'
+import type { RawWebhook } from './file-types.generated.ts'
 import type { ChannelConfig, DeadLetterConfig, SecretSource, WebhookConfig } from './types.ts'
 import { checkSource, checkUrl, type UrlRule } from './checks.ts'
 
 /** `deadLetter` as written: one object whose keys say which kind it is. */
-export interface RawDeadLetter {
-  file?: string
-  url?: string
-  headers: Record<string, SecretSource>
-  topic?: string
-  upstream?: string
-  event: string
-  timeoutMs: number
-}
-
-export type RawWebhook = Omit<WebhookConfig, 'deadLetter'> & { deadLetter: RawDeadLetter | null }
+type RawDeadLetter = NonNullable<RawWebhook['deadLetter']>
 
 /** Headers every webhook request carries, set by the sink; HTTP framing headers. */
 const OWN_HEADERS = new Set(['host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-length', 'transfer-encoding', 'content-type', 'idempotency-key', 'traceparent'])

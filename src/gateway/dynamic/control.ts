@@ -11,7 +11,7 @@ import { withDeadline } from '../../client/deadline.ts'
 import { TimeoutError } from '../../phoenix/errors.ts'
 import type { JoinOutcome } from '../../phoenix/session-types.ts'
 import type { Gateway } from '../gateway.ts'
-import { HttpError } from '../http/problem.ts'
+import { ConfiguredTopicError, PutJoinTimeoutError, UnknownTopicError } from '../errors.ts'
 import type { Subscription } from '../hub/subscription.ts'
 
 export interface PutRequest {
@@ -24,14 +24,6 @@ export interface PutRequest {
 
 export interface PutResult { sub: Subscription, created: boolean }
 
-function configured (topic: string, what: string): HttpError {
-  return new HttpError('BC_ERR_CONFIGURED_TOPIC', 409, `topic "${topic}" is a configured channel: ${what}`)
-}
-
-function notJoinedInTime (topic: string, timeoutMs: number): HttpError {
-  return new HttpError('BC_ERR_TIMEOUT', 503, `topic "${topic}" was not joined within ${timeoutMs} ms; it stays wanted (PUT again for its state)`)
-}
-
 /**
  * The join's outcome within `timeoutMs`: resolves once joined, throws the refusal or a 503 when not joined in time.
  * The wait is work in flight for the drain: cut with BC_ERR_DRAIN_CUT when the drain's share for it runs out.
@@ -41,11 +33,11 @@ async function settled (gateway: Gateway, joined: Promise<JoinOutcome>, topic: s
   try {
     outcome = await gateway.work(async (signal) => withDeadline(joined, timeoutMs, 'join', signal))
   } catch (err) {
-    if (err instanceof TimeoutError) throw notJoinedInTime(topic, timeoutMs)
+    if (err instanceof TimeoutError) throw new PutJoinTimeoutError(topic, timeoutMs)
     throw err
   }
   if (outcome.kind === 'joined') return
-  if (outcome.error instanceof TimeoutError) throw notJoinedInTime(topic, timeoutMs)
+  if (outcome.error instanceof TimeoutError) throw new PutJoinTimeoutError(topic, timeoutMs)
   throw outcome.error
 }
 
@@ -62,7 +54,7 @@ export async function putTopic (gateway: Gateway, topic: string, request: PutReq
   if (found !== undefined) {
     const entry = gateway.dynamic.entryOf(found)
     if (entry === undefined) {
-      if (request.params !== undefined) throw configured(topic, 'its params come from the config file')
+      if (request.params !== undefined) throw new ConfiguredTopicError(topic, 'its params come from the config file')
       return { sub: found, created: false }
     }
     gateway.dynamic.pin(found)
@@ -81,7 +73,7 @@ export async function putTopic (gateway: Gateway, topic: string, request: PutReq
     await settled(gateway, joined, topic, timeoutMs)
   } catch (err) {
     // Not joined in time: it stays pinned and keeps trying. Refused or impossible: it is not kept.
-    if (!(err instanceof HttpError && err.code === 'BC_ERR_TIMEOUT')) await gateway.dropDynamic(sub, 'join_failed')
+    if (!(err instanceof PutJoinTimeoutError)) await gateway.dropDynamic(sub, 'join_failed')
     throw err
   }
   return { sub, created: true }
@@ -91,9 +83,9 @@ export async function deleteTopic (gateway: Gateway, topic: string, upstream: st
   const found = gateway.held(topic, upstream)
   if (found === undefined) {
     if (gateway.dynamic.match(topic, upstream) === undefined) throw gateway.dynamic.notAllowed(topic, upstream)
-    throw new HttpError('BC_ERR_UNKNOWN_TOPIC', 404, `topic "${topic}" is allowed but not joined now`)
+    throw new UnknownTopicError(topic, 'not_joined')
   }
-  if (!gateway.dynamic.has(found)) throw configured(topic, 'remove it from the config file and reload to leave it')
+  if (!gateway.dynamic.has(found)) throw new ConfiguredTopicError(topic, 'remove it from the config file and reload to leave it')
   await gateway.dropDynamic(found, 'deleted')
   return found
 }

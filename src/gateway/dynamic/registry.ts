@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type { ChannelConfig, DynamicConfig } from '../config/types.ts'
-import { HttpError } from '../http/problem.ts'
+import { TopicLimitError, TopicNotAllowedError } from '../errors.ts'
 import type { Subscription } from '../hub/subscription.ts'
 import { firstMatch, matchesPattern } from './patterns.ts'
 
@@ -71,19 +71,16 @@ export class DynamicTopics {
   }
 
   /** Reports and throws the 403 for a topic no entry allows. */
-  notAllowed (topic: string, upstream: string | undefined): HttpError {
+  notAllowed (topic: string, upstream: string | undefined): TopicNotAllowedError {
     this.events.emit('refused', { entry: null, reason: 'not_allowed' })
-    const on = upstream === undefined ? '' : ` on upstream "${upstream}"`
-    return new HttpError('BC_ERR_TOPIC_NOT_ALLOWED', 403, `topic "${topic}"${on} matches no pattern of the dynamic allow-list`)
+    return new TopicNotAllowedError(topic, upstream)
   }
 
   /** Throws 503 BC_ERR_TOPIC_LIMIT when `entry` already holds its maxTopics. */
   checkRoom (entry: DynamicConfig): void {
     if (this.count(entry.name) < entry.maxTopics) return
     this.events.emit('refused', { entry: entry.name, reason: 'limit' })
-    const error = new HttpError('BC_ERR_TOPIC_LIMIT', 503, `"${entry.name}" holds its maxTopics (${entry.maxTopics}) dynamic topics; retry when one is left`)
-    Object.assign(error, { retryAfterSeconds: Math.max(1, Math.ceil(entry.lingerMs / 1000)) })
-    throw error
+    throw new TopicLimitError(entry.name, entry.maxTopics, entry.lingerMs)
   }
 
   /** Topics `entry` (by name) holds now. */

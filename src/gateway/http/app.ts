@@ -14,7 +14,8 @@ import { collectOpenApi } from './openapi.ts'
 import { httpLimits } from '../config/env.ts'
 import { MAX_TOPIC_LENGTH } from '../config/topic.ts'
 import { clientErrorHandler, serverOptions } from './limits.ts'
-import { HttpError, sendProblem } from './problem.ts'
+import { NotFoundError, UnauthorizedError } from '../errors.ts'
+import { sendProblem } from './problem.ts'
 import { parseTraceparent } from './trace.ts'
 import { channelsRoute } from './routes/channels.ts'
 import { eventsRoute } from './routes/events.ts'
@@ -57,7 +58,7 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   app.setChildLoggerFactory((parent, bindings, options) => new RequestLogger(parent, bindings, options))
   const openapi = collectOpenApi(app, { title: 'Backchannel', version })
   app.setErrorHandler(async (err: Error, request, reply) => sendProblem(reply, request, err))
-  const notFound = (request: FastifyRequest): HttpError => new HttpError('BC_ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)
+  const notFound = (request: FastifyRequest): NotFoundError => new NotFoundError(request.method, request.url.split('?')[0] ?? '')
   app.setNotFoundHandler(async (request, reply) => sendProblem(reply, request, notFound(request)))
 
   // A caller's trace follows its request into every log line about it.
@@ -78,7 +79,7 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
       if (!timingSafeEqual(digest(given), expected)) {
         // A 401 must say which scheme to use (RFC 9110 15.5.2, RFC 6750 3).
         reply.header('www-authenticate', 'Bearer')
-        throw new HttpError('BC_ERR_UNAUTHORIZED', 401, 'a valid bearer token is required')
+        throw new UnauthorizedError()
       }
     })
   }

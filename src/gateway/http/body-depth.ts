@@ -4,10 +4,10 @@
  * for Phoenix (or anything else that recurses) would run out of stack.
  */
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
-import { HttpError } from './problem.ts'
+import { TooDeepError } from '../errors.ts'
 
 /** The error for a body nested deeper than MAX_JSON_DEPTH, or null when it is not. */
-export function tooDeep (body: unknown): HttpError | null {
+export function tooDeep (body: unknown): TooDeepError | null {
   if (!nestedDeeperThan(body, MAX_JSON_DEPTH)) return null
-  return new HttpError('BC_ERR_TOO_DEEP', 400, `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
+  return new TooDeepError(MAX_JSON_DEPTH)
 }

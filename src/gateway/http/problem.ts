@@ -3,14 +3,16 @@
  *
  *   { "error": { "code": "BC_ERR_…", "message": "…", "details": … } }
  *
- * Our own errors pass through with their code and status; fastify's
+ * Our own errors (src/gateway/errors.ts and the client's) pass through with
+ * their code, status, `details` and `retryAfterSeconds`; fastify's
  * validation, size and parse errors get stable codes of ours; anything else
  * is logged and answered with a generic 500 that reveals nothing.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { BackchannelError, isBackchannelError } from '../../errors.ts'
+import { isBackchannelError } from '../../errors.ts'
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
 import { JoinRefusedError } from '../../phoenix/errors.ts'
+import type { ProblemFields } from '../errors.ts'
 import { bodyUnread } from './limits.ts'
 
 export interface Problem {
@@ -34,15 +36,6 @@ export const problemSchema = {
     },
   },
 } as const
-
-/** Errors raised by the HTTP layer itself. */
-export class HttpError extends BackchannelError {
-  readonly details: unknown
-  constructor (code: string, statusCode: number, message: string, details?: unknown) {
-    super(code, message, { statusCode })
-    this.details = details
-  }
-}
 
 const FASTIFY_CODES: Record<string, { code: string, status: number }> = {
   FST_ERR_VALIDATION: { code: 'BC_ERR_BAD_REQUEST', status: 400 },
@@ -98,7 +91,7 @@ function acceptedTypes (request: FastifyRequest): string[] {
 export function toProblem (err: FastifyError | Error, accepted: readonly string[] = ['application/json']): { status: number, body: Problem, expected: boolean } {
   if (isBackchannelError(err)) {
     // A refused join passes the server's reason on, as a 422 passes the channel's reply.
-    const given = (err as { details?: unknown }).details ?? (err instanceof JoinRefusedError ? { response: err.response } : undefined)
+    const given = (err as ProblemFields).details ?? (err instanceof JoinRefusedError ? { response: err.response } : undefined)
     // Details may hold a peer's reply: one nested too deep to be written as JSON is left out.
     const details = given !== undefined && nestedDeeperThan(given, MAX_JSON_DEPTH) ? undefined : given
     return { status: err.statusCode, body: { error: { code: err.code, message: err.message, ...(details === undefined ? {} : { details }) } }, expected: true }
@@ -139,7 +132,7 @@ export async function sendProblem (reply: FastifyReply, request: FastifyRequest,
   const { status, body, expected } = toProblem(err, acceptedTypes(request))
   answered.set(request.raw, body.error.code)
   if (!expected) request.log.error({ err }, 'unexpected error')
-  const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds
+  const retryAfter = (err as ProblemFields).retryAfterSeconds
   if (status === 503) reply.header('retry-after', String(retryAfter ?? 1))
   // Answered before its body was read (401, 413, 415, a 404 on a POST…): the connection is closed after the answer,
   // so a client still trickling the body cannot keep it open.

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events'
 import { ConfigError } from '../config/errors.ts'
 import type { Config } from '../config/types.ts'
-import { HttpError } from '../http/problem.ts'
+import { DrainingError } from '../errors.ts'
 import { diffConfig, type ConfigDiff } from './diff.ts'
 
 /** What asked for the reload. */
@@ -65,7 +65,7 @@ export class Reloader {
   }
 
   #refuseIfClosed (): void {
-    if (this.#closed) throw new HttpError('BC_ERR_DRAINING', 503, 'the sidecar is shutting down: no reload')
+    if (this.#closed) throw new DrainingError('no reload')
   }
 
   async #reload (trigger: ReloadTrigger): Promise<ConfigDiff> {

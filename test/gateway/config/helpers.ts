@@ -4,18 +4,16 @@
  */
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ConfigError } from '../../../src/gateway/config/index.ts'
+import { tempDir as tempFolder } from '../../helpers/temp-dir.ts'
 
 export const root = join(import.meta.dirname, '..', '..', '..')
 
 /** A fresh folder under the system temp dir, removed after the test. */
 export async function tempDir (t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'backchannel-config-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  return dir
+  return tempFolder(t, 'backchannel-config-')
 }
 
 /** Writes `content` (an object is written as JSON) to dir/name and returns the path. */

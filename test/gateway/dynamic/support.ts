@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict'
 import type { DynamicConfig } from '../../../src/gateway/config/types.ts'
 import type { DynamicEvents } from '../../../src/gateway/dynamic/registry.ts'
-import { waitForEvent } from '../../../src/testing/fake-phoenix/wait.ts'
 import { http, REQUEST_DEADLINE_MS, type Gw, type HttpResult } from '../http/support.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 export function dynamicEntry (pattern: string, over: Partial<DynamicConfig> = {}): DynamicConfig {
   return { name: pattern, pattern, upstream: 'main', params: {}, lingerMs: 30_000, maxTopics: 100, replay: 100, presence: false, ...over }
@@ -39,5 +39,5 @@ export async function nextJoinParams (gw: Gw, topic: string): Promise<unknown> {
 
 /** The next dynamic event `name` matching `predicate`; rejects after the deadline. Subscribe before causing it. */
 export async function nextDynamic<K extends keyof DynamicEvents> (gw: Gw, name: K, predicate: (e: DynamicEvents[K][0]) => boolean = () => true): Promise<DynamicEvents[K][0]> {
-  return waitForEvent(gw.daemon.gateway.dynamic.events, name, predicate, REQUEST_DEADLINE_MS)
+  return nextEvent(gw.daemon.gateway.dynamic.events, name, predicate, REQUEST_DEADLINE_MS)
 }

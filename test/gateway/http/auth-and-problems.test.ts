@@ -10,7 +10,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { EnvConfig } from '../../../src/gateway/config/types.ts'
 import { channelConfig } from '../helpers.ts'
-import { assertProblem, assertQuietLogs, clientOf, http, joined, nextEvent, push, startGw, type Gw } from './support.ts'
+import { assertProblem, assertQuietLogs, clientOf, http, joined, push, startGw, type Gw } from './support.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 const TOKEN = 's3cret-token-0123456789'
 
@@ -125,7 +126,7 @@ describe('the problem shape', () => {
       upstream: { maxJoinRefusals: 100, rejoinBackoffMs: [60_000] },
     })
     // Subscribed before any I/O ran: the refusal cannot have come yet.
-    const refused = nextEvent(clientOf(gw), 'join_error', (e) => e.topic === 'echo:refused')
+    const refused = nextEvent(clientOf(gw).events, 'join_error', (e) => e.topic === 'echo:refused')
     await joined(gw, 'echo:lobby')
     await refused
     const json = { 'content-type': 'application/json' }

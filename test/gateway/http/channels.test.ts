@@ -8,7 +8,8 @@ import { describe, test } from 'node:test'
 import { topicHash } from '../../../src/connection/pool.ts'
 import type { SubscriptionStatus } from '../../../src/gateway/hub/subscription.ts'
 import { channelConfig } from '../helpers.ts'
-import { clientOf, http, joined, nextEvent, push, startGw, type Gw } from './support.ts'
+import { clientOf, http, joined, push, startGw, type Gw } from './support.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 /** A channel as GET /v1/channels lists it: the hub's status plus where it is joined. */
 interface ChannelView extends SubscriptionStatus {
@@ -74,10 +75,10 @@ describe('GET /v1/channels', () => {
     await joined(gw, 'room:lobby')
     await joined(gw, 'echo:lobby')
     let seen = 0
-    const three = nextEvent(clientOf(gw), 'message', (e) => e.topic === 'room:lobby' && ++seen === 3)
+    const three = nextEvent(clientOf(gw).events, 'message', (e) => e.topic === 'room:lobby' && ++seen === 3)
     for (const n of [1, 2, 3]) gw.phoenix.broadcast('room:lobby', 'shout', { n })
     await three
-    const pushed = nextEvent(clientOf(gw), 'message', (e) => e.topic === 'echo:lobby' && e.event === 'pushed')
+    const pushed = nextEvent(clientOf(gw).events, 'message', (e) => e.topic === 'echo:lobby' && e.event === 'pushed')
     assert.equal((await push(gw, 'echo:lobby', { event: 'push_back', payload: { x: 1 } })).status, 200)
     await pushed
     assert.equal((await push(gw, 'echo:lobby', { event: 'plain', payload: {} })).status, 200)
@@ -92,7 +93,7 @@ describe('GET /v1/channels', () => {
       upstream: { maxJoinRefusals: 100, rejoinBackoffMs: [60_000] },
     })
     const before = Date.now()
-    await nextEvent(clientOf(gw), 'join_error', (e) => e.topic === 'echo:refused')
+    await nextEvent(clientOf(gw).events, 'join_error', (e) => e.topic === 'echo:refused')
     const view = channel(await channels(gw), 'echo:refused')
     assert.equal(view.state, 'errored')
     assert.equal(view.lastError?.code, 'BC_ERR_JOIN_REFUSED')
@@ -106,7 +107,7 @@ describe('GET /v1/channels', () => {
     const gw = await startGw(t, [channelConfig('echo:refused', { params: { refuse: 'nope' } })], {
       upstream: { maxJoinRefusals: 2, rejoinBackoffMs: [5, 60_000] },
     })
-    await nextEvent(clientOf(gw), 'leave', (e) => e.topic === 'echo:refused' && e.reason === 'refused')
+    await nextEvent(clientOf(gw).events, 'leave', (e) => e.topic === 'echo:refused' && e.reason === 'refused')
     const view = channel(await channels(gw), 'echo:refused')
     assert.equal(view.state, 'closed')
     assert.equal(view.socket, null)
@@ -121,7 +122,7 @@ describe('GET /v1/channels', () => {
     const first = channel(await channels(gw), 'echo:lobby')
     assert.equal(first.state, 'joined')
 
-    const down = nextEvent(clientOf(gw), 'disconnect')
+    const down = nextEvent(clientOf(gw).events, 'disconnect')
     await gw.phoenix.faults.stop('abrupt')
     await down
     const errored = channel(await channels(gw), 'echo:lobby')
@@ -129,7 +130,7 @@ describe('GET /v1/channels', () => {
     assert.ok(Date.parse(errored.since) >= Date.parse(first.since))
     assert.equal(errored.socket, 0)
 
-    const rejoined = nextEvent(clientOf(gw), 'join_ok', (e) => e.topic === 'echo:lobby' && e.rejoin)
+    const rejoined = nextEvent(clientOf(gw).events, 'join_ok', (e) => e.topic === 'echo:lobby' && e.rejoin)
     await gw.phoenix.faults.start()
     await rejoined
     const back = channel(await channels(gw), 'echo:lobby')
@@ -146,13 +147,13 @@ describe('GET /v1/channels', () => {
       upstream: { reconnectBackoffMs: [20] },
       beforeStart: (phoenix) => { phoenix.faults.refuseConnections({ status: 403, body: 'no entry' }) },
     })
-    await nextEvent(clientOf(gw), 'connect_fail', (e) => e.status === 403)
+    await nextEvent(clientOf(gw).events, 'connect_fail', (e) => e.status === 403)
     const refused = channel(await channels(gw), 'echo:gated')
     assert.notEqual(refused.state, 'joined')
     assert.equal(refused.lastError?.code, 'BC_ERR_CONNECT_REFUSED')
     assert.match(refused.lastError.message, /upgrade refused with 403/)
 
-    const down = nextEvent(clientOf(gw), 'connect_fail', (e) => e.cause === 'ECONNREFUSED')
+    const down = nextEvent(clientOf(gw).events, 'connect_fail', (e) => e.cause === 'ECONNREFUSED')
     await gw.phoenix.faults.stop('abrupt')
     gw.phoenix.faults.acceptConnections()
     await down

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { EnvConfig } from '../../../src/gateway/config/types.ts'
 import { channelConfig } from '../helpers.ts'
-import { clientOf, http, joined, nextEvent, REQUEST_DEADLINE_MS, stateOf, startGw, type Gw } from './support.ts'
+import { clientOf, http, joined, REQUEST_DEADLINE_MS, stateOf, startGw, type Gw } from './support.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 interface Ready { status: string, notReady?: string[] }
 
@@ -19,13 +20,13 @@ async function readyz (gw: Gw): Promise<{ status: number, body: Ready }> {
 
 /** Takes the upstream down and resolves once the gateway has seen it go. */
 async function upstreamDown (gw: Gw): Promise<void> {
-  const down = nextEvent(clientOf(gw), 'disconnect')
+  const down = nextEvent(clientOf(gw).events, 'disconnect')
   await gw.phoenix.faults.stop('abrupt')
   await down
 }
 
 async function upstreamBack (gw: Gw, topic: string): Promise<void> {
-  const rejoined = nextEvent(clientOf(gw), 'join_ok', (e) => e.topic === topic && e.rejoin)
+  const rejoined = nextEvent(clientOf(gw).events, 'join_ok', (e) => e.topic === topic && e.rejoin)
   await gw.phoenix.faults.start()
   await rejoined
 }
@@ -38,7 +39,7 @@ describe('GET /livez', () => {
       assert.equal(res.status, 200)
       assert.deepEqual(res.json, { status: 'ok' })
     }
-    await nextEvent(clientOf(gw), 'connect_fail')
+    await nextEvent(clientOf(gw).events, 'connect_fail')
     await live()
     gw.phoenix.faults.acceptConnections()
     await joined(gw, 'echo:lobby')
@@ -53,7 +54,7 @@ describe('GET /livez', () => {
 describe('GET /readyz', () => {
   test('is 503 naming the required channel until it joins, then 200', async (t) => {
     const gw = await startGw(t, [channelConfig('echo:lobby', { name: 'lobby', required: true })], { beforeStart: (phoenix) => { phoenix.faults.refuseConnections() } })
-    await nextEvent(clientOf(gw), 'connect_fail')
+    await nextEvent(clientOf(gw).events, 'connect_fail')
     assert.deepEqual(await readyz(gw), { status: 503, body: { status: 'not_ready', notReady: ['lobby'] } })
     gw.phoenix.faults.acceptConnections()
     await joined(gw, 'echo:lobby')
@@ -65,7 +66,7 @@ describe('GET /readyz', () => {
       channelConfig('echo:needed', { required: true }),
       channelConfig('echo:refused', { params: { refuse: 'nope' } }),
     ], { upstream: { maxJoinRefusals: 100, rejoinBackoffMs: [60_000] } })
-    const refused = nextEvent(clientOf(gw), 'join_error', (e) => e.topic === 'echo:refused')
+    const refused = nextEvent(clientOf(gw).events, 'join_error', (e) => e.topic === 'echo:refused')
     await joined(gw, 'echo:needed')
     await refused
     assert.equal(stateOf(gw, 'echo:refused'), 'errored')
@@ -74,7 +75,7 @@ describe('GET /readyz', () => {
 
   test('with no required channel it is ready even with the upstream down', async (t) => {
     const gw = await startGw(t, [channelConfig('echo:lobby')], { beforeStart: (phoenix) => { phoenix.faults.refuseConnections() } })
-    await nextEvent(clientOf(gw), 'connect_fail')
+    await nextEvent(clientOf(gw).events, 'connect_fail')
     assert.equal((await readyz(gw)).status, 200)
   })
 

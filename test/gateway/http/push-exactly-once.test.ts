@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { channelConfig } from '../helpers.ts'
-import { assertProblem, assertQuietLogs, clientOf, gatewayWithUpstreamDown, joined, nextEvent, push, REQUEST_DEADLINE_MS, startGw, type Gw, type HttpResult } from './support.ts'
+import { assertProblem, assertQuietLogs, clientOf, gatewayWithUpstreamDown, joined, push, REQUEST_DEADLINE_MS, startGw, type Gw, type HttpResult } from './support.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 const ALLOWED = new Set([200, 422, 502, 503, 504])
 const PUSHES = 50
@@ -90,7 +91,7 @@ describe('an HTTP client that hangs up', () => {
     const gw = await startGw(t, [channelConfig('echo:lobby')])
     await joined(gw, 'echo:lobby')
     const sent = gw.phoenix.waitFor('frame', (e) => e.message.event === 'no_reply')
-    const cancelled = nextEvent(clientOf(gw), 'reply', (e) => e.event === 'no_reply')
+    const cancelled = nextEvent(clientOf(gw).events, 'reply', (e) => e.event === 'no_reply')
     const hangUp = new AbortController()
     const request = push(gw, 'echo:lobby', { event: 'no_reply', payload: {}, timeoutMs: 60_000 }, { signal: hangUp.signal })
     await sent
@@ -103,8 +104,8 @@ describe('an HTTP client that hangs up', () => {
 
   test('cancels its push waiting in the buffer while the upstream is down', async (t) => {
     const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
-    const buffered = nextEvent(clientOf(gw), 'buffer_depth', (e) => e.depth === 1)
-    const cancelled = nextEvent(clientOf(gw), 'reply', (e) => e.event === 'parked')
+    const buffered = nextEvent(clientOf(gw).events, 'buffer_depth', (e) => e.depth === 1)
+    const cancelled = nextEvent(clientOf(gw).events, 'reply', (e) => e.event === 'parked')
     const hangUp = new AbortController()
     const request = push(gw, 'echo:lobby', { event: 'parked', payload: {}, timeoutMs: 60_000 }, { signal: hangUp.signal })
     await buffered

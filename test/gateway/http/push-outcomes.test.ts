@@ -9,7 +9,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ok, reply, type ChannelHandler } from '../../../src/testing/index.ts'
 import { channelConfig } from '../helpers.ts'
-import { assertProblem, assertQuietLogs, clientOf, joined, nextEvent, push, startGw, startTwoUpstreams } from './support.ts'
+import { assertProblem, assertQuietLogs, clientOf, joined, push, startGw, startTwoUpstreams } from './support.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 describe('push outcomes', () => {
   test('an ok reply is 200 with {status: "ok", response}', async (t) => {
@@ -66,7 +67,7 @@ describe('push outcomes', () => {
     const gw = await startGw(t, [channelConfig('echo:lobby')], { upstream: { rejoinBackoffMs: [5] } })
     await joined(gw, 'echo:lobby')
     const crashed = gw.phoenix.waitFor('channelEnd', (e) => e.topic === 'echo:lobby')
-    const rejoin = nextEvent(clientOf(gw), 'join_ok', (e) => e.topic === 'echo:lobby' && e.rejoin)
+    const rejoin = nextEvent(clientOf(gw).events, 'join_ok', (e) => e.topic === 'echo:lobby' && e.rejoin)
     const res = await push(gw, 'echo:lobby', { event: 'crash', payload: {} })
     const problem = assertProblem(res, 502, 'BC_ERR_CHANNEL_CLOSED')
     assert.match(problem.message, /crashed/)
@@ -79,7 +80,7 @@ describe('push outcomes', () => {
     const gw = await startGw(t, [channelConfig('echo:refused', { params: { refuse: 'nope' } }), channelConfig('echo:fine')], {
       upstream: { maxJoinRefusals: 100, rejoinBackoffMs: [60_000] },
     })
-    const refused = nextEvent(clientOf(gw), 'join_error', (e) => e.topic === 'echo:refused')
+    const refused = nextEvent(clientOf(gw).events, 'join_error', (e) => e.topic === 'echo:refused')
     await joined(gw, 'echo:fine')
     assert.equal((await refused).reason, 'refused')
     const res = await push(gw, 'echo:refused', { event: 'hello', payload: {} })

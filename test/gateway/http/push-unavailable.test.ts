@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { channelConfig } from '../helpers.ts'
-import { assertProblem, assertQuietLogs, clientOf, gatewayWithUpstreamDown, joined, nextEvent, push, stateOf, startGw } from './support.ts'
+import { assertProblem, assertQuietLogs, clientOf, gatewayWithUpstreamDown, joined, push, stateOf, startGw } from './support.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 describe('503: not deliverable now', () => {
   test('with the upstream down, a push waits for the rejoin until its deadline, then 503 BC_ERR_TIMEOUT (never sent)', async (t) => {
@@ -23,7 +24,7 @@ describe('503: not deliverable now', () => {
 
   test('a push never sent carries the channel\'s last error: an upstream url with /websocket twice gets 404 on every connect', async (t) => {
     const gw = await startGw(t, [channelConfig('echo:lobby')], { url: (endpoint) => `${endpoint}/websocket`, upstream: { reconnectBackoffMs: [20] } })
-    await nextEvent(clientOf(gw), 'connect_fail', (e) => e.status === 404)
+    await nextEvent(clientOf(gw).events, 'connect_fail', (e) => e.status === 404)
     const res = await push(gw, 'echo:lobby', { event: 'hello', payload: {}, timeoutMs: 100 })
     const problem = assertProblem(res, 503, 'BC_ERR_TIMEOUT')
     assert.match(problem.message, /never sent/)
@@ -35,7 +36,7 @@ describe('503: not deliverable now', () => {
 
   test('a push never sent to an unreachable upstream names the connect error\'s cause', async (t) => {
     const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
-    await nextEvent(clientOf(gw), 'connect_fail', (e) => e.cause === 'ECONNREFUSED')
+    await nextEvent(clientOf(gw).events, 'connect_fail', (e) => e.cause === 'ECONNREFUSED')
     const problem = assertProblem(await push(gw, 'echo:lobby', { event: 'hello', payload: {}, timeoutMs: 100 }), 503, 'BC_ERR_TIMEOUT')
     const { lastError } = problem.details as { lastError: { code: string, message: string } }
     assert.equal(lastError.code, 'BC_ERR_CONNECT')
@@ -44,7 +45,7 @@ describe('503: not deliverable now', () => {
 
   test('a push waiting for the upstream goes out once it is back, and gets its 200', async (t) => {
     const gw = await gatewayWithUpstreamDown(t, 'echo:lobby')
-    const buffered = nextEvent(clientOf(gw), 'buffer_depth', (e) => e.depth === 1)
+    const buffered = nextEvent(clientOf(gw).events, 'buffer_depth', (e) => e.depth === 1)
     const pending = push(gw, 'echo:lobby', { event: 'late', payload: { n: 1 }, timeoutMs: 8000 })
     await buffered
     await gw.phoenix.faults.start()
@@ -67,7 +68,7 @@ describe('503: not deliverable now', () => {
   test('when the push buffer is full, one more push is 503 BC_ERR_BUFFER_FULL at once; the buffered ones still go out', async (t) => {
     const gw = await gatewayWithUpstreamDown(t, 'echo:lobby', { upstream: { maxBufferedPushes: 2 } })
 
-    const full = nextEvent(clientOf(gw), 'buffer_depth', (e) => e.depth === 2)
+    const full = nextEvent(clientOf(gw).events, 'buffer_depth', (e) => e.depth === 2)
     const first = push(gw, 'echo:lobby', { event: 'e', payload: 1, timeoutMs: 8000 })
     const second = push(gw, 'echo:lobby', { event: 'e', payload: 2, timeoutMs: 8000 })
     await full

@@ -8,13 +8,12 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { pino } from 'pino'
 import type { Client } from '../../../src/client/client.ts'
-import type { ClientEvents } from '../../../src/client/events.ts'
 import type { ChannelConfig, Config, UpstreamConfig } from '../../../src/gateway/config/types.ts'
 import { createDaemon, type Daemon } from '../../../src/gateway/daemon.ts'
 import type { SubscriptionState } from '../../../src/gateway/hub/subscription.ts'
-import { waitForEvent } from '../../../src/testing/fake-phoenix/wait.ts'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
 import { channelConfig, gatewayConfig, literal, upstreamConfig } from '../helpers.ts'
+import { nextEvent } from '../../helpers/wait.ts'
 
 /** Every request gets an answer within this, or the test fails (generous: it only guards against hangs). */
 export const REQUEST_DEADLINE_MS = 10_000
@@ -98,11 +97,6 @@ export function clientOf (gw: Gw, upstream = 'main'): Client {
   return client
 }
 
-/** The next client event `name` matching `predicate`; rejects after the deadline. Subscribe before causing it. */
-export async function nextEvent<K extends keyof ClientEvents> (client: Client, name: K, predicate: (e: ClientEvents[K][0]) => boolean = () => true, timeoutMs = REQUEST_DEADLINE_MS): Promise<ClientEvents[K][0]> {
-  return waitForEvent(client.events, name, predicate, timeoutMs)
-}
-
 export function stateOf (gw: Gw, topic: string, upstream = 'main'): SubscriptionState | undefined {
   return gw.daemon.gateway.hub.get(upstream, topic)?.state
 }
@@ -111,7 +105,7 @@ export function stateOf (gw: Gw, topic: string, upstream = 'main'): Subscription
 export async function joined (gw: Gw, topic: string, upstream = 'main'): Promise<void> {
   // Checked and subscribed in the same tick: the join cannot slip in between.
   if (stateOf(gw, topic, upstream) === 'joined') return
-  await nextEvent(clientOf(gw, upstream), 'join_ok', (e) => e.topic === topic)
+  await nextEvent(clientOf(gw, upstream).events, 'join_ok', (e) => e.topic === topic)
 }
 
 export interface HttpResult {
@@ -191,7 +185,7 @@ export function assertQuietLogs (gw: Gw): void {
 export async function gatewayWithUpstreamDown (t: TestContext, topic: string, options: GwOptions = {}): Promise<Gw> {
   const gw = await startGw(t, [channelConfig(topic)], options)
   await joined(gw, topic)
-  const down = nextEvent(clientOf(gw), 'disconnect')
+  const down = nextEvent(clientOf(gw).events, 'disconnect')
   await gw.phoenix.faults.stop('abrupt')
   await down
   return gw

@@ -12,8 +12,9 @@ import type { ClientEvents } from '../../../src/client/events.ts'
 import type { Client } from '../../../src/client/client.ts'
 import { startFakePhoenix } from '../../../src/testing/index.ts'
 import { channelConfig, stopGateway, type Running } from '../helpers.ts'
-import { joined, startSseGateway, within, type SseGatewayOptions } from '../sse/helpers.ts'
+import { joined, startSseGateway, type SseGatewayOptions } from '../sse/helpers.ts'
 import { Exposition, scrape } from './support.ts'
+import { within } from '../../helpers/wait.ts'
 
 const U = { upstream: 'main' }
 

@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pollUntil } from '../../helpers/poll.ts'
 import { channelConfig, startGateway, stopGateway } from '../helpers.ts'
-import { joined, within } from '../sse/helpers.ts'
+import { joined } from '../sse/helpers.ts'
 import { tool } from '../../helpers/tools.ts'
+import { within } from '../../helpers/wait.ts'
 
 async function freePort (): Promise<number> {
   const server = createServer()

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { DEFAULT_METRIC_PREFIXES } from '../../../src/gateway/observe/metrics.ts'
-import { within } from '../sse/helpers.ts'
+import { within } from '../../helpers/wait.ts'
 
 export interface Sample { name: string, labels: Record<string, string>, value: number }
 

@@ -12,9 +12,10 @@ import { WebSocket as WsWebSocket } from 'ws'
 import type { ChannelConfig } from '../../../src/gateway/config/types.ts'
 import { startFakePhoenix, type FakePhoenix } from '../../../src/testing/index.ts'
 import { channelConfig, type Running } from '../helpers.ts'
-import { DEADLINE_MS, SseStream, joined, startSseGateway, within, type SseMessage } from '../sse/helpers.ts'
+import { DEADLINE_MS, SseStream, joined, startSseGateway, type SseMessage } from '../sse/helpers.ts'
+import { within } from '../../helpers/wait.ts'
 
-export { DEADLINE_MS, within }
+export { DEADLINE_MS }
 
 /** key → the metas' phx_refs, sorted: what every side must agree on. */
 export type Snapshot = Record<string, string[]>

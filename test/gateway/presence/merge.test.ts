@@ -6,7 +6,8 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DEADLINE_MS, GATEWAY_KEY, clientShows, clientView, gatewayPresence, keysAre, presenceSetup, serverView, snapshot, streamShows, within, type Member, type State } from './helpers.ts'
+import { DEADLINE_MS, GATEWAY_KEY, clientShows, clientView, gatewayPresence, keysAre, presenceSetup, serverView, snapshot, streamShows, type Member, type State } from './helpers.ts'
+import { within } from '../../helpers/wait.ts'
 
 /** Every view agrees: the gateway's GET, its SSE events folded, each phoenix.js Presence, and the server. */
 async function allAgree (base: string, topic: string, fromStream: State, members: Member[], server: Parameters<typeof serverView>[0]): Promise<void> {

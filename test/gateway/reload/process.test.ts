@@ -9,14 +9,14 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { startFakePhoenix, type FakePhoenix } from '../../../src/testing/index.ts'
 import { Wakeups } from '../../helpers/wakeups.ts'
 import { SseStream } from '../sse/helpers.ts'
 import { configMapFolder, configMapSwap, upstream, type LogLine } from './support.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 const cli = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts')
 const WAIT_MS = 10_000
@@ -43,8 +43,7 @@ async function serve (t: TestContext, file: string, env: Record<string, string>)
 const content = (phoenix: FakePhoenix, topics: string[]): string => JSON.stringify({ upstreams: [upstream(phoenix.endpoint)], channels: topics.map((topic) => ({ topic })) })
 
 async function folder (t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'bc-reload-proc-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'bc-reload-proc-')
   return dir
 }
 

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict'
 import { Agent } from 'node:http'
 import type { Socket } from 'node:net'
 import { channelConfig, stopGateway } from '../helpers.ts'
-import { deadline, joined, numbers, range, SseParser, SseStream, StalledReader, startSseGateway } from './helpers.ts'
+import { joined, numbers, range, SseParser, SseStream, StalledReader, startSseGateway } from './helpers.ts'
+import { deadline } from '../../helpers/wait.ts'
 
 const TOPIC = 'room:conn'
 

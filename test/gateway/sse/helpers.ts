@@ -15,32 +15,10 @@ import type { Subscription } from '../../../src/gateway/hub/subscription.ts'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
 import type { TestContext } from 'node:test'
 import { gatewayConfig, literal, stopGateway, type Running } from '../helpers.ts'
+import { within } from '../../helpers/wait.ts'
 
 /** How long any single wait in these tests may take. */
 export const DEADLINE_MS = 5000
-
-/** A promise settled by callbacks, rejected after `ms`; `cleanup` always runs. */
-export async function within<T> (ms: number, what: string, start: (resolve: (value: T) => void, reject: (err: Error) => void) => (() => void) | undefined): Promise<T> {
-  let cleanup: (() => void) | undefined
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      timer = setTimeout(() => { reject(new Error(`${what}: not within ${ms} ms`)) }, ms)
-      cleanup = start(resolve, reject)
-    })
-  } finally {
-    clearTimeout(timer)
-    cleanup?.()
-  }
-}
-
-/** `promise`, or a rejection after `ms`. */
-export async function deadline<T> (promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> {
-  return within<T>(ms, what, (resolve, reject) => {
-    promise.then(resolve, reject)
-    return undefined
-  })
-}
 
 export interface SseMessage {
   /** The `id:` field of this event's block, if it had one. */

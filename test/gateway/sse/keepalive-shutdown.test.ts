@@ -9,7 +9,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { noreply, ok, roomChannel, type ChannelHandler, type ChannelSocket, type ReplyTo } from '../../../src/testing/index.ts'
 import { channelConfig, stopGateway } from '../helpers.ts'
-import { deadline, joined, numbers, SseStream, startSseGateway } from './helpers.ts'
+import { joined, numbers, SseStream, startSseGateway } from './helpers.ts'
+import { deadline } from '../../helpers/wait.ts'
 
 const TOPIC = 'room:ka'
 

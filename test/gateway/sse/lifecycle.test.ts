@@ -9,7 +9,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ok, stop, type ChannelHandler } from '../../../src/testing/index.ts'
 import { channelConfig, stopGateway } from '../helpers.ts'
-import { deadline, joined, seqOf, SseStream, startSseGateway, subscription, readyStream } from './helpers.ts'
+import { joined, seqOf, SseStream, startSseGateway, subscription, readyStream } from './helpers.ts'
+import { deadline } from '../../helpers/wait.ts'
 
 const TOPIC = 'room:life'
 

@@ -13,8 +13,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startFakePhoenix } from '../../../src/testing/index.ts'
-import { deadline, DEADLINE_MS, numbers, range, seqOf, SseParser, SseStream, StalledReader, within } from './helpers.ts'
+import { DEADLINE_MS, numbers, range, seqOf, SseParser, SseStream, StalledReader } from './helpers.ts'
 import type { FromChild, ToChild } from './slow-reader-gateway.ts'
+import { deadline, within } from '../../helpers/wait.ts'
 
 const TOPIC = 'room:slow'
 const MESSAGES = 4000

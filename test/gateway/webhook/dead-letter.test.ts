@@ -6,19 +6,18 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hooked, sample, startSinks } from './harness.ts'
 import { json, Receiver, type Received } from './receiver.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 interface Record { reason: string, subscription: string, upstream: string, topic: string, event: string, id: string, idempotencyKey: string, attempts: number, lastStatus: number | null, lastError: string | null, deadLetteredAt: string, format: string, body: { data: { n: number } } }
 
 const nOf = (r: Received): number => (JSON.parse(r.body) as { data: { n: number } }).data.n
 
 test('a file target gets one JSON line per dead letter: reason, attempts, last status, and the request body', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bc-dlq-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'bc-dlq-')
   const file = join(dir, 'dead.jsonl')
   const receiver = await Receiver.start((r) => nOf(r) === 1 ? json(200, { status: 'DROP' }) : { status: 500 })
   t.after(() => receiver.close())
@@ -39,8 +38,7 @@ test('a file target gets one JSON line per dead letter: reason, attempts, last s
 })
 
 test('two channels sharing a dead-letter file append whole lines to it', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bc-dlq-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'bc-dlq-')
   const file = join(dir, 'shared.jsonl')
   const receiver = await Receiver.start(() => ({ status: 404 }))
   t.after(() => receiver.close())

@@ -7,13 +7,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { startFakePhoenix } from '../../../src/testing/index.ts'
-import { within } from '../sse/helpers.ts'
 import { Gate, Receiver } from './receiver.ts'
+import { within } from '../../helpers/wait.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 const cli = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts')
 
@@ -25,8 +25,7 @@ test('SIGTERM waits for the webhook attempt in flight, which completes, then exi
   const gate = new Gate()
   const receiver = await Receiver.start(() => gate.promise)
   t.after(() => receiver.close())
-  const dir = await mkdtemp(join(tmpdir(), 'bc-webhook-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir(t, 'bc-webhook-')
   const file = join(dir, 'config.json')
   await writeFile(file, JSON.stringify({
     upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { isBytes } from '../../../src/phoenix/message.ts'
-import { harness, joinOk, nextEvent } from './support.ts'
+import { harness, joinOk, nextMessage } from './support.ts'
 
 describe('echo handler', () => {
   test('any other event is echoed back as an ok reply with the payload as response', async (t) => {
@@ -60,7 +60,7 @@ describe('echo handler', () => {
     const client = await connect()
     const joinRef = await joinOk(client, 'echo:boom')
     const crashRef = client.push('echo:boom', 'crash', {}, joinRef)
-    const error = await nextEvent(client, 'echo:boom', 'phx_error')
+    const error = await nextMessage(client, 'echo:boom', 'phx_error')
     assert.deepEqual(error, { joinRef, ref: joinRef, topic: 'echo:boom', event: 'phx_error', payload: { reason: 'channel_crash' } })
     const after = client.push('echo:boom', 'ping', {}, joinRef)
     const reply = await client.reply(after)
@@ -75,7 +75,7 @@ describe('echo handler', () => {
     const joinRef = await joinOk(client, 'echo:stop')
     const from = client.received.length
     const ref = client.push('echo:stop', 'stop', {}, joinRef)
-    await nextEvent(client, 'echo:stop', 'phx_close', from)
+    await nextMessage(client, 'echo:stop', 'phx_close', from)
     assert.deepEqual(client.received.slice(from), [
       { joinRef, ref, topic: 'echo:stop', event: 'phx_reply', payload: { response: {}, status: 'ok' } },
       { joinRef, ref: joinRef, topic: 'echo:stop', event: 'phx_close', payload: {} },

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { isBytes } from '../../../src/phoenix/message.ts'
 import { httpRoundTrip } from '../faults/support.ts'
-import { harness, joinOk, nextEvent } from './support.ts'
+import { harness, joinOk, nextMessage } from './support.ts'
 
 interface Msg { seq: number, data: string }
 
@@ -18,7 +18,7 @@ describe('firehose handler', () => {
     const joinRef = await joinOk(client, 'firehose:text')
     const from = client.received.length
     const ref = client.push('firehose:text', 'start', { count: 2000, size: 100 }, joinRef)
-    const done = await nextEvent(client, 'firehose:text', 'done', from, 5000)
+    const done = await nextMessage(client, 'firehose:text', 'done', from, 5000)
     assert.deepEqual(done.payload, { count: 2000 })
     const after = client.received.slice(from)
     assert.deepEqual(after[0], { joinRef, ref, topic: 'firehose:text', event: 'phx_reply', payload: { response: { count: 2000 }, status: 'ok' } })
@@ -41,7 +41,7 @@ describe('firehose handler', () => {
     const joinRef = await joinOk(client, 'firehose:bin')
     const from = client.received.length
     client.push('firehose:bin', 'start', { count: 50, size: 64, binary: true }, joinRef)
-    await nextEvent(client, 'firehose:bin', 'done', from)
+    await nextMessage(client, 'firehose:bin', 'done', from)
     const frames = client.frames.slice(from)
     const pushes = client.received.slice(from).filter((m) => m.event === 'msg')
     assert.equal(pushes.length, 50)
@@ -88,7 +88,7 @@ describe('firehose handler', () => {
     assert.ok(buffered < 2 * 1024 * 1024, `the server queued ${buffered} bytes for a client that does not read`)
 
     client.ws.resume()
-    await nextEvent(client, 'firehose:slow', 'done', 0, 20_000)
+    await nextMessage(client, 'firehose:slow', 'done', 0, 20_000)
     const seqs = client.received.filter((m) => m.event === 'msg').map((m) => (m.payload as Msg).seq)
     assert.equal(seqs.length, count)
     assert.ok(seqs.every((seq, i) => seq === i), 'every message, in order')

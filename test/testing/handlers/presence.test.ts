@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { RawClient } from '../../helpers/raw-client.ts'
-import { harness, joinOk, nextEvent } from './support.ts'
+import { harness, joinOk, nextMessage } from './support.ts'
 
 interface Meta { phx_ref: string, phx_ref_prev?: string, [field: string]: unknown }
 type PresenceMap = Record<string, { metas: Meta[] } | undefined>
@@ -17,7 +17,7 @@ const PHX_REF = /^[A-Za-z0-9_-]{16}$/
 const TOPIC = 'presence:lobby'
 
 async function presenceState (client: RawClient, from = 0): Promise<PresenceMap> {
-  return (await nextEvent(client, TOPIC, 'presence_state', from)).payload as PresenceMap
+  return (await nextMessage(client, TOPIC, 'presence_state', from)).payload as PresenceMap
 }
 
 /** The next presence_diff from `from` on that `match`es. */

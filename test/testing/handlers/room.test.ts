@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { harness, joinOk, nextEvent } from './support.ts'
+import { harness, joinOk, nextMessage } from './support.ts'
 
 describe('room handler', () => {
   test('an event is broadcast to every joined client, the sender included, and answered ok', async (t) => {
@@ -19,14 +19,14 @@ describe('room handler', () => {
 
     const ref = alice.push('room:lobby', 'new_msg', { body: 'hi all' }, aliceJoin)
     const broadcast = { joinRef: null, ref: null, topic: 'room:lobby', event: 'new_msg', payload: { body: 'hi all' } }
-    assert.deepEqual(await nextEvent(alice, 'room:lobby', 'new_msg'), broadcast)
-    assert.deepEqual(await nextEvent(bob, 'room:lobby', 'new_msg'), broadcast)
+    assert.deepEqual(await nextMessage(alice, 'room:lobby', 'new_msg'), broadcast)
+    assert.deepEqual(await nextMessage(bob, 'room:lobby', 'new_msg'), broadcast)
     const reply = await alice.reply(ref)
     assert.deepEqual(reply, { joinRef: aliceJoin, ref, topic: 'room:lobby', event: 'phx_reply', payload: { response: {}, status: 'ok' } })
 
     // Frames to one socket keep their order: a lobby broadcast to carol would precede this one.
     assert.equal(server.broadcast('room:elsewhere', 'marker', {}), 1)
-    await nextEvent(carol, 'room:elsewhere', 'marker')
+    await nextMessage(carol, 'room:elsewhere', 'marker')
     assert.ok(!carol.received.some((m) => m.topic === 'room:lobby'), 'a client in another room got nothing')
   })
 

@@ -3,4 +3,4 @@
  * channels and raw clients, all closed when the test ends.
  */
 
-export { harness, heartbeat, joinOk, nextEvent, type Harness } from '../../helpers/fake-harness.ts'
+export { harness, heartbeat, joinOk, nextMessage, type Harness } from '../../helpers/fake-harness.ts'

@@ -9,6 +9,7 @@ import { connect as tcpConnect } from 'node:net'
 import type { TestContext } from 'node:test'
 import { WebSocket, type ClientOptions } from 'ws'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
+import { within } from '../../helpers/wait.ts'
 
 const DEADLINE_MS = 2000
 
@@ -25,15 +26,18 @@ export async function serve (t: TestContext, options: FakePhoenixOptions = {}): 
   return server
 }
 
-function withDeadline<T> (what: string, run: (resolve: (value: T) => void, reject: (error: Error) => void) => () => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let cleanup = (): void => {}
-    const timer = setTimeout(() => { cleanup(); reject(new Error(`${what}: no answer within ${DEADLINE_MS} ms`)) }, DEADLINE_MS)
-    cleanup = run(
-      (value) => { clearTimeout(timer); resolve(value) },
-      (error) => { clearTimeout(timer); cleanup(); reject(error) }
-    )
-  })
+/** `within`, whose `abort` runs only when the wait fails (a socket that opened is the answer, not to be closed). */
+async function withDeadline<T> (what: string, run: (resolve: (value: T) => void, reject: (error: Error) => void) => () => void): Promise<T> {
+  let abort = (): void => {}
+  try {
+    return await within<T>(DEADLINE_MS, `${what}: an answer`, (resolve, reject) => {
+      abort = run(resolve, reject)
+      return undefined
+    })
+  } catch (err) {
+    abort()
+    throw err
+  }
 }
 
 function flatHeaders (headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -9,7 +9,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
-import { HttpError, problemSchema } from '../problem.ts'
+import { SseLimitError } from '../../errors.ts'
+import { problemSchema } from '../problem.ts'
 import { SseStreamWriter } from '../sse/stream-writer.ts'
 import { formatEvent } from '../sse/format.ts'
 import { topicParams, type TopicParams } from './topic.ts'
@@ -44,8 +45,7 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
     const { sse } = gateway.config
     if (gateway.readers.count('sse') >= sse.maxClients) {
-      const error = new HttpError('BC_ERR_SSE_LIMIT', 503, `the gateway serves its sse.maxClients (${sse.maxClients}) streams; retry later`)
-      throw Object.assign(error, { retryAfterSeconds: Math.max(1, Math.ceil(sse.retryMs / 1000)) })
+      throw new SseLimitError(sse.maxClients, sse.retryMs)
     }
     // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
     const { sub, release } = gateway.use(request.params.topic, request.query.upstream, 'sse')

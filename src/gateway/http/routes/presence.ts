@@ -6,7 +6,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
-import { HttpError, problemSchema } from '../problem.ts'
+import { PresenceOffError } from '../../errors.ts'
+import { problemSchema } from '../problem.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
 const metaSchema = {
@@ -48,7 +49,7 @@ export interface PresenceRouteOptions { gateway: Gateway }
 export const presenceRoute: FastifyPluginAsync<PresenceRouteOptions> = async (app, { gateway }) => {
   app.get<{ Params: TopicParams, Querystring: { upstream?: string } }>('/v1/channels/:topic/presence', { schema: presenceSchema }, async (request) => {
     const sub = gateway.subscription(request.params.topic, request.query.upstream)
-    if (sub.presence === null) throw new HttpError('BC_ERR_PRESENCE_OFF', 409, `channel "${sub.config.name}" does not keep presence: set presence: true in its config`)
+    if (sub.presence === null) throw new PresenceOffError(sub.config.name)
     return { topic: sub.config.topic, state: sub.presence.state(), synced: sub.presence.synced }
   })
 }

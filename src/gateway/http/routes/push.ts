@@ -11,7 +11,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Gateway } from '../../gateway.ts'
 import { tooDeep } from '../body-depth.ts'
-import { HttpError, problemSchema } from '../problem.ts'
+import { BadRequestError } from '../../errors.ts'
+import { problemSchema } from '../problem.ts'
 import { parseTraceparent } from '../trace.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
@@ -81,7 +82,7 @@ export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gat
     if (binary) {
       const header = request.headers[EVENT_HEADER]
       if (typeof header !== 'string' || header === '' || header.length > 255) {
-        throw new HttpError('BC_ERR_BAD_REQUEST', 400, `a binary push needs the event in the ${EVENT_HEADER} header`)
+        throw new BadRequestError(`a binary push needs the event in the ${EVENT_HEADER} header`)
       }
       event = header
       payload = request.body
@@ -89,12 +90,12 @@ export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gat
       if (typeof t === 'string') {
         // Digits only: Number() would also take "1e3", "0x10", " 5" or "5.0".
         timeoutMs = /^[1-9][0-9]{0,5}$/.test(t) ? Number(t) : NaN
-        if (!(timeoutMs <= 300000)) throw new HttpError('BC_ERR_BAD_REQUEST', 400, `${TIMEOUT_HEADER} must be an integer from 1 to 300000 (digits only)`)
+        if (!(timeoutMs <= 300000)) throw new BadRequestError(`${TIMEOUT_HEADER} must be an integer from 1 to 300000 (digits only)`)
       }
     } else {
       // The schema checked a JSON body; any other body never reaches here, and no body is not an object.
       const raw: unknown = request.body
-      if (typeof raw !== 'object' || raw === null) throw new HttpError('BC_ERR_BAD_REQUEST', 400, 'the body must be a JSON object with an event')
+      if (typeof raw !== 'object' || raw === null) throw new BadRequestError('the body must be a JSON object with an event')
       const body = raw as PushBody
       event = body.event
       payload = body.payload ?? {}

@@ -1,0 +1,185 @@
+// Generated from config/backchannel.schema.json by scripts/gen-config-types.ts (npm run docs:config): do not edit.
+// The config file as the validator leaves it: a field with a default is always present.
+
+/** The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped. */
+export interface RawFile {
+  /** The Phoenix sockets to connect to. At least one. */
+  upstreams: RawUpstream[]
+  /** The channels (topics) the gateway joins and serves over HTTP. */
+  channels: RawChannel[]
+  /** Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first. */
+  dynamic: RawDynamic[]
+  /** Server-sent event streams. */
+  sse: {
+    /** Interval of the keep-alive comment sent on idle streams, ms. */
+    keepAliveMs: number
+    /** Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event. */
+    clientBufferBytes: number
+    /** Bytes of recent events each topic holds at most (each counts its event name and payload plus 128 bytes; a topic read over SSE also keeps each event's SSE text beside it, up to about as much again): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels). */
+    topicBufferBytes: number
+    /** SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each). */
+    maxClients: number
+    /** An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms. */
+    stallTimeoutMs: number
+    /** How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it. */
+    lingerMs: number
+    /** Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load. */
+    clientQueue: number
+    /** The `retry:` reconnect hint sent to clients, ms. */
+    retryMs: number
+  }
+  /** Largest HTTP push body accepted, bytes; a larger one is answered 413. */
+  maxBodyBytes: number
+  /** Reply deadline of an HTTP push whose request gives none, ms. */
+  pushTimeoutMs: number
+}
+
+/** One Phoenix socket endpoint and how to connect to it. */
+export interface RawUpstream {
+  /** Unique name, used in metrics labels, logs and `channels[].upstream`. */
+  name: string
+  /** Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`). */
+  url: string
+  /** Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect. */
+  params: Record<string, ValueSource>
+  /** Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged. */
+  authToken: string | { env: EnvName } | { file: FilePath } | null
+  /** Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused. */
+  headers: Record<string, string>
+  /** Sockets opened to this upstream; topics are spread over them by a stable hash. */
+  poolSize: number
+  /** Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default). */
+  maxChannelsPerSocket: number
+  /** Heartbeat interval, ms (phoenix.js: 30000). */
+  heartbeatIntervalMs: number
+  /** Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`. */
+  heartbeatTimeoutMs?: number
+  /** Deadline of a join reply, ms. */
+  joinTimeoutMs: number
+  /** Default deadline of a push reply on this upstream, ms. */
+  pushTimeoutMs: number
+  /** Deadline for TCP, TLS and the WebSocket upgrade together, ms. */
+  connectTimeoutMs: number
+  /** Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL. */
+  maxBufferedPushes: number
+  /** Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule). */
+  reconnectBackoffMs: Schedule
+  /** Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule). */
+  rejoinBackoffMs: Schedule
+  /** Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep. */
+  jitter: number
+  /** Join refusals in a row after which a channel stops rejoining. */
+  maxJoinRefusals: number
+  /** PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file. */
+  tlsCaFile: string | null
+  /** Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects). */
+  vsn: '2.0.0' | '1.0.0'
+}
+
+/** One channel (topic) the gateway joins. */
+export interface RawChannel {
+  /** The Phoenix topic, e.g. `room:lobby`. Unique per upstream. */
+  topic: string
+  /** Unique name used in metrics labels and logs. Default: the topic. */
+  name?: string
+  /** Name of the upstream to join it on. Default: the only upstream; required when there are several. */
+  upstream?: string
+  /** Join payload, sent as is. */
+  params: Record<string, unknown>
+  /** Readiness (`/readyz`) requires this channel to be joined. */
+  required: boolean
+  /** Messages kept for `Last-Event-ID` resume; 0 turns resume off. */
+  replay: number
+  /** When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged. */
+  traceField?: string
+  /** Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false. */
+  presence?: boolean
+  /** Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook. */
+  webhook?: RawWebhook
+}
+
+/** One pattern of topics the gateway may join at run time, with the settings its topics get. */
+export interface RawDynamic {
+  /** The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`. */
+  pattern: string
+  /** Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern. */
+  name?: string
+  /** Name of the upstream its topics are joined on. Default: the only upstream; required when there are several. */
+  upstream?: string
+  /** Join payload of its topics; the top-level keys of a PUT's `params` replace these. */
+  params: Record<string, unknown>
+  /** How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE. */
+  lingerMs: number
+  /** Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for. */
+  maxTopics: number
+  /** Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off. */
+  replay: number
+  /** Keep each topic's merged presence, as `channels[].presence` does. */
+  presence: boolean
+  /** As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`. */
+  traceField?: string
+}
+
+/** A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect). */
+export type ValueSource = string | number | boolean | { env: EnvName } | { file: FilePath }
+
+/** Name of an environment variable. */
+export type EnvName = string
+
+/** Path of a file; relative paths are relative to the config file. */
+export type FilePath = string
+
+export type Schedule = number[]
+
+/** A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go. */
+export interface RawWebhook {
+  /** Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged. */
+  url: string
+  /** Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused. */
+  headers: Record<string, HeaderValue>
+  /** Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON). */
+  format: 'cloudevents' | 'raw'
+  /** Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight. */
+  timeoutMs: number
+  /** Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`). */
+  maxAttempts: number
+  /** Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts. */
+  maxAgeMs: number
+  /** Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`. */
+  backoff: {
+    /** Ceiling of the first retry's delay, ms. */
+    initialMs: number
+    /** Largest ceiling, ms (a `Retry-After` may ask for longer). */
+    maxMs: number
+    /** Growth of the ceiling from one retry to the next. */
+    multiplier: number
+  }
+  /** Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own. */
+  maxInFlight: number
+  /** Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter. */
+  queueSize: number
+  /** When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`). */
+  overflow: 'drop-newest' | 'drop-oldest'
+  /** JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order. */
+  orderKey: string | null
+  /** Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only. */
+  deadLetter: {
+    /** File the records are appended to, one JSON object a line. Relative paths are relative to the config file. */
+    file?: string
+    /** http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted. */
+    url?: string
+    /** Extra headers of the `url` requests; values as in `webhook.headers`. */
+    headers: Record<string, HeaderValue>
+    /** A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel. */
+    topic?: string
+    /** Upstream of `topic`. Default: the webhook channel's upstream. */
+    upstream?: string
+    /** Event name of the push to `topic`. */
+    event: string
+    /** Deadline of one `url` request or `topic` push, ms. */
+    timeoutMs: number
+  } | null
+}
+
+/** A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`. */
+export type HeaderValue = string | { env: EnvName } | { file: FilePath }
