@@ -6,7 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, realpathSync } from 'node:fs'
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -40,7 +40,8 @@ async function olderNode (): Promise<{ path: string, version: string } | null> {
     }
     const { stdout } = await execFileP(path, ['-p', 'process.versions.node'], { timeout: 10_000 })
     const version = stdout.trim()
-    if (Number(version.split('.')[0]) < 24) return { path, version }
+    // The path as the process reports it (process.execPath): a link on PATH resolved to its target.
+    if (Number(version.split('.')[0]) < 24) return { path: realpathSync(path), version }
   }
   return null
 }

@@ -82,9 +82,14 @@ test('readers that stop reading are held to a bounded number of bytes and told t
   const FAST = 4
   const COUNT = 14_000
   const SIZE = 2000
-  // The topic holds the documented default for readers catching up; the stalled readers fall further behind than
-  // that (beyond what their sockets take) and are cut off; the fast readers, in this same process, stay within it.
-  const running = await startSseGateway([channelConfig(TOPIC)], { sse: { topicBufferBytes: DEFAULT_TOPIC_BUFFER, lingerMs: 30_000 } })
+  // The topic holds the whole firehose, so a fast reader can never fall behind what is held, however slowly this
+  // process runs beside the gateway (it is cut off only for taking nothing for STALL_MS, which a reader that reads
+  // never does). The stalled readers take nothing once their sockets are full, and are cut off for that.
+  // (A reader cut off for falling behind what is held is the throttled reader's test below.)
+  const STALL_MS = 5000
+  const running = await startSseGateway([channelConfig(TOPIC)], {
+    sse: { topicBufferBytes: 2 * COUNT * SIZE, stallTimeoutMs: STALL_MS, keepAliveMs: 500, lingerMs: 30_000 },
+  })
   t.after(async () => { await stopGateway(running) })
   const sockets = serverSockets(running)
   await joined(running.daemon, TOPIC)
@@ -108,7 +113,7 @@ test('readers that stop reading are held to a bounded number of bytes and told t
     return socket
   })
 
-  const allCut = cutOffs(running, STALLED, 30_000)
+  const allCut = cutOffs(running, STALLED, 30_000 + STALL_MS)
   let most = 0
   await pour(running, TOPIC, COUNT, SIZE)
   // Whenever a fast reader gets something, look at what the gateway holds for the stalled ones.
