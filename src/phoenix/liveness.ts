@@ -12,6 +12,8 @@ export class Liveness {
   /** Bumped whenever earlier heartbeat and silence timers must stop applying. */
   #gen = 0
   #pendingRef: string | null = null
+  /** When the next heartbeat is due; a busy event loop may send it later. */
+  #heartbeatDueAt = 0
   #sentAt = 0
   #lastReceivedAt = 0
 
@@ -24,7 +26,8 @@ export class Liveness {
     this.#gen++
     this.#pendingRef = null
     this.#lastReceivedAt = now
-    timers.push(now + options.heartbeatIntervalMs, { kind: 'heartbeat', gen: this.#gen })
+    this.#heartbeatDueAt = now + options.heartbeatIntervalMs
+    timers.push(this.#heartbeatDueAt, { kind: 'heartbeat', gen: this.#gen })
     timers.push(now + options.maxSilenceMs, { kind: 'silence', gen: this.#gen })
   }
 
@@ -39,7 +42,8 @@ export class Liveness {
     if (message.ref === null || message.ref !== this.#pendingRef || message.topic !== HEARTBEAT_TOPIC) return false
     this.#pendingRef = null
     const gen = ++this.#gen
-    this.#core.timers.push(now + this.#core.options.heartbeatIntervalMs, { kind: 'heartbeat', gen })
+    this.#heartbeatDueAt = now + this.#core.options.heartbeatIntervalMs
+    this.#core.timers.push(this.#heartbeatDueAt, { kind: 'heartbeat', gen })
     this.#core.timers.push(this.#lastReceivedAt + this.#core.options.maxSilenceMs, { kind: 'silence', gen })
     this.#core.out.emit({ type: 'heartbeat_reply', rttMs: now - this.#sentAt })
     return true
@@ -59,14 +63,25 @@ export class Liveness {
       this.#gen++
       this.#pendingRef = null
       core.out.emit({ type: 'liveness_lost', reason: 'heartbeat_timeout' })
-    } else if (now - this.#lastReceivedAt >= core.options.maxSilenceMs) {
+    } else if (now >= this.#silenceDeadline()) {
       // Both due at once (the default maxSilenceMs is interval + timeout): the missed heartbeat is the reason.
       const heartbeatMissed = this.#pendingRef !== null && now - this.#sentAt >= core.options.heartbeatTimeoutMs
       this.#gen++
       this.#pendingRef = null
       core.out.emit({ type: 'liveness_lost', reason: heartbeatMissed ? 'heartbeat_timeout' : 'silence' })
     } else {
-      core.timers.push(this.#lastReceivedAt + core.options.maxSilenceMs, { kind: 'silence', gen: this.#gen })
+      core.timers.push(this.#silenceDeadline(), { kind: 'silence', gen: this.#gen })
     }
+  }
+
+  /**
+   * maxSilenceMs after the last frame, plus how late the pending heartbeat
+   * went out: that delay is our event loop's, not the server's silence.
+   * Without it a late heartbeat timer put the silence deadline before the
+   * reply deadline, so the reason (even the loss) depended on timer lag.
+   */
+  #silenceDeadline (): number {
+    const heartbeatDelay = this.#pendingRef === null ? 0 : Math.max(0, this.#sentAt - this.#heartbeatDueAt)
+    return this.#lastReceivedAt + this.#core.options.maxSilenceMs + heartbeatDelay
   }
 }

@@ -166,3 +166,38 @@ test('silence: maxSilenceMs defaults to interval + timeout', () => {
   const h = new Harness({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 300 })
   assert.equal(h.session.options.maxSilenceMs, 1300)
 })
+
+test('a heartbeat sent late (a busy event loop) still gets heartbeatTimeoutMs; an unanswered one is a heartbeat_timeout, not silence', () => {
+  const h = new Harness({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 1000 }) // maxSilenceMs: 2000
+  h.open()
+  h.advance(1005) // the heartbeat timer fires 5 ms late
+  assert.equal(h.sentWith('heartbeat').length, 1)
+  h.advance(995) // 2000: the silence deadline counted from the open alone
+  h.advance(4)
+  assert.deepEqual(h.eventsOf('liveness_lost'), [])
+  h.advance(1) // 2005: the heartbeat's own reply deadline
+  assert.deepEqual(h.eventsOf('liveness_lost'), [{ type: 'liveness_lost', reason: 'heartbeat_timeout' }])
+})
+
+test('a tick so late that the heartbeat and the silence deadline fall in it does not drop a server that answers', () => {
+  const h = new Harness({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 1000 })
+  h.open()
+  h.advance(2000) // one tick for the heartbeat (due 1000) and the silence deadline (due 2000)
+  assert.equal(h.sentWith('heartbeat').length, 1)
+  assert.deepEqual(h.eventsOf('liveness_lost'), [])
+  h.advance(10)
+  h.reply(h.lastSent('heartbeat'))
+  assert.equal(h.eventsOf('heartbeat_reply').length, 1)
+  h.advanceThrough(1000)
+  assert.deepEqual(h.eventsOf('liveness_lost'), [])
+})
+
+test('a late heartbeat moves silence back only by its delay: a maxSilenceMs shorter than interval + timeout still applies', () => {
+  const h = new Harness({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 1000, maxSilenceMs: 1500 })
+  h.open()
+  h.advance(1005)
+  h.advance(499) // 1504
+  assert.deepEqual(h.eventsOf('liveness_lost'), [])
+  h.advance(1) // 1505 = 1500 + the heartbeat's 5 ms delay
+  assert.deepEqual(h.eventsOf('liveness_lost'), [{ type: 'liveness_lost', reason: 'silence' }])
+})
