@@ -4,7 +4,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { Gateway } from '../gateway.ts'
-import type { SubscriptionState } from '../hub/subscription.ts'
+import type { Subscription, SubscriptionState } from '../hub/subscription.ts'
 import { OTHER, pushOutcome } from './labels.ts'
 
 /** Seconds: a push's whole life over HTTP, 1 ms to 60 s. */
@@ -15,6 +15,19 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
   const registers = [registry]
   const s = ['subscription'] as const
   const hub = gateway.hub
+  /** A gauge with one series per subscription, read from the live subscriptions at scrape time. */
+  const subscriptionGauge = (name: string, help: string, value: (sub: Subscription) => number): Gauge => {
+    return new Gauge({
+      name,
+      help,
+      labelNames: s,
+      registers,
+      collect () {
+        this.reset()
+        for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, value(sub))
+      },
+    })
+  }
 
   const pushes = new Counter({ name: 'backchannel_pushes_total', help: 'Pushes over HTTP by outcome: ok, error (any other reply status), or the failure (timeout, disconnected, buffer_full, join_refused, unknown_topic…)', labelNames: ['subscription', 'outcome'] as const, registers })
   const pushSeconds = new Histogram({ name: 'backchannel_push_duration_seconds', help: 'Time from a push request to its outcome', labelNames: ['subscription', 'outcome'] as const, buckets: PUSH_BUCKETS, registers })
@@ -66,63 +79,18 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
       for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.events)
     },
   })
-  new Gauge({
-    name: 'backchannel_sse_subscribers',
-    help: 'SSE readers attached now',
-    labelNames: s,
-    registers,
-    collect () {
-      this.reset()
-      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.readers.size)
-    },
+  subscriptionGauge('backchannel_sse_subscribers', 'SSE readers attached now', (sub) => sub.readers.size)
+  subscriptionGauge('backchannel_replay_ring_events', 'Events held in the replay ring now', (sub) => sub.ring.size)
+  subscriptionGauge('backchannel_topic_held_bytes', 'Bytes of events a topic holds now, for resume and for readers catching up (at most sse.topicBufferBytes, plus its newest event)', (sub) => sub.ring.bytes)
+  subscriptionGauge('backchannel_sse_buffered_bytes', 'Bytes held in SSE readers\' socket buffers now (each at most sse.clientBufferBytes plus one event)', (sub) => {
+    let bytes = 0
+    for (const reader of sub.readers) bytes += reader.bufferedBytes
+    return bytes
   })
-  new Gauge({
-    name: 'backchannel_replay_ring_events',
-    help: 'Events held in the replay ring now',
-    labelNames: s,
-    registers,
-    collect () {
-      this.reset()
-      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.ring.size)
-    },
-  })
-  new Gauge({
-    name: 'backchannel_topic_held_bytes',
-    help: 'Bytes of events a topic holds now, for resume and for readers catching up (at most sse.topicBufferBytes, plus its newest event)',
-    labelNames: s,
-    registers,
-    collect () {
-      this.reset()
-      for (const sub of hub.all()) this.inc({ subscription: sub.config.name }, sub.ring.bytes)
-    },
-  })
-  new Gauge({
-    name: 'backchannel_sse_buffered_bytes',
-    help: 'Bytes held in SSE readers\' socket buffers now (each at most sse.clientBufferBytes plus one event)',
-    labelNames: s,
-    registers,
-    collect () {
-      this.reset()
-      for (const sub of hub.all()) {
-        let bytes = 0
-        for (const reader of sub.readers) bytes += reader.bufferedBytes
-        this.inc({ subscription: sub.config.name }, bytes)
-      }
-    },
-  })
-  new Gauge({
-    name: 'backchannel_sse_readers_catching_up',
-    help: 'SSE readers whose socket is full now: they pull what they have not been given from the topic as it drains',
-    labelNames: s,
-    registers,
-    collect () {
-      this.reset()
-      for (const sub of hub.all()) {
-        let waiting = 0
-        for (const reader of sub.readers) if (reader.waiting) waiting++
-        this.inc({ subscription: sub.config.name }, waiting)
-      }
-    },
+  subscriptionGauge('backchannel_sse_readers_catching_up', 'SSE readers whose socket is full now: they pull what they have not been given from the topic as it drains', (sub) => {
+    let waiting = 0
+    for (const reader of sub.readers) if (reader.waiting) waiting++
+    return waiting
   })
   new Gauge({
     name: 'backchannel_channel_state',
