@@ -110,8 +110,9 @@ describe('GET /readyz', () => {
   test('a long outage flips it to 503 on the real clock', async (t) => {
     const gw = await startGw(t, [channelConfig('echo:lobby', { name: 'lobby', required: true })], { config: { env: envWith({ readyGraceMs: 300 }) } })
     await joined(gw, 'echo:lobby')
-    await upstreamDown(gw)
+    // Taken before the fault: the gateway notes the loss at or after this instant, so it is a sound lower bound.
     const lost = Date.now()
+    await upstreamDown(gw)
     // The gateway keeps trying to reconnect; ask at each failed attempt until readiness gives way.
     const flipped = new Promise<number>((resolve, reject) => {
       const client = clientOf(gw)
