@@ -44,10 +44,10 @@ function progress (text: string): void {
 }
 
 /** Waits until the gateway has `n` open SSE streams (polled, with a deadline). */
-async function streams (gateway: LineChild, n: number): Promise<void> {
+async function streams (broker: LineChild, n: number): Promise<void> {
   const deadline = performance.now() + 10_000
   for (;;) {
-    const have = Number((await gateway.call('streams'))['streams'])
+    const have = Number((await broker.call('streams'))['streams'])
     if (have === n) return
     if (performance.now() > deadline) throw new Error(`expected ${n} SSE streams, the gateway has ${have}`)
     await new Promise((resolve) => setTimeout(resolve, 10))
@@ -93,10 +93,10 @@ const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1))
 
 const started = performance.now()
 const fake = await ServerChild.start()
-const gateway = await LineChild.start(stripped('gateway-server'), ['--endpoint', fake.endpoint], { execArgv: ['--expose-gc'] })
-const base = String(gateway.ready['base'])
+const broker = await LineChild.start(stripped('gateway-server'), ['--endpoint', fake.endpoint], { execArgv: ['--expose-gc'] })
+const base = String(broker.ready['base'])
 const fast = await SseReaders.open(base, PATH, FAST)
-await streams(gateway, FAST)
+await streams(broker, FAST)
 // Warm-up: the first broadcasts pay for compilation.
 await step(fake, fast)
 
@@ -107,17 +107,17 @@ try {
     const none = await step(fake, fast)
     progress(`round ${round}: ${FAST} fast readers and ${STALLED} stalled`)
     const stalled = stall(base, STALLED)
-    await streams(gateway, FAST + STALLED)
+    await streams(broker, FAST + STALLED)
     const withStalled = await step(fake, fast)
     // Measured while the stalled readers are still connected: what the gateway holds for them.
-    const mem = await gateway.call('mem')
+    const mem = await broker.call('mem')
     for (const s of stalled) s.destroy()
-    await streams(gateway, FAST)
+    await streams(broker, FAST)
     rows.push({ round, none, stalled: withStalled, rssMb: Number(mem['rss']) / 2 ** 20, heapMb: Number(mem['heapUsed']) / 2 ** 20 })
   }
 } finally {
   fast.close()
-  await withTimeout(gateway.close(), 15_000, 'gateway close')
+  await withTimeout(broker.close(), 15_000, 'gateway close')
   await fake.close()
 }
 

@@ -60,7 +60,7 @@ export interface DemoOptions {
   editConfig?: (data: ConfigData) => void
 }
 
-/** Starts the fake Phoenix server and the gateway, and resolves once every channel of the config is joined. */
+/** Starts the fake Phoenix server and the broker, and resolves once every channel of the config is joined. */
 export async function startDemo (options: DemoOptions = {}): Promise<Demo> {
   const phoenix = await startFakePhoenix()
   try {
@@ -104,7 +104,7 @@ export async function startDemo (options: DemoOptions = {}): Promise<Demo> {
 
 /** A promise that resolves when every configured channel has been joined (listening starts now, before the gateway does). */
 function everyChannelJoined (daemon: Daemon, timeoutMs: number): { promise: Promise<void>, cancel: () => void } {
-  const waiting = new Set(daemon.gateway.config.channels.map((c) => `${c.upstream}\u0000${c.topic}`))
+  const waiting = new Set(daemon.broker.config.channels.map((c) => `${c.upstream}\u0000${c.topic}`))
   const cleanups: Array<() => void> = []
   const cancel = (): void => { for (const cleanup of cleanups) cleanup() }
   const promise = new Promise<void>((resolve, reject) => {
@@ -113,7 +113,7 @@ function everyChannelJoined (daemon: Daemon, timeoutMs: number): { promise: Prom
       reject(new Error(`the gateway did not join ${[...waiting].map((w) => w.split('\u0000')[1]).join(', ')} within ${timeoutMs} ms`))
     }, timeoutMs)
     cleanups.push(() => { clearTimeout(timer) })
-    for (const [name, client] of daemon.gateway.clients) {
+    for (const [name, client] of daemon.broker.clients) {
       const onJoin = (e: { topic: string }): void => {
         waiting.delete(`${name}\u0000${e.topic}`)
         if (waiting.size > 0) return

@@ -2,7 +2,7 @@
  * The SSE floor: a plain node:http Server-Sent Events server fed by
  * phoenix.js (topic `room:floor` of the fake server at `--endpoint`). Each
  * `tick` message is serialised once (`id`, `event`, `data`) and written to
- * every reader, with the same back-pressure rule as the gateway: while a
+ * every reader, with the same back-pressure rule as the broker: while a
  * reader's socket is backed up its writes are counted, and a reader more
  * than 1,000 writes behind is cut off. No ring, no filters, no metrics.
  *

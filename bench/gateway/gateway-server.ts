@@ -31,15 +31,15 @@ async function literal (source: ValueSource): Promise<string> {
 }
 
 const daemon = await createDaemon(config, { logger: pino({ level: 'silent' }), resolve: literal })
-const { gateway } = daemon
+const { broker } = daemon
 const joined = new Promise<void>((resolve) => {
-  const check = (): void => { if (gateway.hub.all().every((s) => s.state === 'joined')) resolve() }
-  for (const client of gateway.clients.values()) client.events.on('join_ok', check)
+  const check = (): void => { if (broker.hub.all().every((s) => s.state === 'joined')) resolve() }
+  for (const client of broker.clients.values()) client.events.on('join_ok', check)
 })
 const base = await daemon.start()
 await withTimeout(joined, 10_000, 'gateway: every channel joined')
 releaseStartupMemory() // as `serve` does
 
 await serve({ base }, {
-  streams: () => ({ streams: gateway.readers.size }),
+  streams: () => ({ streams: broker.readers.size }),
 }, async () => { await daemon.close() })

@@ -27,7 +27,7 @@ function table (header: string[], rows: string[][]): string {
 }
 
 const LABEL: Record<string, string> = {
-  gateway: 'Backchannel gateway',
+  broker: 'Backchannel gateway',
   floor: 'floor',
   direct: 'phoenix.js direct',
 }
@@ -106,7 +106,7 @@ function memorySection (mem: MemoryResults, goals: Goal[]): string {
   const range = (runs: ReadonlyArray<{ rss: number }>): string => runs.map((r) => mb(r.rss)).join(', ')
   const idleRows = [
     ['floor: fastify, ws, prom-client, pino loaded and listening', mem.floorIdle, mem.floorRuns],
-    ['Backchannel gateway, idle, 2 channels joined', mem.gatewayIdle, mem.gatewayRuns],
+    ['Backchannel broker, idle, 2 channels joined', mem.gatewayIdle, mem.gatewayRuns],
   ].map(([label, m, runs]) => {
     const x = m as MemoryResults['floorIdle']
     return [label as string, mb(x.rss), range(runs as MemoryResults['floorRuns']), `${mb(x.rssAnon)} / ${mb(x.rssFile)}`, mb(x.heapUsed), mb(x.heapTotal), mb(x.external)]

@@ -81,15 +81,15 @@ const BUILD_DIR = `${ROOT}.tmp/bench-js`
 
 /** The children as TypeScript, loaded through Node's type stripping. */
 export const stripped: ScriptOf = (name) => `${ROOT}bench/gateway/${name}.ts`
-/** The children compiled by tsc (bench/tsconfig.gateway.json): plain JS, as the gateway ships. */
+/** The children compiled by tsc (bench/tsconfig.broker.json): plain JS, as the gateway ships. */
 export const compiled: ScriptOf = (name) => `${BUILD_DIR}/bench/gateway/${name}.js`
 
 /** Compiles the children and the src/ they import into .tmp/bench-js with the project's compiler settings. */
 export function buildChildren (): void {
   rmSync(BUILD_DIR, { recursive: true, force: true })
   const tsc = `${ROOT}node_modules/typescript/bin/tsc`
-  const run = spawnSync(process.execPath, [tsc, '-p', `${ROOT}bench/tsconfig.gateway.json`], { stdio: 'inherit' })
-  if (run.status !== 0) throw new Error('tsc -p bench/tsconfig.gateway.json failed')
+  const run = spawnSync(process.execPath, [tsc, '-p', `${ROOT}bench/tsconfig.broker.json`], { stdio: 'inherit' })
+  if (run.status !== 0) throw new Error('tsc -p bench/tsconfig.broker.json failed')
 }
 const CHILD_FLAGS = ['--expose-gc']
 const GATEWAY_PUSH = '/v1/channels/echo:bench/push'
@@ -102,7 +102,7 @@ const latencyBuffer = new Float64Array(4_000_000)
 export interface Servers {
   script: ScriptOf
   fake: ServerChild
-  gateway: LineChild
+  broker: LineChild
   floorPush: LineChild
   floorSse: LineChild
   /** phoenix.js in this process, for the direct pushes. */
@@ -123,24 +123,24 @@ export async function startServers (script: ScriptOf, profileFlags: readonly str
   const fake = await ServerChild.start()
   const args = ['--endpoint', fake.endpoint]
   const floorFlags = profileFloors ? [...CHILD_FLAGS, ...profileFlags] : CHILD_FLAGS
-  const [gateway, floorPush, floorSse] = await Promise.all([
+  const [broker, floorPush, floorSse] = await Promise.all([
     LineChild.start(script('gateway-server'), args, { execArgv: [...CHILD_FLAGS, ...profileFlags] }),
     LineChild.start(script('floor-push'), args, { execArgv: floorFlags }),
     LineChild.start(script('floor-sse'), args, { execArgv: floorFlags }),
   ])
-  if (profileFlags.length > 0) progress(`pids: gateway ${gateway.pid}, floor-push ${floorPush.pid}, floor-sse ${floorSse.pid}`)
+  if (profileFlags.length > 0) progress(`pids: gateway ${broker.pid}, floor-push ${floorPush.pid}, floor-sse ${floorSse.pid}`)
   const socket = new Socket(fake.endpoint, { transport: WebSocket, timeout: 10_000 })
   socket.connect()
   const direct = socket.channel('echo:direct', {})
   await withTimeout(new Promise<void>((resolve, reject) => {
     direct.join().receive('ok', () => { resolve() }).receive('error', () => { reject(new Error('direct: join refused')) })
   }), 10_000, 'direct: join')
-  return { script, fake, gateway, floorPush, floorSse, socket, direct }
+  return { script, fake, broker, floorPush, floorSse, socket, direct }
 }
 
 export async function stopServers (s: Servers): Promise<void> {
   s.socket.disconnect()
-  for (const child of [s.gateway, s.floorPush, s.floorSse]) await child.close()
+  for (const child of [s.broker, s.floorPush, s.floorSse]) await child.close()
   await s.fake.close()
 }
 
@@ -243,20 +243,20 @@ function medianByRss (samples: Memory[]): Memory {
  * started alone, `idleRuns` times alternating; then memory per idle SSE subscriber on the running servers.
  */
 export async function memoryPhase (s: Servers, config: GatewayBenchConfig): Promise<MemoryResults> {
-  progress(`memory: idle floor and gateway, ${config.idleRuns} fresh processes each`)
+  progress(`memory: idle floor and broker, ${config.idleRuns} fresh processes each`)
   const floorRuns: Memory[] = []
   const gatewayRuns: Memory[] = []
   for (let i = 0; i < config.idleRuns; i++) {
     const floor = await LineChild.start(s.script('floor-idle'), [], { execArgv: CHILD_FLAGS })
     floorRuns.push(memoryOf(await floor.call('mem')))
     await floor.close()
-    const gateway = await LineChild.start(s.script('gateway-server'), ['--endpoint', s.fake.endpoint], { execArgv: CHILD_FLAGS })
-    gatewayRuns.push(memoryOf(await gateway.call('mem')))
-    await gateway.close()
+    const broker = await LineChild.start(s.script('gateway-server'), ['--endpoint', s.fake.endpoint], { execArgv: CHILD_FLAGS })
+    gatewayRuns.push(memoryOf(await broker.call('mem')))
+    await broker.close()
   }
   progress(`memory: 2 × ${config.idleSubscribers} idle SSE subscribers each`)
   const per = new Map<string, { first: Memory, second: Memory }>()
-  per.set('gateway', await perSubscriber(s.gateway, GATEWAY_EVENTS, config.idleSubscribers))
+  per.set('gateway', await perSubscriber(s.broker, GATEWAY_EVENTS, config.idleSubscribers))
   per.set('floor', await perSubscriber(s.floorSse, FLOOR_EVENTS, config.idleSubscribers))
   return { floorIdle: medianByRss(floorRuns), gatewayIdle: medianByRss(gatewayRuns), floorRuns, gatewayRuns, perSubscriber: per, subscribers: config.idleSubscribers }
 }
@@ -284,10 +284,10 @@ export async function pushPhase (s: Servers, config: GatewayBenchConfig): Promis
   const results: PushResults = new Map()
   for (const c of config.concurrencies) {
     progress(`push: concurrency ${c}`)
-    const gateway = httpPusher(baseOf(s.gateway), GATEWAY_PUSH, body, c)
+    const broker = httpPusher(baseOf(s.broker), GATEWAY_PUSH, body, c)
     const floor = httpPusher(baseOf(s.floorPush), '/push', body, c)
     const paths: PushPath[] = [
-      { name: 'gateway', push: gateway.push, child: s.gateway, rounds: [], cpu: 0 },
+      { name: 'gateway', push: broker.push, child: s.broker, rounds: [], cpu: 0 },
       { name: 'floor', push: floor.push, child: s.floorPush, rounds: [], cpu: 0 },
       { name: 'direct', push: directPusher(s.direct, 'ping', payload), child: null, rounds: [], cpu: 0 },
     ]
@@ -301,7 +301,7 @@ export async function pushPhase (s: Servers, config: GatewayBenchConfig): Promis
         }
       }
     } finally {
-      await gateway.close()
+      await broker.close()
       await floor.close()
     }
     const byPath = new Map<string, PushResult>()
@@ -406,7 +406,7 @@ export async function fanoutPhase (s: Servers, config: GatewayBenchConfig): Prom
     progress(`fan-out: ${n} subscriber${n > 1 ? 's' : ''}`)
     const sides: FanSide[] = []
     try {
-      for (const [name, child, topic, path] of [['gateway', s.gateway, 'room:bench', GATEWAY_EVENTS], ['floor', s.floorSse, 'room:floor', FLOOR_EVENTS]] as const) {
+      for (const [name, child, topic, path] of [['gateway', s.broker, 'room:bench', GATEWAY_EVENTS], ['floor', s.floorSse, 'room:floor', FLOOR_EVENTS]] as const) {
         const readers = await SseReaders.open(baseOf(child), path, n)
         sides.push({ name, child, topic, readers, sat: { received: 0, wallMs: 0, cpu: 0, latencies: [] }, paced: { received: 0, wallMs: 0, latencies: [] } })
         await streams(child, n)

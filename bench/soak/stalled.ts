@@ -2,7 +2,7 @@
  * SSE readers that open a stream and then never read: raw sockets whose
  * receive side is paused. The gateway must bound what it holds for them
  * and cut them off; this counts how many it has cut (their socket closed
- * by the gateway).
+ * by the broker).
  */
 import { connect, type Socket } from 'node:net'
 

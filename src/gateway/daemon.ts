@@ -22,12 +22,12 @@ import { Registry } from 'prom-client'
 import { ConfigError } from './config/errors.ts'
 import type { Config } from './config/types.ts'
 import { drainPlan, type DrainPlan, type DrainReport, type DrainStep } from './drain.ts'
-import { Gateway } from './gateway.ts'
+import { Broker } from './broker.ts'
 import { buildHttpApp } from './http/app.ts'
 import { newEpoch } from './hub/event-id.ts'
 import { Hub } from './hub/hub.ts'
 import { observeHttp } from './observe/http-observer.ts'
-import { logClientEvents, logGatewayEvents } from './observe/log-events.ts'
+import { logClientEvents, logBrokerEvents } from './observe/log-events.ts'
 import { componentLogger } from './observe/logger.ts'
 import { createMetrics } from './observe/metrics.ts'
 import { logReloads } from './observe/reload-log.ts'
@@ -59,7 +59,7 @@ export interface DaemonDeps {
 
 export interface Daemon {
   readonly app: FastifyInstance
-  readonly gateway: Gateway
+  readonly broker: Broker
   readonly registry: Registry
   readonly webhooks: Webhooks
   readonly reloader: Reloader
@@ -76,32 +76,32 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const registry = deps.registry ?? new Registry()
   const hub = new Hub(config.channels, { epoch: newEpoch(now(), deps.random ?? Math.random), now, topicBufferBytes: config.sse.topicBufferBytes })
   const upstreamLog = componentLogger(deps.logger, 'upstream')
-  const gateway = new Gateway(config, hub, (u) => createUpstreamClient(u, deps.resolve))
-  for (const [name, client] of gateway.clients) logClientEvents(upstreamLog, name, client)
-  gateway.upstreams.events.on('client_added', (e) => { logClientEvents(upstreamLog, e.upstream, e.client) })
-  const webhooks = new Webhooks(hub, { clients: gateway.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now })
+  const broker = new Broker(config, hub, (u) => createUpstreamClient(u, deps.resolve))
+  for (const [name, client] of broker.clients) logClientEvents(upstreamLog, name, client)
+  broker.upstreams.events.on('client_added', (e) => { logClientEvents(upstreamLog, e.upstream, e.client) })
+  const webhooks = new Webhooks(hub, { clients: broker.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now })
   let keepAlive: NodeJS.Timeout | undefined
   let watcher: ConfigWatcher | undefined
   let closing: Promise<DrainReport> | null = null
   const load = deps.load ?? (async () => { throw new ConfigError(['the daemon was started without a config loader: nothing to reload from'], { heading: 'cannot reload' }) })
   const reloader = new Reloader({
     load,
-    current: () => gateway.config,
+    current: () => broker.config,
     apply: async (diff, next) => applyDiff({
-      gateway,
+      broker,
       webhooks,
       onSettings: (applied) => {
         if (keepAlive === undefined || closing !== null) return
         clearInterval(keepAlive)
-        keepAlive = startKeepAlive(gateway.readers, applied.sse.keepAliveMs)
+        keepAlive = startKeepAlive(broker.readers, applied.sse.keepAliveMs)
       },
     }, diff, next),
   })
   const version = deps.version ?? '0.0.0'
-  const app = await buildHttpApp({ gateway, registry, logger: componentLogger(deps.logger, 'http'), version })
-  observeHttp(app, createMetrics(registry, gateway, { version, webhooks, reloader, startedAtMs: now() }))
+  const app = await buildHttpApp({ broker, registry, logger: componentLogger(deps.logger, 'http'), version })
+  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now() }))
   logWebhookEvents(componentLogger(deps.logger, 'webhook'), webhooks)
-  logGatewayEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), gateway)
+  logBrokerEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), broker)
   const configLog = componentLogger(deps.logger, 'config')
   logReloads(configLog, reloader)
   const reload = async (trigger: ReloadTrigger = 'call'): Promise<ConfigDiff> => reloader.reload(trigger)
@@ -113,16 +113,16 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     webhooks.events.on('dead_letter', onDeadLetter)
     reloader.close()
     watcher?.close()
-    gateway.drain()
+    broker.drain()
     clearInterval(keepAlive)
     // Readers end at once: they reconnect (to another pod) and resume while the rest drains.
-    const streamsEnded = gateway.readers.endAll('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
-    const inFlightAtStart = gateway.inFlight
+    const streamsEnded = broker.readers.endAll('shutdown', { reason: 'shutdown' }, broker.config.sse.retryMs)
+    const inFlightAtStart = broker.inFlight
     const webhooksDrained = webhooks.close(plan.webhooksBy)
     // In-flight pushes and PUT joins get their own outcome until `cutAt`, then BC_ERR_DRAIN_CUT.
     let workCut = 0
-    if (!await settlesBy(gateway.idle(), plan.cutAt)) {
-      workCut = gateway.cutWork()
+    if (!await settlesBy(broker.idle(), plan.cutAt)) {
+      workCut = broker.cutWork()
     }
     // Idle keep-alive connections close now; a connection still open at `webhooksBy` (a request body
     // still trickling in) is closed then.
@@ -132,14 +132,14 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
       overran.push('http')
     }
     if (!await settlesBy(webhooksDrained, plan.webhooksBy + WEBHOOK_CLOSE_SLACK_MS)) overran.push('webhooks')
-    if (!await settlesBy(gateway.close(), plan.endAt)) overran.push('channels')
+    if (!await settlesBy(broker.close(), plan.endAt)) overran.push('channels')
     webhooks.events.off('dead_letter', onDeadLetter)
     return { streamsEnded, inFlightAtStart, workCut, webhooksDeadLettered: deadLettered, overran, durationMs: Math.round(performance.now() - plan.startedAt) }
   }
 
   return {
     app,
-    gateway,
+    broker,
     registry,
     webhooks,
     reloader,
@@ -147,8 +147,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     async start () {
       await webhooks.start()
       const address = await app.listen({ port: config.env.port, host: config.env.host })
-      gateway.start()
-      keepAlive = startKeepAlive(gateway.readers, gateway.config.sse.keepAliveMs)
+      broker.start()
+      keepAlive = startKeepAlive(broker.readers, broker.config.sse.keepAliveMs)
       const file = config.env.configFile
       if (file !== null && config.env.configWatch !== false && deps.load !== undefined) {
         watcher = await watchConfigFile(file, {

@@ -1,7 +1,7 @@
 /**
  * The gateway's errors: one class per code, each with its HTTP status, a
  * message written for people and the facts it is about as typed fields.
- * Gateway code throws these; the HTTP layer (http/problem.ts) writes any
+ * Broker code throws these; the HTTP layer (http/problem.ts) writes any
  * BackchannelError as a problem from its `code`, `statusCode`, `message`,
  * `details` (the only field written into the answer) and
  * `retryAfterSeconds` (a 503's Retry-After). docs/errors.md lists them.

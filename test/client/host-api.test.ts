@@ -1,5 +1,5 @@
 /**
- * The part of the client a long-lived host (the gateway) uses instead of
+ * The part of the client a long-lived host (the broker) uses instead of
  * waiting on promises: a listener of every message with its payload, start()
  * without waiting, joins and leaves with callbacks, and what it asks about a
  * topic (channelInfo, socketOf), the pool size and the URL to log.

@@ -64,8 +64,8 @@ test('every code the page lists is in docs/errors.md, and every HTTP code of err
   for (const [key, list] of Object.entries(ROUTE_ERRORS)) {
     for (const code of list.map(codeOf)) assert.ok(codes.has(code), `${key}: ${code} is in docs/errors.md`)
   }
-  const gateway = errorsMd.slice(errorsMd.indexOf('## Gateway'))
-  const httpCodes = [...parseErrorCodes(gateway).values()].filter((c) => c.code !== 'BC_ERR_CONFIG').map((c) => c.code)
+  const broker = errorsMd.slice(errorsMd.indexOf('## Gateway'))
+  const httpCodes = [...parseErrorCodes(broker).values()].filter((c) => c.code !== 'BC_ERR_CONFIG').map((c) => c.code)
   assert.ok(httpCodes.length >= 10)
   for (const code of httpCodes) assert.ok(written.includes(`\`${code}\``), `${code} is on the page`)
 })

@@ -87,12 +87,12 @@ test('the browser page pushes with its form, lists the events, and Chromium\'s r
   assert.equal(await pushFromForm(page, 'one'), 'HTTP 200 {"status":"ok","response":{}}', 'the reply, shown in the page')
   assert.equal(await pushFromForm(page, 'two'), 'HTTP 200 {"status":"ok","response":{}}')
   await listedCount(page, 'news', 2)
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   const before = await listed(page)
 
   // Cut the stream; hold Chromium's reconnect until two more messages are in the replay ring.
   resumes.hold()
-  for (const stream of running.daemon.gateway.readers) stream.end('shutdown', { reason: 'test' }, 30)
+  for (const stream of running.daemon.broker.readers) stream.end('shutdown', { reason: 'test' }, 30)
   assert.equal(await resumes.resumed(0), before[2]!.id, 'Chromium sends the id of the last event it saw')
   const watch = await SseStream.open(running.backchannelUrl, 'room:demo')
   t.after(() => { watch.close() })

@@ -1,6 +1,6 @@
 /**
  * examples/curl/run.sh, run with bash as the README says, against the demo
- * gateway: the push gets its reply, the subscription gets the broadcasts,
+ * broker: the push gets its reply, the subscription gets the broadcasts,
  * and the resume with Last-Event-ID gets what was sent while nobody
  * listened, nothing lost and nothing twice.
  */
@@ -32,7 +32,7 @@ test('run.sh pushes and prints the reply, subscribes, and resumes with Last-Even
   const running = await demo(t)
   const out = succeeded(await run('bash', ['examples/curl/run.sh'], childEnv({ BACKCHANNEL_URL: running.backchannelUrl })))
   const lines = out.trimEnd().split('\n')
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
 
   assert.equal(lines[1], '   {"status":"ok","response":{"body":"hi"}} (HTTP 200)', 'the echo channel\'s reply, as the HTTP response')
   assert.equal(lines[3], '   {"status":"error","response":{"why":"demo"}} (HTTP 422)', 'an error reply is a 422')

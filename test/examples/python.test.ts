@@ -1,6 +1,6 @@
 /**
  * examples/python/app.py, run with python3 as the README says, against the
- * demo gateway: urllib pushes get the channel's replies (ok, error, none in
+ * demo broker: urllib pushes get the channel's replies (ok, error, none in
  * time), the http.client SSE reader gets the broadcasts, and its resume
  * with Last-Event-ID gets what was sent while it was away, nothing lost and
  * nothing twice.
@@ -15,7 +15,7 @@ test('app.py gets the push replies, reads the events, and resumes with Last-Even
   const running = await demo(t)
   const out = succeeded(await run('python3', ['examples/python/app.py'], childEnv({ BACKCHANNEL_URL: running.backchannelUrl })))
   const lines = out.trimEnd().split('\n')
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
 
   assert.deepEqual(lines.slice(0, 4), [
     'push: HTTP 200 {"status": "ok", "response": {"body": "hi"}}',

@@ -77,7 +77,7 @@ test('SUCCESS is delivered once, RETRY again under the same key, DROP goes to th
   assert.equal(again.key, retried.key, 'a retry carries the idempotency key of its first attempt')
   assert.equal(again.id, retried.id, 'and the same message id')
   assert.equal(new Set(got.map((d) => d.key)).size, 4, 'each message has its own key')
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   for (const d of got) assert.match(d.id, new RegExp(`^${epoch}-\\d+$`), 'x-backchannel-id is the SSE id')
 
   const records = (await readFile(deadLetterFile, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)

@@ -32,7 +32,7 @@ test('the drain ends every SSE stream at its start and cuts pushes that outlive 
     config: { dynamic: [dynamicEntry('room:*')], pushTimeoutMs: 60_000 },
     upstream: { pushTimeoutMs: 60_000, joinTimeoutMs: 60_000 },
   })
-  gw.daemon.gateway.config.env.shutdownGraceMs = GRACE_MS
+  gw.daemon.broker.config.env.shutdownGraceMs = GRACE_MS
   await joined(gw, 'echo:a')
   const streams = await Promise.all(range(1, STREAMS).map(async () => SseStream.open(gw.base, 'echo:a')))
   t.after(() => { for (const s of streams) s.close() })
@@ -57,7 +57,7 @@ test('the drain ends every SSE stream at its start and cuts pushes that outlive 
   const putFrame = gw.phoenix.waitFor('frame', (f) => f.message.event === 'phx_join' && f.message.topic === 'room:put')
   const put = http(gw.base, '/v1/channels/room:put', { method: 'PUT', json: { timeoutMs: 60_000 } }).then((res) => { settled.push('room:put'); return res })
   await putFrame
-  assert.equal(gw.daemon.gateway.inFlight, 3)
+  assert.equal(gw.daemon.broker.inFlight, 3)
 
   const started = performance.now()
   const closing = gw.daemon.close()

@@ -25,7 +25,7 @@ test('during an outage 503s are logged at warn and failing probes at info, with 
   t.after(async () => { await daemon.close() })
   const base = await daemon.start()
   await joined(daemon, 'room:a')
-  const down = new Promise<void>((resolve) => { daemon.gateway.clients.get('main')?.events.once('disconnect', () => { resolve() }) })
+  const down = new Promise<void>((resolve) => { daemon.broker.clients.get('main')?.events.once('disconnect', () => { resolve() }) })
   await phoenix.faults.stop('abrupt')
   await down
 

@@ -18,7 +18,7 @@ test('pushes under upstream restarts: each answered once, by its reply or a know
   const gw = await startGw(t, [channelConfig('echo:a')], { upstream: { reconnectBackoffMs: [5], rejoinBackoffMs: [5] } })
   await joined(gw, 'echo:a')
   let outcomes = 0
-  gw.daemon.gateway.events.on('push_done', () => { outcomes++ })
+  gw.daemon.broker.events.on('push_done', () => { outcomes++ })
 
   const byStatus = new Map<number, number>()
   const codes = new Map<string, number>()

@@ -60,8 +60,8 @@ async function cutOffs (running: Running, count: number, ms: number): Promise<vo
   let seen = 0
   await within<undefined>(ms, `${count} readers cut off`, (resolve) => {
     const onClose = (e: { reason: string }): void => { if (e.reason === 'overflow' && ++seen === count) resolve(undefined) }
-    running.daemon.gateway.hub.events.on('sse_close', onClose)
-    return () => { running.daemon.gateway.hub.events.off('sse_close', onClose) }
+    running.daemon.broker.hub.events.on('reader_close', onClose)
+    return () => { running.daemon.broker.hub.events.off('reader_close', onClose) }
   })
 }
 
@@ -131,7 +131,7 @@ test('readers that stop reading are held to a bounded number of bytes and told t
     assert.ok(isRange(seqs(reader.events), COUNT), `fast reader ${i} got every message, in order`)
     assert.equal(reader.named('overflow').length, 0, `fast reader ${i} was not cut off`)
   }
-  assert.equal(running.daemon.gateway.readers.size, FAST, 'only the fast readers are still open')
+  assert.equal(running.daemon.broker.readers.size, FAST, 'only the fast readers are still open')
 
   // The stalled readers read again after the cut: each gets what it was given, then `overflow`, then the end.
   for (const reader of stalled) reader.resume()
@@ -161,7 +161,7 @@ test('a burst of 50,000 small messages does not cut off a reader that reads as f
   await reader.until('the whole burst', (s) => s.events.at(-1)?.event === 'done' || s.events.at(-1)?.event === 'overflow', 30_000)
   assert.equal(reader.named('overflow').length, 0, 'the reader was not cut off')
   assert.ok(isRange(seqs(reader.events), COUNT), 'it got every message, in order')
-  assert.equal(running.daemon.gateway.readers.size, 1)
+  assert.equal(running.daemon.broker.readers.size, 1)
 })
 
 /** A raw SSE client that reads at most `bytesPerSecond`, pausing its socket to keep to that pace. */
@@ -217,9 +217,9 @@ test('a reader reading slowly but steadily that is cut off gets its final event 
   let reader: ThrottledReader | undefined
   await within<undefined>(5000, 'the throttled reader attached', (resolve) => {
     const onOpen = (): void => { resolve(undefined) }
-    running.daemon.gateway.hub.events.once('sse_open', onOpen)
+    running.daemon.broker.hub.events.once('reader_open', onOpen)
     reader = new ThrottledReader(running.base, TOPIC, RATE)
-    return () => { running.daemon.gateway.hub.events.off('sse_open', onOpen) }
+    return () => { running.daemon.broker.hub.events.off('reader_open', onOpen) }
   })
   assert.ok(reader !== undefined)
   t.after(() => { reader?.socket.destroy() })
@@ -256,7 +256,7 @@ test('streams beyond sse.maxClients are refused with 503 BC_ERR_SSE_LIMIT, so wh
   assert.equal((await refused.json() as { error: { code: string } }).error.code, 'BC_ERR_SSE_LIMIT')
 
   // Once a stream has gone, there is room again.
-  const gone = new Promise<void>((resolve) => { running.daemon.gateway.hub.events.once('sse_close', () => { resolve() }) })
+  const gone = new Promise<void>((resolve) => { running.daemon.broker.hub.events.once('reader_close', () => { resolve() }) })
   open[0]?.close()
   await gone
   const again = await SseStream.open(running.base, TOPIC)
@@ -273,12 +273,12 @@ test('a reader whose socket takes nothing for sse.stallTimeoutMs while events wa
   await joined(running.daemon, TOPIC)
   const reader = await StalledReader.open(running.base, TOPIC)
   t.after(() => { reader.socket.destroy() })
-  const [client] = running.daemon.gateway.readers
+  const [client] = running.daemon.broker.readers
   assert.ok(client !== undefined)
-  const closed = new Promise<{ reason: string, cause?: string }>((resolve) => { running.daemon.gateway.hub.events.once('sse_close', resolve) })
+  const closed = new Promise<{ reason: string, cause?: string }>((resolve) => { running.daemon.broker.hub.events.once('reader_close', resolve) })
 
   // More than the sockets between them take: the reader's socket fills, and then nothing more is published.
-  const upstream = running.daemon.gateway.clients.get('main')
+  const upstream = running.daemon.broker.clients.get('main')
   assert.ok(upstream !== undefined)
   const poured = within<undefined>(10_000, 'the firehose\'s done on the gateway', (resolve) => {
     const onMessage = (m: { event: string }): void => { if (m.event === 'done') resolve(undefined) }

@@ -51,6 +51,6 @@ test('dynamic topics with control characters are refused with 400 and never join
   const ok = await push(gw, 'room:fine', { event: 'ping', payload: {} })
   assert.equal(ok.status, 200, ok.text)
   assert.deepEqual(joins, ['room:fine'])
-  assert.deepEqual(gw.daemon.gateway.hub.all().map((s) => s.config.topic), ['room:fine'])
+  assert.deepEqual(gw.daemon.broker.hub.all().map((s) => s.config.topic), ['room:fine'])
   assertQuietLogs(gw)
 })

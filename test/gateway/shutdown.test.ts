@@ -15,7 +15,7 @@ test('close() leaves every channel, closes the socket with 1000, and answers new
   const leaves = Promise.all(joins.map(async (topic) => running.phoenix.waitFor('leave', (l) => l.topic === topic)))
   const disconnect = running.phoenix.waitFor('disconnect')
 
-  running.daemon.gateway.drain()
+  running.daemon.broker.drain()
   const ready = await fetch(`${running.base}/readyz`)
   assert.equal(ready.status, 503)
   const refused = await fetch(`${running.base}/v1/channels/echo:a/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"event":"x"}' })

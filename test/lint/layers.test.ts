@@ -34,17 +34,17 @@ describe('layer rules', () => {
     assert.deepEqual(await problems('src/phoenix/x.ts', "import '../connection/pool.ts'\nimport '../errors.ts'\n"), ['1:no-restricted-imports'])
   })
 
-  test('layer 1 (connection) imports neither the client, the gateway, the test kit nor the CLI', async () => {
+  test('layer 1 (connection) imports neither the client, the broker, the test kit nor the CLI', async () => {
     const code = "import '../client/client.ts'\nimport '../gateway/hub/hub.ts'\nimport '../testing/index.ts'\nimport '../cli/main.ts'\nimport '../phoenix/session.ts'\n"
     assert.deepEqual(await problems('src/connection/x.ts', code), ['1:no-restricted-imports', '2:no-restricted-imports', '3:no-restricted-imports', '4:no-restricted-imports'])
   })
 
-  test('layer 2 (client) imports neither the gateway, the test kit nor the CLI', async () => {
-    const code = "import '../gateway/gateway.ts'\nimport '../testing/index.ts'\nimport '../cli/main.ts'\nimport '../connection/pool.ts'\n"
+  test('layer 2 (client) imports neither the broker, the test kit nor the CLI', async () => {
+    const code = "import '../gateway/broker.ts'\nimport '../testing/index.ts'\nimport '../cli/main.ts'\nimport '../connection/pool.ts'\n"
     assert.deepEqual(await problems('src/client/x.ts', code), ['1:no-restricted-imports', '2:no-restricted-imports', '3:no-restricted-imports'])
   })
 
-  test('the gateway, at any depth, imports no sockets (connection/) nor tooling, and never reads a client\'s pool', async () => {
+  test('the broker, at any depth, imports no sockets (connection/) nor tooling, and never reads a client\'s pool', async () => {
     const code = [
       "import '../../connection/pool.ts'",
       "export { x } from '../../testing/index.ts'",

@@ -110,7 +110,7 @@ test('Chromium\'s EventSource gets named events in order with their ids, and res
 
   broadcastNumbered(running.phoenix, TOPIC, 'msg', 50)
   await countIs(page, 'msg', 50)
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   const first = await logged(page)
   assert.deepEqual(first.map((e) => e.event), ['ready', ...Array<string>(50).fill('msg')])
   assert.deepEqual(JSON.parse(first[0]!.data), { topic: TOPIC, epoch, state: 'joined' })
@@ -119,8 +119,8 @@ test('Chromium\'s EventSource gets named events in order with their ids, and res
 
   // Cut the stream; hold Chromium's reconnect until 51..60 are in the ring.
   resumes.hold()
-  assert.equal(running.daemon.gateway.readers.size, 1)
-  for (const stream of running.daemon.gateway.readers) stream.end('shutdown', { reason: 'test' }, 30)
+  assert.equal(running.daemon.broker.readers.size, 1)
+  for (const stream of running.daemon.broker.readers) stream.end('shutdown', { reason: 'test' }, 30)
   assert.equal(await resumes.resumed(0), `${epoch}-51`, 'Chromium sends the last id it saw')
   const watch = await SseStream.open(running.base, TOPIC)
   t.after(() => { watch.close() })
@@ -150,7 +150,7 @@ test('Chromium\'s EventSource sees an upstream outage as errored, gap and rejoin
   // Drop the browser's connection, then let the upstream fail and recover while it is away.
   resumes.hold()
   running.daemon.app.server.closeAllConnections()
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   assert.equal(await resumes.resumed(0), `${epoch}-2`)
   const watch = await SseStream.open(running.base, TOPIC)
   t.after(() => { watch.close() })

@@ -64,7 +64,7 @@ for (const cut of ['ends the stream with a final event', 'drops the connection']
     await rec.until('ready', (r) => r.named('ready').length === 1)
     broadcastNumbered(running.phoenix, TOPIC, 'msg', 3)
     await rec.until('messages 1..3', (r) => r.named('msg').length === 3)
-    const epoch = running.daemon.gateway.hub.epoch
+    const epoch = running.daemon.broker.hub.epoch
     const first = rec.named('msg')
     assert.deepEqual(first.map((e) => e.lastEventId), [2, 3, 4].map((seq) => `${epoch}-${seq}`))
     assert.deepEqual(first.map((e) => JSON.parse(e.data) as unknown), [{ n: 1 }, { n: 2 }, { n: 3 }])
@@ -72,7 +72,7 @@ for (const cut of ['ends the stream with a final event', 'drops the connection']
 
     // The gateway cuts the stream; the client's reconnect is held until 4..6 are in the ring.
     resumes.hold()
-    const streams = running.daemon.gateway.readers
+    const streams = running.daemon.broker.readers
     assert.equal(streams.size, 1)
     if (cut === 'drops the connection') running.daemon.app.server.closeAllConnections()
     else for (const stream of streams) stream.end('shutdown', { reason: 'test' }, 30)
@@ -115,7 +115,7 @@ test('eventsource gets the lifecycle of an upstream outage as named events, each
   running.phoenix.broadcast(TOPIC, 'msg', { n: 1 })
   await rec.until('message 1', (r) => r.named('msg').length === 1)
 
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   assert.deepEqual(rec.seen.map((e) => [e.event, e.lastEventId]), [
     ['ready', ''], ['errored', `${epoch}-2`], ['gap', `${epoch}-3`], ['rejoined', `${epoch}-4`], ['msg', `${epoch}-5`],
   ])

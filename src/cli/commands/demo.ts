@@ -1,6 +1,6 @@
 /**
  * `backchannel demo`: the sidecar with its demo upstream. Starts the fake
- * Phoenix server and the gateway, then walks through a push with its
+ * Phoenix server and the broker, then walks through a push with its
  * reply, an SSE subscription, a Phoenix restart (reconnect, rejoin and the
  * `gap` it may have caused), a resume with Last-Event-ID, and a topic of
  * the dynamic allow-list joined and left over HTTP. Each step
@@ -48,7 +48,7 @@ async function demoConfig (endpoint: string, port: number): Promise<Parameters<t
 
 /** Resolves when the gateway has received `count` messages on `topic`; rejects after 5 s. */
 async function messagesArrive (daemon: Awaited<ReturnType<typeof createDaemon>>, topic: string, count: number): Promise<void> {
-  const client = daemon.gateway.clients.get('demo')
+  const client = daemon.broker.clients.get('demo')
   if (client === undefined) throw new Error('the demo upstream is missing')
   let seen = 0
   await new Promise<void>((resolve, reject) => {

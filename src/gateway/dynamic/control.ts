@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { withDeadline } from '../../client/deadline.ts'
 import { TimeoutError } from '../../phoenix/errors.ts'
 import type { JoinOutcome } from '../../phoenix/session-types.ts'
-import type { Gateway } from '../gateway.ts'
+import type { Broker } from '../broker.ts'
 import { ConfiguredTopicError, PutJoinTimeoutError, UnknownTopicError } from '../errors.ts'
 import type { Subscription } from '../hub/subscription.ts'
 
@@ -28,10 +28,10 @@ export interface PutResult { sub: Subscription, created: boolean }
  * The join's outcome within `timeoutMs`: resolves once joined, throws the refusal or a 503 when not joined in time.
  * The wait is work in flight for the drain: cut with BC_ERR_DRAIN_CUT when the drain's share for it runs out.
  */
-async function settled (gateway: Gateway, joined: Promise<JoinOutcome>, topic: string, timeoutMs: number): Promise<void> {
+async function settled (broker: Broker, joined: Promise<JoinOutcome>, topic: string, timeoutMs: number): Promise<void> {
   let outcome: JoinOutcome
   try {
-    outcome = await gateway.work(async (signal) => withDeadline(joined, timeoutMs, 'join', signal))
+    outcome = await broker.work(async (signal) => withDeadline(joined, timeoutMs, 'join', signal))
   } catch (err) {
     if (err instanceof TimeoutError) throw new PutJoinTimeoutError(topic, timeoutMs)
     throw err
@@ -42,50 +42,50 @@ async function settled (gateway: Gateway, joined: Promise<JoinOutcome>, topic: s
 }
 
 /** The current join of a held subscription, now or when it next completes. */
-async function whenJoined (gateway: Gateway, sub: Subscription, timeoutMs: number): Promise<void> {
+async function whenJoined (broker: Broker, sub: Subscription, timeoutMs: number): Promise<void> {
   if (sub.state === 'joined') return
-  const joined = new Promise<JoinOutcome>((resolve) => { gateway.upstreams.join(sub, resolve) })
-  await settled(gateway, joined, sub.config.topic, timeoutMs)
+  const joined = new Promise<JoinOutcome>((resolve) => { broker.upstreams.join(sub, resolve) })
+  await settled(broker, joined, sub.config.topic, timeoutMs)
 }
 
-export async function putTopic (gateway: Gateway, topic: string, request: PutRequest): Promise<PutResult> {
-  const timeoutMs = request.timeoutMs ?? gateway.config.pushTimeoutMs
-  const found = gateway.held(topic, request.upstream)
+export async function putTopic (broker: Broker, topic: string, request: PutRequest): Promise<PutResult> {
+  const timeoutMs = request.timeoutMs ?? broker.config.pushTimeoutMs
+  const found = broker.held(topic, request.upstream)
   if (found !== undefined) {
-    const entry = gateway.dynamic.entryOf(found)
+    const entry = broker.dynamic.entryOf(found)
     if (entry === undefined) {
       if (request.params !== undefined) throw new ConfiguredTopicError(topic, 'its params come from the config file')
       return { sub: found, created: false }
     }
-    gateway.dynamic.pin(found)
+    broker.dynamic.pin(found)
     const params = { ...entry.params, ...request.params }
     if (request.params !== undefined && !isDeepStrictEqual(params, found.config.params)) {
       found.reconfigure({ ...found.config, params })
-      gateway.upstreams.rejoin(found)
+      broker.upstreams.rejoin(found)
     }
-    await whenJoined(gateway, found, timeoutMs)
+    await whenJoined(broker, found, timeoutMs)
     return { sub: found, created: false }
   }
-  const entry = gateway.dynamic.match(topic, request.upstream)
-  if (entry === undefined) throw gateway.dynamic.notAllowed(topic, request.upstream)
-  const { sub, joined } = gateway.addDynamic(entry, topic, request.params ?? {}, true, 'put')
+  const entry = broker.dynamic.match(topic, request.upstream)
+  if (entry === undefined) throw broker.dynamic.notAllowed(topic, request.upstream)
+  const { sub, joined } = broker.addDynamic(entry, topic, request.params ?? {}, true, 'put')
   try {
-    await settled(gateway, joined, topic, timeoutMs)
+    await settled(broker, joined, topic, timeoutMs)
   } catch (err) {
     // Not joined in time: it stays pinned and keeps trying. Refused or impossible: it is not kept.
-    if (!(err instanceof PutJoinTimeoutError)) await gateway.dropDynamic(sub, 'join_failed')
+    if (!(err instanceof PutJoinTimeoutError)) await broker.dropDynamic(sub, 'join_failed')
     throw err
   }
   return { sub, created: true }
 }
 
-export async function deleteTopic (gateway: Gateway, topic: string, upstream: string | undefined): Promise<Subscription> {
-  const found = gateway.held(topic, upstream)
+export async function deleteTopic (broker: Broker, topic: string, upstream: string | undefined): Promise<Subscription> {
+  const found = broker.held(topic, upstream)
   if (found === undefined) {
-    if (gateway.dynamic.match(topic, upstream) === undefined) throw gateway.dynamic.notAllowed(topic, upstream)
+    if (broker.dynamic.match(topic, upstream) === undefined) throw broker.dynamic.notAllowed(topic, upstream)
     throw new UnknownTopicError(topic, 'not_joined')
   }
-  if (!gateway.dynamic.has(found)) throw new ConfiguredTopicError(topic, 'remove it from the config file and reload to leave it')
-  await gateway.dropDynamic(found, 'deleted')
+  if (!broker.dynamic.has(found)) throw new ConfiguredTopicError(topic, 'remove it from the config file and reload to leave it')
+  await broker.dropDynamic(found, 'deleted')
   return found
 }

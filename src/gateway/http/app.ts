@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
-import type { Gateway } from '../gateway.ts'
+import type { Broker } from '../broker.ts'
 import { RequestLogger } from '../observe/request-logger.ts'
 import { collectOpenApi } from './openapi.ts'
 import { httpLimits } from '../config/env.ts'
@@ -24,7 +24,7 @@ import { presenceRoute } from './routes/presence.ts'
 import { pushRoute } from './routes/push.ts'
 
 export interface HttpAppDeps {
-  gateway: Gateway
+  broker: Broker
   registry: Registry
   logger: FastifyBaseLogger
   version: string
@@ -36,11 +36,11 @@ function digest (text: string): Buffer {
   return createHash('sha256').update(text).digest()
 }
 
-export async function buildHttpApp ({ gateway, registry, logger, version }: HttpAppDeps): Promise<FastifyInstance> {
-  const limits = httpLimits(gateway.config.env)
+export async function buildHttpApp ({ broker, registry, logger, version }: HttpAppDeps): Promise<FastifyInstance> {
+  const limits = httpLimits(broker.config.env)
   const app = Fastify({
     loggerInstance: logger,
-    bodyLimit: gateway.config.maxBodyBytes,
+    bodyLimit: broker.config.maxBodyBytes,
     ...serverOptions(limits),
     clientErrorHandler: clientErrorHandler(logger),
     // Topics are up to 1,024 characters once decoded; a path segment may carry each as up to 12 (%XX of 4 UTF-8 bytes).
@@ -68,7 +68,7 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
     done()
   })
 
-  const token = gateway.config.env.apiToken
+  const token = broker.config.env.apiToken
   if (token !== null) {
     const expected = digest(token)
     app.addHook('onRequest', async (request, reply) => {
@@ -88,14 +88,14 @@ export async function buildHttpApp ({ gateway, registry, logger, version }: Http
   app.addHook('onRequest', (request, _reply, done) => { done(request.is404 ? notFound(request) : undefined) })
 
   app.addHook('preClose', async () => {
-    gateway.readers.endAll('shutdown', { reason: 'shutdown' }, gateway.config.sse.retryMs)
+    broker.readers.endAll('shutdown', { reason: 'shutdown' }, broker.config.sse.retryMs)
   })
 
-  await app.register(pushRoute, { gateway })
-  await app.register(eventsRoute, { gateway })
-  await app.register(channelsRoute, { gateway })
-  await app.register(presenceRoute, { gateway })
-  await app.register(healthRoute, { gateway })
+  await app.register(pushRoute, { broker })
+  await app.register(eventsRoute, { broker })
+  await app.register(channelsRoute, { broker })
+  await app.register(presenceRoute, { broker })
+  await app.register(healthRoute, { broker })
   const metricsSchema = { summary: 'Prometheus metrics in the text exposition format', response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } }
   app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
   app.get('/openapi.json', async () => openapi())

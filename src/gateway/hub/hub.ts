@@ -45,9 +45,9 @@ export interface HubEvents {
   /** Messages may be missing: for every reader (`reader: false`, the upstream was down) or for one resuming reader. */
   gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped', reader: boolean }]
   /** A reader attached (SSE is the only outlet with readers so far); `resumed` when it gave a Last-Event-ID. */
-  sse_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
+  reader_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
   /** `cause` says why a reader was cut off (reason `overflow`). */
-  sse_close: [{ subscription: string, reason: EndReason, cause?: CutCause }]
+  reader_close: [{ subscription: string, reason: EndReason, cause?: CutCause }]
 }
 
 export class Hub {
@@ -217,10 +217,10 @@ export class Hub {
   attach (sub: Subscription, reader: Reader, lastEventId: string | null): void {
     const subscription = sub.config.name
     const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
-    this.events.emit('sse_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
+    this.events.emit('reader_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
     reader.onEnd((reason) => {
       const cause = reader.cutCause
-      this.events.emit('sse_close', cause === null ? { subscription, reason } : { subscription, reason, cause })
+      this.events.emit('reader_close', cause === null ? { subscription, reason } : { subscription, reason, cause })
     })
     if (plan.gap !== null) {
       this.events.emit('gap', { subscription, reason: plan.gap.reason, reader: true })

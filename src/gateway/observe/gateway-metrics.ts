@@ -3,7 +3,7 @@
  * channel state, SSE readers, resumes, gaps and cut-offs, readiness.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-import type { Gateway } from '../gateway.ts'
+import type { Broker } from '../broker.ts'
 import type { Subscription, SubscriptionState } from '../hub/subscription.ts'
 import { OTHER, pushOutcome } from './labels.ts'
 
@@ -11,10 +11,10 @@ import { OTHER, pushOutcome } from './labels.ts'
 const PUSH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 const STATES: readonly SubscriptionState[] = ['joining', 'joined', 'errored', 'closed']
 
-export function gatewayMetrics (registry: Registry, gateway: Gateway, version: string): void {
+export function gatewayMetrics (registry: Registry, broker: Broker, version: string): void {
   const registers = [registry]
   const s = ['subscription'] as const
-  const hub = gateway.hub
+  const hub = broker.hub
   /** A gauge with one series per subscription, read from the live subscriptions at scrape time. */
   const subscriptionGauge = (name: string, help: string, value: (sub: Subscription) => number): Gauge => {
     return new Gauge({
@@ -31,7 +31,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
 
   const pushes = new Counter({ name: 'backchannel_pushes_total', help: 'Pushes over HTTP by outcome: ok, error (any other reply status), or the failure (timeout, disconnected, buffer_full, join_refused, unknown_topic…)', labelNames: ['subscription', 'outcome'] as const, registers })
   const pushSeconds = new Histogram({ name: 'backchannel_push_duration_seconds', help: 'Time from a push request to its outcome', labelNames: ['subscription', 'outcome'] as const, buckets: PUSH_BUCKETS, registers })
-  gateway.events.on('push_done', (e) => {
+  broker.events.on('push_done', (e) => {
     const labels = { subscription: e.subscription ?? OTHER, outcome: pushOutcome(e.status, e.code) }
     pushes.inc(labels)
     pushSeconds.observe(labels, e.seconds)
@@ -43,12 +43,12 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
   const replayed = new Counter({ name: 'backchannel_sse_replayed_events_total', help: 'Events replayed from the ring to resuming readers', labelNames: s, registers })
   const gaps = new Counter({ name: 'backchannel_sse_gaps_total', help: 'Gap events, by reason: upstream_disconnected, message_dropped (sent to every reader), replay_exhausted, sidecar_restarted, topic_restarted, unknown_id (one resuming reader)', labelNames: ['subscription', 'reason'] as const, registers })
   const cutOff = new Counter({ name: 'backchannel_sse_clients_cut_off_total', help: 'SSE readers cut off for falling behind (a final overflow event)', labelNames: s, registers })
-  hub.events.on('sse_open', (e) => {
+  hub.events.on('reader_open', (e) => {
     opens.inc({ subscription: e.subscription })
     if (e.resumed) resumes.inc({ subscription: e.subscription, result: e.gap === null ? 'complete' : 'gap' })
     if (e.replayed > 0) replayed.inc({ subscription: e.subscription }, e.replayed)
   })
-  hub.events.on('sse_close', (e) => {
+  hub.events.on('reader_close', (e) => {
     closes.inc({ subscription: e.subscription, reason: e.reason })
     if (e.reason === 'overflow') cutOff.inc({ subscription: e.subscription })
   })
@@ -107,7 +107,7 @@ export function gatewayMetrics (registry: Registry, gateway: Gateway, version: s
     help: '1 when /readyz answers ready: every required channel joined (within the grace period) and not draining',
     registers,
     collect () {
-      this.set(!gateway.draining && hub.notReady(gateway.config.env.readyGraceMs).length === 0 ? 1 : 0)
+      this.set(!broker.draining && hub.notReady(broker.config.env.readyGraceMs).length === 0 ? 1 : 0)
     },
   })
   new Gauge({ name: 'backchannel_build_info', help: 'Always 1; the version in a label', labelNames: ['version'] as const, registers }).set({ version }, 1)

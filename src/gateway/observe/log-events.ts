@@ -6,7 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { Client } from '../../client/client.ts'
-import type { Gateway } from '../gateway.ts'
+import type { Broker } from '../broker.ts'
 import { DropLog } from './drop-log.ts'
 
 export function logClientEvents (logger: FastifyBaseLogger, upstream: string, client: Client): void {
@@ -39,15 +39,15 @@ export function logClientEvents (logger: FastifyBaseLogger, upstream: string, cl
 }
 
 /** Gaps and dropped messages (warn), SSE readers (debug; a reader cut off: warn), pushes (debug). */
-export function logGatewayEvents (hubLog: FastifyBaseLogger, sseLog: FastifyBaseLogger, gateway: Gateway): void {
-  gateway.events.on('push_done', (x) => { hubLog.debug({ subscription: x.subscription, status: x.status, code: x.code, ms: Math.round(x.seconds * 1e6) / 1e3 }, 'push outcome') })
-  const hub = gateway.hub
+export function logBrokerEvents (hubLog: FastifyBaseLogger, sseLog: FastifyBaseLogger, broker: Broker): void {
+  broker.events.on('push_done', (x) => { hubLog.debug({ subscription: x.subscription, status: x.status, code: x.code, ms: Math.round(x.seconds * 1e6) / 1e3 }, 'push outcome') })
+  const hub = broker.hub
   // A dropped message has its own line (rate-limited per topic): a flood of them must not flood the log.
   hub.events.on('gap', (x) => { if (x.reason !== 'message_dropped') hubLog.warn(x, 'gap: messages may be missing') })
   const drops = new DropLog(hubLog)
   hub.events.on('message_dropped', (x) => { drops.dropped(x) })
-  hub.events.on('sse_open', (x) => { sseLog.debug(x, 'SSE reader attached') })
-  hub.events.on('sse_close', (x) => {
+  hub.events.on('reader_open', (x) => { sseLog.debug(x, 'SSE reader attached') })
+  hub.events.on('reader_close', (x) => {
     if (x.reason === 'overflow') sseLog.warn(x, 'SSE reader cut off: it fell behind')
     else sseLog.debug(x, 'SSE reader ended')
   })

@@ -5,7 +5,7 @@
  * time; nothing in the core imports prom-client.
  */
 import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client'
-import type { Gateway } from '../gateway.ts'
+import type { Broker } from '../broker.ts'
 import { dynamicMetrics } from './dynamic-metrics.ts'
 import { gatewayMetrics } from './gateway-metrics.ts'
 import { OTHER } from './labels.ts'
@@ -48,14 +48,14 @@ export interface MetricsOptions {
   startedAtMs?: number
 }
 
-export function createMetrics (registry: Registry, gateway: Gateway, options: MetricsOptions = {}): Metrics {
+export function createMetrics (registry: Registry, broker: Broker, options: MetricsOptions = {}): Metrics {
   if (options.defaultMetrics !== false) {
     collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX })
     for (const name of DROPPED_DEFAULT_METRICS) registry.removeSingleMetric(name)
   }
-  upstreamMetrics(registry, gateway)
-  gatewayMetrics(registry, gateway, options.version ?? '0.0.0')
-  dynamicMetrics(registry, gateway.dynamic)
+  upstreamMetrics(registry, broker)
+  gatewayMetrics(registry, broker, options.version ?? '0.0.0')
+  dynamicMetrics(registry, broker.dynamic)
   if (options.webhooks !== undefined) webhookMetrics(registry, options.webhooks)
   if (options.reloader !== undefined) reloadMetrics(registry, options.reloader, options.startedAtMs ?? Date.now())
   const registers = [registry]

@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { Client } from '../../client/client.ts'
-import type { Gateway } from '../gateway.ts'
+import type { Broker } from '../broker.ts'
 import { closeCodeLabel, codeLabel, subscriptionLabel } from './labels.ts'
 
 /** Seconds: 1 ms to 10 s (connects, joins, heartbeats on a slow link). */
@@ -20,7 +20,7 @@ function connectResult (code: string): string {
   return CONNECT_RESULTS[code] ?? codeLabel(code)
 }
 
-export function upstreamMetrics (registry: Registry, gateway: Gateway): void {
+export function upstreamMetrics (registry: Registry, broker: Broker): void {
   const registers = [registry]
   const u = ['upstream'] as const
   const s = ['subscription'] as const
@@ -49,7 +49,7 @@ export function upstreamMetrics (registry: Registry, gateway: Gateway): void {
 
   const dropped = new Counter({ name: 'backchannel_upstream_messages_dropped_total', help: 'Channel messages that could not be handled, dropped (their readers get a gap), by reason: too_deep, handler_error', labelNames: ['upstream', 'reason'] as const, registers })
 
-  const hub = gateway.hub
+  const hub = broker.hub
   hub.events.on('message_dropped', (x) => { dropped.inc({ upstream: x.upstream, reason: x.reason }) })
   const wire = (upstream: string, client: Client): void => {
     const sub = (topic: string): { subscription: string } => ({ subscription: subscriptionLabel(hub, upstream, topic) })
@@ -93,10 +93,10 @@ export function upstreamMetrics (registry: Registry, gateway: Gateway): void {
     })
     e.on('push_sent', (x) => { sent.inc(sub(x.topic)) })
   }
-  for (const [upstream, client] of gateway.clients) wire(upstream, client)
+  for (const [upstream, client] of broker.clients) wire(upstream, client)
   // A reload may add an upstream or replace its client.
-  gateway.upstreams.events.on('client_added', (e) => { wire(e.upstream, e.client) })
-  upstreamGauges(registry, gateway.clients)
+  broker.upstreams.events.on('client_added', (e) => { wire(e.upstream, e.client) })
+  upstreamGauges(registry, broker.clients)
 }
 
 /** Point-in-time values read from each client's stats at scrape time. */

@@ -1,5 +1,5 @@
 /**
- * Every webhook sink of a gateway: one per channel that names a webhook,
+ * Every webhook sink of a broker: one per channel that names a webhook,
  * the undici pools they share (one per origin), and their dead-letter
  * targets. `start()` reads the configured header sources and attaches each
  * sink to its subscription; `update(sub)` follows a reload (a sink added,

@@ -150,5 +150,5 @@ test('shutdown leaves a lingering topic with the rest, before its linger ends', 
   const left = gw.phoenix.waitFor('leave', (l) => l.topic === 'room:1')
   await gw.daemon.close()
   await left
-  assert.deepEqual(gw.daemon.gateway.dynamic.all().map((s) => s.config.topic), ['room:1'])
+  assert.deepEqual(gw.daemon.broker.dynamic.all().map((s) => s.config.topic), ['room:1'])
 })

@@ -39,5 +39,5 @@ export async function nextJoinParams (gw: Gw, topic: string): Promise<unknown> {
 
 /** The next dynamic event `name` matching `predicate`; rejects after the deadline. Subscribe before causing it. */
 export async function nextDynamic<K extends keyof DynamicEvents> (gw: Gw, name: K, predicate: (e: DynamicEvents[K][0]) => boolean = () => true): Promise<DynamicEvents[K][0]> {
-  return nextEvent(gw.daemon.gateway.dynamic.events, name, predicate, REQUEST_DEADLINE_MS)
+  return nextEvent(gw.daemon.broker.dynamic.events, name, predicate, REQUEST_DEADLINE_MS)
 }

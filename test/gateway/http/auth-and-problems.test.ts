@@ -153,7 +153,7 @@ describe('the problem shape', () => {
       }
       assertProblem(res, status, code)
     }
-    gw.daemon.gateway.drain()
+    gw.daemon.broker.drain()
     assertProblem(await push(gw, 'echo:lobby', { event: 'x' }), 503, 'BC_ERR_DRAINING')
     assertQuietLogs(gw)
   })

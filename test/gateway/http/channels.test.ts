@@ -53,7 +53,7 @@ describe('GET /v1/channels', () => {
     await joined(gw, one)
     const views = await channels(gw)
     assert.deepEqual([...views.keys()], ['first', 'second'])
-    const epoch = gw.daemon.gateway.hub.epoch
+    const epoch = gw.daemon.broker.hub.epoch
     for (const [name, topic, socket, required] of [['first', zero, 0, true], ['second', one, 1, false]] as const) {
       const view = channel(views, name)
       assert.equal(view.upstream, 'main')
@@ -85,7 +85,7 @@ describe('GET /v1/channels', () => {
     const views = await channels(gw)
     assert.equal(channel(views, 'room:lobby').messages, 3)
     assert.equal(channel(views, 'echo:lobby').messages, 1, 'the pushed message counts, the two replies do not')
-    assert.equal(channel(views, 'room:lobby').lastEventId, `${gw.daemon.gateway.hub.epoch}-4`, 'joined, then three messages')
+    assert.equal(channel(views, 'room:lobby').lastEventId, `${gw.daemon.broker.hub.epoch}-4`, 'joined, then three messages')
   })
 
   test('a refused join shows as errored with lastError BC_ERR_JOIN_REFUSED and its time', async (t) => {
@@ -138,7 +138,7 @@ describe('GET /v1/channels', () => {
     assert.notEqual(back.joinRef, first.joinRef)
     assert.equal(back.joinRef, serverJoinRef(gw, 'echo:lobby'))
     assert.equal(back.lastError, null)
-    const epoch = gw.daemon.gateway.hub.epoch
+    const epoch = gw.daemon.broker.hub.epoch
     assert.equal(back.lastEventId, `${epoch}-4`, 'joined, errored, gap, rejoined')
   })
 

@@ -32,7 +32,7 @@ function assertOutcome (res: HttpResult): void {
 
 /** After the storm: nothing in flight, nothing buffered, and a fresh push is answered. */
 async function assertRecovered (gw: Gw): Promise<void> {
-  await Promise.race([gw.daemon.gateway.idle(), new Promise((_resolve, reject) => { AbortSignal.timeout(REQUEST_DEADLINE_MS).addEventListener('abort', reject) })])
+  await Promise.race([gw.daemon.broker.idle(), new Promise((_resolve, reject) => { AbortSignal.timeout(REQUEST_DEADLINE_MS).addEventListener('abort', reject) })])
   await joined(gw, 'echo:lobby')
   const stats = clientOf(gw).stats()
   assert.equal(stats.pendingPushes, 0)

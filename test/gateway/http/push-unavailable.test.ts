@@ -86,7 +86,7 @@ describe('503: not deliverable now', () => {
     await joined(gw, 'echo:lobby')
     const pushes: string[] = []
     gw.phoenix.events.on('frame', (e) => { if (!e.message.event.startsWith('phx_') && e.message.topic !== 'phoenix') pushes.push(e.message.event) })
-    gw.daemon.gateway.drain()
+    gw.daemon.broker.drain()
     const res = await push(gw, 'echo:lobby', { event: 'hello', payload: {} })
     assertProblem(res, 503, 'BC_ERR_DRAINING')
     assert.equal(res.headers.get('retry-after'), '1')
@@ -104,7 +104,7 @@ describe('503: not deliverable now', () => {
     const sent = gw.phoenix.waitFor('frame', (e) => e.message.event === 'slow')
     const pending = push(gw, 'echo:lobby', { event: 'slow', payload: { n: 7 } })
     await sent
-    gw.daemon.gateway.drain()
+    gw.daemon.broker.drain()
     assert.deepEqual((await pending).json, { status: 'ok', response: { n: 7 } })
   })
 })

@@ -92,13 +92,13 @@ export async function startTwoUpstreams (t: TestContext, channels: ChannelConfig
 }
 
 export function clientOf (gw: Gw, upstream = 'main'): Client {
-  const client = gw.daemon.gateway.clients.get(upstream)
+  const client = gw.daemon.broker.clients.get(upstream)
   assert.ok(client !== undefined, `no client for upstream ${upstream}`)
   return client
 }
 
 export function stateOf (gw: Gw, topic: string, upstream = 'main'): SubscriptionState | undefined {
-  return gw.daemon.gateway.hub.get(upstream, topic)?.state
+  return gw.daemon.broker.hub.get(upstream, topic)?.state
 }
 
 /** Resolves once the gateway's subscription to `topic` is joined (at once if it already is). */
@@ -171,7 +171,7 @@ export function assertProblem (res: HttpResult, status: number, code: string): {
 }
 
 /**
- * Nothing went wrong inside the gateway: no unexpected error (a 500), no
+ * Nothing went wrong inside the broker: no unexpected error (a 500), no
  * second reply to one request (fastify warns "Reply was already sent"),
  * nothing fatal. Expected warnings (a request rejected, an upstream down)
  * are fine.

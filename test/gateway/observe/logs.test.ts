@@ -62,7 +62,7 @@ test('no token, auth header or connect param is ever logged; connect lines name 
   const config = { ...base, env: { ...base.env, apiToken: API, logLevel: 'trace' as const } }
   const daemon = await createDaemon(config, { logger: createLogger({ level: 'trace', destination: sink }), resolve: literal })
   t.after(async () => { await daemon.close() })
-  const client = daemon.gateway.clients.get('main')!
+  const client = daemon.broker.clients.get('main')!
   const refused = once(client.events, 'connect_fail', { signal: AbortSignal.timeout(5000) })
   const address = await daemon.start()
   await refused

@@ -69,7 +69,7 @@ test('pushes are counted and timed by subscription name and outcome: ok, error, 
 
 test('no label value is a topic missing from the config or a payload, even after traffic for them', async (t) => {
   const r = await start(t)
-  const client = r.daemon.gateway.clients.get('main')!
+  const client = r.daemon.broker.clients.get('main')!
   assert.equal(await push(r, 'secret:unknown-topic-1', { event: 'x', payload: { marker: MARKER } }), 404)
   assert.equal(await push(r, TOPIC, { event: `evt-${MARKER}`, payload: { marker: MARKER } }), 200)
   // A message for a topic the gateway never joined: dropped as unroutable, counted per upstream only.

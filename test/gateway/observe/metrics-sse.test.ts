@@ -33,7 +33,7 @@ async function open (t: { after: (fn: () => void) => void }, r: Running, lastEve
 
 test('a reader, broadcasts and two resumes: subscribers, events sent, messages received, resumes and a restart gap', async (t) => {
   const r = await start(t)
-  const hub = r.daemon.gateway.hub
+  const hub = r.daemon.broker.hub
   const first = await open(t, r)
   let m = await scrape(r.base)
   assert.equal(m.value('backchannel_sse_subscribers', L), 1)
@@ -49,7 +49,7 @@ test('a reader, broadcasts and two resumes: subscribers, events sent, messages r
   assert.equal(m.value('backchannel_channel_events_total', L), 4, 'joined, then three messages')
   assert.equal(m.value('backchannel_replay_ring_events', L), 4)
 
-  const ended = once(hub.events, 'sse_close', { signal: AbortSignal.timeout(5000) })
+  const ended = once(hub.events, 'reader_close', { signal: AbortSignal.timeout(5000) })
   first.close()
   await ended
   m = await scrape(r.base)
@@ -102,8 +102,8 @@ test('an upstream drop: a 1006 disconnect, a reconnect, a channel error, a rejoi
 
 test('a reader that falls behind is cut off and counted, and leaves the subscriber gauge', async (t) => {
   const r = await start(t, { sse: { clientQueue: 2 } })
-  const hub = r.daemon.gateway.hub
-  const client = r.daemon.gateway.clients.get('main')!
+  const hub = r.daemon.broker.hub
+  const client = r.daemon.broker.clients.get('main')!
   // A reader that never reads: once the socket buffers are full, the gateway's queue fills.
   const req = request(`${r.base}/v1/channels/${encodeURIComponent(TOPIC)}/events`, { agent: false })
   t.after(() => { req.destroy() })
@@ -113,7 +113,7 @@ test('a reader that falls behind is cut off and counted, and leaves the subscrib
   })
   res.pause()
   const ends: string[] = []
-  hub.events.on('sse_close', (e) => { ends.push(e.reason) })
+  hub.events.on('reader_close', (e) => { ends.push(e.reason) })
   const big = { blob: 'x'.repeat(256 * 1024) }
   for (let i = 0; i < 400 && !ends.includes('overflow'); i++) {
     const received = once(client.events, 'message', { signal: AbortSignal.timeout(5000) })

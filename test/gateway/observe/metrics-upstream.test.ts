@@ -25,7 +25,7 @@ async function start (t: { after: (fn: () => Promise<void>) => void }, channels:
 }
 
 function main (r: Running): Client {
-  return r.daemon.gateway.clients.get('main')!
+  return r.daemon.broker.clients.get('main')!
 }
 
 /** Counts a client event from now on. */
@@ -48,7 +48,7 @@ test('refused upgrades count as failed connects, the retries as reconnects; read
   const r = await start(t, [channelConfig('echo:req', { name: 'required', required: true })], {
     phoenix,
     config: { env: { port: 0, host: '127.0.0.1', logLevel: 'silent', configFile: null, apiToken: null, readyGraceMs: 0, shutdownGraceMs: 5000 } },
-    prepare: (daemon) => { fails = counter(daemon.gateway.clients.get('main')!, 'connect_fail') },
+    prepare: (daemon) => { fails = counter(daemon.broker.clients.get('main')!, 'connect_fail') },
   })
   const client = main(r)
   await within(5000, 'two refused upgrades', (resolve) => {

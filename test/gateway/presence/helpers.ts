@@ -96,7 +96,7 @@ export interface PresenceSetup {
  * A fake server, a gateway joined to `topic` (presence on unless the
  * channel config says otherwise) and its SSE stream. Everything is closed
  * when the test ends: phoenix.js sockets first (so none reconnects), then
- * the gateway, then the server.
+ * the broker, then the server.
  */
 export async function presenceSetup (t: TestContext, topic: string, over: Partial<ChannelConfig> = {}): Promise<PresenceSetup> {
   const server = await startFakePhoenix()

@@ -21,7 +21,7 @@ async function allAgree (base: string, topic: string, fromStream: State, members
 }
 
 describe('presence over HTTP: the merged state', () => {
-  test('joins, a leave, a disconnect and an update: the gateway, phoenix.js and the server agree at every step', async (t) => {
+  test('joins, a leave, a disconnect and an update: the broker, phoenix.js and the server agree at every step', async (t) => {
     const topic = 'presence:lobby'
     const { server, running, stream, enter } = await presenceSetup(t, topic)
     const { base } = running

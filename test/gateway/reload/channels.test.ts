@@ -82,7 +82,7 @@ test('add, remove and change channels: the reader of an untouched topic stays co
   assert.deepEqual(JSON.parse(change.events[1]?.data ?? ''), { topic: 'room:change', reason: 'reconfigured' })
   r.phoenix.broadcast('room:change', 'msg', { n: 1 })
   await change.event('msg')
-  const sub = r.daemon.gateway.hub.get('main', 'room:change')
+  const sub = r.daemon.broker.hub.get('main', 'room:change')
   assert.equal(sub?.ring.capacity, 5)
   assert.deepEqual(sub.config.params, { v: 2 })
 
@@ -128,13 +128,13 @@ test('file settings apply at once (keep-alive, push deadline); environment and m
   const r = await startReloadable(t, (p) => ({ upstreams: [upstream(p.endpoint)], channels: [{ topic: 'room:s' }] }))
   await joinedIn(r.daemon, 'room:s')
   const stream = await reader(t, r.base, 'room:s')
-  const bodyLimit = r.daemon.gateway.config.maxBodyBytes
+  const bodyLimit = r.daemon.broker.config.maxBodyBytes
   await r.write({ upstreams: [upstream(r.phoenix.endpoint)], channels: [{ topic: 'room:s' }], sse: { keepAliveMs: 20 }, pushTimeoutMs: 1234, maxBodyBytes: 10 })
   const diff = await r.daemon.reload()
   assert.deepEqual(diff.settings, ['sse.keepAliveMs', 'pushTimeoutMs'])
   assert.deepEqual(diff.needRestart, ['maxBodyBytes'])
-  assert.equal(r.daemon.gateway.config.pushTimeoutMs, 1234)
-  assert.equal(r.daemon.gateway.config.maxBodyBytes, bodyLimit, 'the running limit is kept')
+  assert.equal(r.daemon.broker.config.pushTimeoutMs, 1234)
+  assert.equal(r.daemon.broker.config.maxBodyBytes, bodyLimit, 'the running limit is kept')
   await stream.until('a keep-alive at the new interval', (s) => s.parser.comments.includes('keep-alive'))
   const warning = await r.logged(/need a restart/)
   assert.deepEqual(warning['settings'], ['maxBodyBytes'])

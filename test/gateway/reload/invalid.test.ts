@@ -31,7 +31,7 @@ test('an invalid file is refused: the running config is kept, the reader undistu
   const stream = await SseStream.open(r.base, 'room:1')
   t.after(() => { stream.close() })
   await stream.event('ready')
-  const running = r.daemon.gateway.config
+  const running = r.daemon.broker.config
   const metrics = r.daemon.registry
   const startedAt = await sample(metrics, 'backchannel_config_last_reload_success_timestamp_seconds', {})
   assert.ok(startedAt > 0)
@@ -40,8 +40,8 @@ test('an invalid file is refused: the running config is kept, the reader undistu
   await r.write({ upstreams: [upstream(r.phoenix.endpoint)], channels: [{ topic: 'room:2', replay: 'many' }, { topic: 'room:3', upstream: 'nope' }] })
   const problems = await rejected(r.daemon.reload())
   assert.deepEqual(problems, ['/channels/0/replay: must be integer'])
-  assert.equal(r.daemon.gateway.config, running, 'the very same config object')
-  assert.deepEqual(r.daemon.gateway.hub.all().map((s) => s.config.topic), ['room:1'])
+  assert.equal(r.daemon.broker.config, running, 'the very same config object')
+  assert.deepEqual(r.daemon.broker.hub.all().map((s) => s.config.topic), ['room:1'])
 
   const line = await r.logged('config reload refused: the running config is kept')
   assert.equal(line.level, 50, 'error level')
@@ -70,7 +70,7 @@ test('problems the schema cannot see (an unknown upstream, a bad pattern) refuse
     '/channels/0/upstream: no upstream is named "other" (known: "main")',
     '/dynamic/0/pattern: must not hold "**" (one "*" already stands for one or more characters)',
   ])
-  assert.deepEqual(r.daemon.gateway.hub.all().map((s) => s.config.upstream), ['main'])
+  assert.deepEqual(r.daemon.broker.hub.all().map((s) => s.config.upstream), ['main'])
 })
 
 test('a file that is not valid JSON, or no longer there, is refused with the reason', async (t) => {
@@ -82,5 +82,5 @@ test('a file that is not valid JSON, or no longer there, is refused with the rea
   await rm(r.file)
   assert.deepEqual(await rejected(r.daemon.reload()), [`cannot read ${r.file}: ENOENT`])
   assert.equal(await sample(r.daemon.registry, 'backchannel_config_reloads_total', { result: 'invalid' }), 2)
-  assert.deepEqual(r.daemon.gateway.hub.all().map((s) => s.config.topic), ['room:1'])
+  assert.deepEqual(r.daemon.broker.hub.all().map((s) => s.config.topic), ['room:1'])
 })

@@ -55,7 +55,7 @@ test('a ConfigMap update (the ..data link swapped) is applied; swaps and touches
   await configMapSwap(r.dir, 'upstreams: [')
   const refused = await r.logged('config reload refused: the running config is kept')
   assert.equal(refused['trigger'], 'watch')
-  assert.deepEqual(r.daemon.gateway.hub.all().map((s) => s.config.topic).sort(), ['room:keep', 'room:new'])
+  assert.deepEqual(r.daemon.broker.hub.all().map((s) => s.config.topic).sort(), ['room:keep', 'room:new'])
 })
 
 test('a daemon built without a loader cannot reload: reload() is refused with ConfigError and counted', async (t) => {
@@ -63,5 +63,5 @@ test('a daemon built without a loader cannot reload: reload() is refused with Co
   t.after(async () => { await stopGateway(running) })
   await assert.rejects(running.daemon.reload(), (err) => err instanceof ConfigError && /without a config loader/.test(err.message))
   assert.equal(await sample(running.daemon.registry, 'backchannel_config_reloads_total', { result: 'invalid' }), 1)
-  assert.deepEqual(running.daemon.gateway.hub.all().map((s) => s.config.topic), ['room:a'])
+  assert.deepEqual(running.daemon.broker.hub.all().map((s) => s.config.topic), ['room:a'])
 })

@@ -52,6 +52,6 @@ test('a webhook added to a channel starts delivering; a removed one stops', asyn
   await r.write({ upstreams: [upstream(r.phoenix.endpoint)], channels: [{ topic: 'room:w' }] })
   await r.daemon.reload()
   assert.equal(r.daemon.webhooks.sinks.size, 0)
-  assert.equal(r.daemon.gateway.hub.get('main', 'room:w')?.sinks.size, 0, 'the channel feeds no sink')
+  assert.equal(r.daemon.broker.hub.get('main', 'room:w')?.sinks.size, 0, 'the channel feeds no sink')
   assert.deepEqual(r.daemon.webhooks.stats(), [])
 })

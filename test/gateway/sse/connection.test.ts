@@ -24,7 +24,7 @@ test('a stream the gateway ended does not take down the next stream on the same 
 
   const first = await SseStream.open(running.base, TOPIC, { agent })
   await first.event('ready')
-  for (const stream of running.daemon.gateway.readers) stream.end('shutdown', { reason: 'test' }, 30)
+  for (const stream of running.daemon.broker.readers) stream.end('shutdown', { reason: 'test' }, 30)
   await first.event('shutdown')
   await first.endedWithin()
 
@@ -37,10 +37,10 @@ test('a stream the gateway ended does not take down the next stream on the same 
   assert.equal(second.ended, false)
   running.phoenix.broadcast(TOPIC, 'msg', { n: 1 })
   await second.event('msg')
-  assert.equal(running.daemon.gateway.readers.size, 1)
+  assert.equal(running.daemon.broker.readers.size, 1)
 })
 
-test('a cut-off reader that does not read has its socket destroyed by the gateway, and what it got is a prefix without holes', async (t) => {
+test('a cut-off reader that does not read has its socket destroyed by the broker, and what it got is a prefix without holes', async (t) => {
   const running = await startSseGateway([channelConfig(TOPIC, { replay: 10 })], { sse: { clientQueue: 5 } })
   t.after(async () => { await stopGateway(running) })
   const serverSockets = new Map<number, Socket>()
@@ -58,7 +58,7 @@ test('a cut-off reader that does not read has its socket destroyed by the gatewa
   // About 1 s (the flush grace) on an idle machine; the deadline only stops a hang. It took over
   // 5 s once on a loaded machine: the same event loop parses the whole 10 MB burst before the grace timer runs.
   await deadline(serverClosed, 'the gateway destroying the stalled socket', 20_000)
-  assert.equal(running.daemon.gateway.readers.size, 0)
+  assert.equal(running.daemon.broker.readers.size, 0)
 
   slow.resume()
   await deadline(slow.closed, 'the stalled reader reading to the end')

@@ -25,7 +25,7 @@ test('200 broadcasts arrive in order with consecutive ids, after a ready event, 
   assert.equal(stream.headers['x-accel-buffering'], 'no')
 
   const ready = await stream.event('ready')
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   assert.equal(stream.events[0], ready, 'ready is the first event')
   assert.equal(ready.retry, 1234)
   assert.equal(ready.id, undefined)
@@ -111,7 +111,7 @@ test('an unknown topic is a 404 problem in JSON, not an event stream', async (t)
   const body = await res.json() as { error: { code: string, message: string } }
   assert.equal(body.error.code, 'BC_ERR_UNKNOWN_TOPIC')
   assert.match(body.error.message, /room:nope/)
-  assert.equal(running.daemon.gateway.readers.size, 0)
+  assert.equal(running.daemon.broker.readers.size, 0)
 })
 
 test('an unknown query parameter is a 400 problem, not an event stream', async (t) => {

@@ -172,7 +172,7 @@ export class SseStream {
 
 /** The subscription a test topic maps to. */
 export function subscription (daemon: Daemon, topic: string): Subscription {
-  const sub = daemon.gateway.hub.find(topic)
+  const sub = daemon.broker.hub.find(topic)
   if (sub === undefined || sub === 'ambiguous') throw new Error(`no single subscription for ${topic}`)
   return sub
 }
@@ -181,7 +181,7 @@ export function subscription (daemon: Daemon, topic: string): Subscription {
 export async function joined (daemon: Daemon, topic: string, ms = DEADLINE_MS): Promise<void> {
   const sub = subscription(daemon, topic)
   if (sub.state === 'joined') return
-  const client = daemon.gateway.clients.get(sub.config.upstream)
+  const client = daemon.broker.clients.get(sub.config.upstream)
   if (client === undefined) throw new Error(`no client for ${sub.config.upstream}`)
   await within<undefined>(ms, `join of ${topic}`, (resolve) => {
     const onJoin = (e: { topic: string }): void => { if (e.topic === topic) resolve(undefined) }

@@ -90,7 +90,7 @@ test('shutdown: every stream ends with `shutdown`, its last id and a retry at th
   const report = await deadline(closing, 'daemon.close()')
   assert.equal(report.workCut, 0)
   assert.equal(report.streamsEnded, 2)
-  assert.equal(running.daemon.gateway.readers.size, 0)
+  assert.equal(running.daemon.broker.readers.size, 0)
 })
 
 test('shutdown with no push in flight ends streams at once, and a resumed reader had its own id named', async (t) => {

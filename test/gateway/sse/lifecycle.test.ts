@@ -35,7 +35,7 @@ test('a reader connected before the join completes gets `joined` as the first nu
 
   gate.resolve(undefined)
   const event = await stream.event('joined')
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   assert.equal(event.id, `${epoch}-1`)
   assert.deepEqual(JSON.parse(event.data), { topic: TOPIC })
   running.phoenix.broadcast(TOPIC, 'msg', { n: 1 })
@@ -56,7 +56,7 @@ test('a reader connected after the join finds `joined` in the replay ring when i
   await live.event('msg')
   assert.deepEqual(live.events.map((e) => e.event), ['ready', 'msg'], 'a reader without Last-Event-ID starts live')
 
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   const resumed = await SseStream.open(running.base, TOPIC, { lastEventId: `${epoch}-0` })
   t.after(() => { resumed.close() })
   await resumed.until('the ring', (s) => s.named('msg').length === 2)

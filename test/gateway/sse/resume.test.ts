@@ -118,7 +118,7 @@ test('a resume with an id from another sidecar process gets `gap` sidecar_restar
   // A new daemon (a restarted sidecar) on the same fake server.
   const second = await startSseGateway([channelConfig(TOPIC)], { phoenix: first.phoenix })
   t.after(async () => { await second.daemon.close() })
-  assert.notEqual(second.daemon.gateway.hub.epoch, first.daemon.gateway.hub.epoch)
+  assert.notEqual(second.daemon.broker.hub.epoch, first.daemon.broker.hub.epoch)
   await joined(second.daemon, TOPIC)
   const watch = await observer(t, second)
   broadcastNumbered(second.phoenix, TOPIC, 'msg', 2, 101)
@@ -130,7 +130,7 @@ test('a resume with an id from another sidecar process gets `gap` sidecar_restar
   broadcastNumbered(second.phoenix, TOPIC, 'msg', 1, 103)
   await seen(back, 103)
 
-  const epoch = second.daemon.gateway.hub.epoch
+  const epoch = second.daemon.broker.hub.epoch
   assert.deepEqual(back.events.map((e) => [e.event, e.id]), [
     ['ready', undefined], ['gap', undefined], ['joined', `${epoch}-1`], ['msg', `${epoch}-2`], ['msg', `${epoch}-3`], ['msg', `${epoch}-4`],
   ])
@@ -145,7 +145,7 @@ test('a resume with an id that is not ours gets `gap` unknown_id, then the ring'
   const watch = await observer(t, running)
   broadcastNumbered(running.phoenix, TOPIC, 'msg', 1)
   await seen(watch, 1)
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
 
   for (const bad of ['garbage', `${epoch}-99`, `${epoch}-1e1`]) {
     const back = await SseStream.open(running.base, TOPIC, { lastEventId: bad })
@@ -164,11 +164,11 @@ test('a replay larger than the socket takes is pulled as the reader reads: it ge
   const big = 'x'.repeat(20_000)
   for (let n = 1; n <= 500; n++) running.phoenix.broadcast(TOPIC, 'msg', { n, big })
   await watch.until('500 messages', (s) => s.named('msg').length === 500, 10_000)
-  const streams = running.daemon.gateway.readers
+  const streams = running.daemon.broker.readers
   assert.equal(streams.size, 1)
 
   // 10 MB of replay, more than loopback TCP buffers take at once: the gateway writes it as the socket drains.
-  const epoch = running.daemon.gateway.hub.epoch
+  const epoch = running.daemon.broker.hub.epoch
   const back = await SseStream.open(running.base, TOPIC, { lastEventId: `${epoch}-1` })
   t.after(() => { back.close() })
   // Event 1 is `joined`: the replay is every message.

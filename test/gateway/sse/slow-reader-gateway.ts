@@ -40,7 +40,7 @@ const address = await daemon.start()
 await joined(daemon, topic)
 
 process.on('message', (message: ToChild) => {
-  const streams = daemon.gateway.readers
+  const streams = daemon.broker.readers
   if (message.type === 'watch') {
     for (const stream of streams) stream.onEnd((reason) => { send({ type: 'end', reason }) })
     send({ type: 'watching', streams: streams.size })

@@ -2,7 +2,7 @@
  * Dead letters: a JSON record with the reason, the attempts and the request
  * body, appended to a file as one line, or POSTed once to a URL; a target
  * that fails is reported and counted (the message is lost). The Phoenix
- * topic target is proven through the gateway (gateway.test.ts).
+ * topic target is proven through the gateway (broker.test.ts).
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'

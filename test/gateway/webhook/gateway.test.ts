@@ -1,5 +1,5 @@
 /**
- * Webhooks in the whole gateway, against the fake Phoenix server: channel
+ * Webhooks in the whole broker, against the fake Phoenix server: channel
  * messages (not lifecycle events) reach the app with the ids the SSE stream
  * uses, /metrics shows the webhook series, a dead letter can go to a
  * Phoenix topic, and daemon.close() drains the sinks, with the attempt in

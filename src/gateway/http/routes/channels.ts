@@ -10,7 +10,7 @@
  * readers get a final `channel_closed` event. 409 for a configured channel.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Gateway } from '../../gateway.ts'
+import type { Broker } from '../../broker.ts'
 import { deleteTopic, putTopic } from '../../dynamic/control.ts'
 import type { Subscription } from '../../hub/subscription.ts'
 import { problemSchema } from '../problem.ts'
@@ -72,16 +72,16 @@ const deleteSchema = {
 }
 
 /** One subscription as GET /v1/channels and PUT show it. */
-export function channelView (gateway: Gateway, sub: Subscription): Record<string, unknown> {
-  const info = gateway.clients.get(sub.config.upstream)?.channelInfo(sub.config.topic)
-  return { ...sub.status(), origin: gateway.dynamic.origin(sub), joinRef: info?.joinRef ?? null, socket: info?.socket ?? null }
+export function channelView (broker: Broker, sub: Subscription): Record<string, unknown> {
+  const info = broker.clients.get(sub.config.upstream)?.channelInfo(sub.config.topic)
+  return { ...sub.status(), origin: broker.dynamic.origin(sub), joinRef: info?.joinRef ?? null, socket: info?.socket ?? null }
 }
 
-export interface ChannelsRouteOptions { gateway: Gateway }
+export interface ChannelsRouteOptions { broker: Broker }
 
-export const channelsRoute: FastifyPluginAsync<ChannelsRouteOptions> = async (app, { gateway }) => {
+export const channelsRoute: FastifyPluginAsync<ChannelsRouteOptions> = async (app, { broker }) => {
   app.get('/v1/channels', { schema: channelsSchema }, async () => ({
-    channels: gateway.hub.all().map((sub) => channelView(gateway, sub)),
+    channels: broker.hub.all().map((sub) => channelView(broker, sub)),
   }))
 
   app.put<{ Params: TopicParams, Body: PutBody }>('/v1/channels/:topic', {
@@ -94,12 +94,12 @@ export const channelsRoute: FastifyPluginAsync<ChannelsRouteOptions> = async (ap
       else done(error)
     },
   }, async (request, reply) => {
-    const { sub, created } = await putTopic(gateway, request.params.topic, request.body)
-    return reply.code(created ? 201 : 200).send(channelView(gateway, sub))
+    const { sub, created } = await putTopic(broker, request.params.topic, request.body)
+    return reply.code(created ? 201 : 200).send(channelView(broker, sub))
   })
 
   app.delete<{ Params: TopicParams, Querystring: { upstream?: string } }>('/v1/channels/:topic', { schema: deleteSchema }, async (request, reply) => {
-    await deleteTopic(gateway, request.params.topic, request.query.upstream)
+    await deleteTopic(broker, request.params.topic, request.query.upstream)
     return reply.code(204).send()
   })
 }

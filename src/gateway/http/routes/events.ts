@@ -8,7 +8,7 @@
  * and held while a stream reads it (then it lingers and is left).
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Gateway } from '../../gateway.ts'
+import type { Broker } from '../../broker.ts'
 import { SseLimitError } from '../../errors.ts'
 import { problemSchema } from '../problem.ts'
 import { SseStreamWriter } from '../sse/stream-writer.ts'
@@ -39,16 +39,16 @@ const eventsSchema = {
 /** The route's pattern (the HTTP observer records its hijacked streams when they close). */
 export const EVENTS_PATH = '/v1/channels/:topic/events'
 
-export interface EventsRouteOptions { gateway: Gateway }
+export interface EventsRouteOptions { broker: Broker }
 
-export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { gateway }) => {
+export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { broker }) => {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
-    const { sse } = gateway.config
-    if (gateway.readers.count('sse') >= sse.maxClients) {
+    const { sse } = broker.config
+    if (broker.readers.count('sse') >= sse.maxClients) {
       throw new SseLimitError(sse.maxClients, sse.retryMs)
     }
     // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
-    const { sub, release } = gateway.use(request.params.topic, request.query.upstream, 'sse')
+    const { sub, release } = broker.use(request.params.topic, request.query.upstream, 'sse')
     const header = request.headers['last-event-id']
     const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
     const filter = request.query.events === undefined ? null : new Set(request.query.events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
@@ -60,10 +60,10 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       'x-accel-buffering': 'no',
       connection: 'keep-alive',
     })
-    res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: gateway.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
+    res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: broker.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
     const client = new SseStreamWriter(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
-    gateway.hub.attach(sub, client, lastEventId)
-    gateway.readers.add(client, 'sse')
+    broker.hub.attach(sub, client, lastEventId)
+    broker.readers.add(client, 'sse')
     client.onEnd(release)
   })
 }

@@ -4,7 +4,7 @@
  * grace period does not count), and the sidecar is not shutting down.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Gateway } from '../../gateway.ts'
+import type { Broker } from '../../broker.ts'
 
 const readySchema = {
   summary: 'Readiness: every required channel joined',
@@ -19,13 +19,13 @@ const liveSchema = {
   response: { 200: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string' } } } },
 }
 
-export interface HealthRouteOptions { gateway: Gateway }
+export interface HealthRouteOptions { broker: Broker }
 
-export const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (app, { gateway }) => {
+export const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (app, { broker }) => {
   app.get('/livez', { schema: liveSchema }, async () => ({ status: 'ok' }))
   app.get('/readyz', { schema: readySchema }, async (_request, reply) => {
-    if (gateway.draining) return reply.code(503).send({ status: 'draining', notReady: [] })
-    const notReady = gateway.hub.notReady(gateway.config.env.readyGraceMs).map((s) => s.config.name)
+    if (broker.draining) return reply.code(503).send({ status: 'draining', notReady: [] })
+    const notReady = broker.hub.notReady(broker.config.env.readyGraceMs).map((s) => s.config.name)
     return reply.code(notReady.length === 0 ? 200 : 503).send({ status: notReady.length === 0 ? 'ready' : 'not_ready', notReady })
   })
 }

@@ -5,7 +5,7 @@
  * current join has arrived (before the first join, while it is down).
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Gateway } from '../../gateway.ts'
+import type { Broker } from '../../broker.ts'
 import { PresenceOffError } from '../../errors.ts'
 import { problemSchema } from '../problem.ts'
 import { topicParams, type TopicParams } from './topic.ts'
@@ -44,11 +44,11 @@ const presenceSchema = {
   },
 }
 
-export interface PresenceRouteOptions { gateway: Gateway }
+export interface PresenceRouteOptions { broker: Broker }
 
-export const presenceRoute: FastifyPluginAsync<PresenceRouteOptions> = async (app, { gateway }) => {
+export const presenceRoute: FastifyPluginAsync<PresenceRouteOptions> = async (app, { broker }) => {
   app.get<{ Params: TopicParams, Querystring: { upstream?: string } }>('/v1/channels/:topic/presence', { schema: presenceSchema }, async (request) => {
-    const sub = gateway.subscription(request.params.topic, request.query.upstream)
+    const sub = broker.subscription(request.params.topic, request.query.upstream)
     if (sub.presence === null) throw new PresenceOffError(sub.config.name)
     return { topic: sub.config.topic, state: sub.presence.state(), synced: sub.presence.synced }
   })

@@ -9,7 +9,7 @@
  * binary reply comes back as bytes.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Gateway } from '../../gateway.ts'
+import type { Broker } from '../../broker.ts'
 import { tooDeep } from '../body-depth.ts'
 import { BadRequestError } from '../../errors.ts'
 import { problemSchema } from '../problem.ts'
@@ -61,9 +61,9 @@ const pushSchema = {
   response: { 200: replyResponse, 422: replyResponse, '4xx': problemSchema, '5xx': problemSchema },
 }
 
-export interface PushRouteOptions { gateway: Gateway }
+export interface PushRouteOptions { broker: Broker }
 
-export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gateway }) => {
+export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { broker }) => {
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
   // JSON or bytes only: fastify's default text/plain parser would hand the handler a string no schema checks (415 instead).
   app.removeContentTypeParser('text/plain')
@@ -104,7 +104,7 @@ export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { gat
     // The caller hanging up cancels the push (request.signal fires once the body is read, so it will not do).
     const gone = new AbortController()
     reply.raw.once('close', () => { if (!reply.raw.writableEnded) gone.abort(new Error('the HTTP client went away')) })
-    const result = await gateway.push(request.params.topic, request.query.upstream, event, payload, timeoutMs, gone.signal, parseTraceparent(request.headers['traceparent']))
+    const result = await broker.push(request.params.topic, request.query.upstream, event, payload, timeoutMs, gone.signal, parseTraceparent(request.headers['traceparent']))
     const status = result.status === 'ok' ? 200 : 422
     if (result.response instanceof Uint8Array) {
       return reply.code(status).header(STATUS_HEADER, result.status).type('application/octet-stream').send(Buffer.from(result.response))

@@ -31,7 +31,7 @@ const PUSH_MARGIN_MS = 1000
 const DRAIN_CUT = Symbol('drain cut')
 
 /** What the gateway reports to metrics and logs. */
-export interface GatewayEvents {
+export interface BrokerEvents {
   /**
    * A push ended. `subscription` and `upstream` are the configured names (null when the topic is not
    * configured); `status` is the reply's status, or null when it failed with the error `code`.
@@ -62,13 +62,13 @@ function withLastError (err: unknown, sub: Subscription): unknown {
   return new NeverSentError(err, sub.lastError)
 }
 
-export class Gateway {
+export class Broker {
   /** The current configuration: a reload replaces it (the environment part never changes). */
   config: Config
   readonly hub: Hub
   readonly upstreams: UpstreamSet
   readonly dynamic: DynamicTopics
-  readonly events = new EventEmitter<GatewayEvents>()
+  readonly events = new EventEmitter<BrokerEvents>()
   /** Open readers of every outlet, for limits, keep-alives and shutdown. */
   readonly readers = new OpenReaders()
   #draining = false
