@@ -105,7 +105,12 @@ export class SseStream {
   /** Opens `GET /v1/channels/:topic/events` and resolves once the response headers are in. */
   static async open (base: string, topic: string, options: OpenOptions = {}): Promise<SseStream> {
     const query = new URLSearchParams(options.query ?? {}).toString()
-    const url = `${base}/v1/channels/${encodeURIComponent(topic)}/events${query === '' ? '' : `?${query}`}`
+    return SseStream.openPath(base, `/v1/channels/${encodeURIComponent(topic)}/events${query === '' ? '' : `?${query}`}`, options)
+  }
+
+  /** Opens `GET <path>` (query included; `options.query` is not used) and resolves once the response headers are in. */
+  static async openPath (base: string, path: string, options: OpenOptions = {}): Promise<SseStream> {
+    const url = `${base}${path}`
     const headers: Record<string, string> = { accept: 'text/event-stream' }
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId
     const req = request(url, { agent: options.agent ?? false, headers })
@@ -271,9 +276,15 @@ export class StalledReader {
   }
 
   static async open (base: string, topic: string): Promise<StalledReader> {
+    return StalledReader.openPath(base, `/v1/channels/${encodeURIComponent(topic)}/events`)
+  }
+
+  /** Sends `GET <path>` with `headers` besides Host and Accept, reads up to the ready event, then stops reading. */
+  static async openPath (base: string, path: string, headers: Record<string, string> = {}): Promise<StalledReader> {
     const url = new URL(base)
     const reader = new StalledReader(connect(Number(url.port), url.hostname))
-    reader.socket.write(`GET /v1/channels/${encodeURIComponent(topic)}/events HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n\r\n`)
+    const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+    reader.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n${extra}\r\n`)
     await reader.#until('the ready event', () => Buffer.concat(reader.chunks).includes('event: ready'))
     reader.socket.pause()
     return reader
