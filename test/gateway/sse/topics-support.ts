@@ -100,14 +100,19 @@ export function numbersOf (events: readonly SseMessage[], topic: string): number
   return delivered(events, topic).map((d) => d.n)
 }
 
-/** True once `stream` has message `n` of `topic`. */
-export function hasMessage (stream: SseStream, topic: string, n: number): boolean {
-  return numbersOf(stream.events, topic).includes(n)
-}
-
-/** Waits until `stream` has message `n` of `topic`. */
+/** Waits until `stream` has message `n` of `topic` (looking at each event once, however long the stream). */
 export async function seenMessage (stream: SseStream, topic: string, n: number, ms = DEADLINE_MS): Promise<void> {
-  await stream.until(`message ${n} of ${topic}`, (s) => hasMessage(s, topic, n), ms)
+  let from = 0
+  const found = (s: SseStream): boolean => {
+    for (; from < s.events.length; from++) {
+      const e = s.events[from]!
+      if (e.event !== 'msg') continue
+      const data = dataOf(e)
+      if (data.topic === topic && (data.payload as { n: number }).n === n) return true
+    }
+    return false
+  }
+  await stream.until(`message ${n} of ${topic}`, found, ms)
 }
 
 /** The ids of `events` that have one, as numbers, and asserts that they strictly increase. */
