@@ -16,7 +16,7 @@ import assert from 'node:assert/strict'
 import type { Daemon } from '../../src/gateway/daemon.ts'
 import { channelConfig, stopGateway, type Running } from '../gateway/helpers.ts'
 import { DEADLINE_MS, joined, startSseGateway } from '../gateway/sse/helpers.ts'
-import { delivered, eventsPath, openEvents, readyEpoch, seenMessage, seqOfMulti } from '../gateway/sse/topics-support.ts'
+import { ANY_TOPIC, delivered, eventsPath, openEvents, readyEpoch, seenMessage, seqOfMulti } from '../gateway/sse/topics-support.ts'
 import { resumeGate, type ResumeGate } from './sse-helpers.ts'
 import { CHROMIUM_ARGS, chromiumLaunch } from '../helpers/chromium.ts'
 
@@ -99,6 +99,7 @@ function servePage (daemon: Daemon): void {
 test('Chromium\'s EventSource follows a pattern and an exact topic in one stream, and after its connection is broken resumes by itself with every message once, in order', async (t) => {
   let gate: ResumeGate | undefined
   const running = await startSseGateway(['orders:1', 'orders:2', 'room:a', 'room:b'].map((topic) => channelConfig(topic)), {
+    phoenix: ANY_TOPIC,
     sse: { retryMs: 30 },
     prepare: (daemon) => { servePage(daemon); gate = resumeGate(daemon) },
   })

@@ -15,7 +15,7 @@ import { assertProblem, http, startGw } from '../http/support.ts'
 import { dynamicEntry } from '../dynamic/support.ts'
 import { startReloadable, upstream } from '../reload/support.ts'
 import { joined, SseStream, startSseGateway } from './helpers.ts'
-import { dataOf, delivered, eventsPath, openEvents, seenMessage } from './topics-support.ts'
+import { ANY_TOPIC, dataOf, delivered, eventsPath, openEvents, seenMessage } from './topics-support.ts'
 import { deadline } from '../../helpers/wait.ts'
 
 const withOrders1 = (phoenix: FakePhoenix): object => ({
@@ -28,7 +28,7 @@ const withOrders3 = (phoenix: FakePhoenix): object => ({
 })
 
 test('a reload removing a followed channel gives topic_removed after its last event, one adding a matching channel topic_added; the stream goes on', async (t) => {
-  const r = await startReloadable(t, withOrders1)
+  const r = await startReloadable(t, withOrders1, { phoenix: ANY_TOPIC })
   for (const topic of ['orders:1', 'orders:2', 'room:a']) await joined(r.daemon, topic)
   const stream = await openEvents(t, r.base, ['orders:*', 'room:a'])
   await stream.event('ready')
@@ -55,7 +55,7 @@ test('a reload removing a followed channel gives topic_removed after its last ev
 })
 
 test('a pattern does not hold a dynamic topic: once its own reader has gone and the linger passed, it is left and topic_removed', async (t) => {
-  const gw = await startGw(t, [], { config: { dynamic: [dynamicEntry('orders:*', { lingerMs: 20 })] } })
+  const gw = await startGw(t, [], { phoenix: ANY_TOPIC, config: { dynamic: [dynamicEntry('orders:*', { lingerMs: 20 })] } })
   const stream = await openEvents(t, gw.base, ['orders:*'])
   await stream.event('ready')
   const own = await SseStream.open(gw.base, 'orders:5')
@@ -81,7 +81,7 @@ test('shutdown ends the stream with `shutdown` naming its last id and a retry, w
     handleIn: (_event, _payload, socket, to) => { held.resolve({ socket, to }); return noreply() },
   }
   const running = await startSseGateway([channelConfig('orders:1'), channelConfig('room:a'), channelConfig('slow:sd')], {
-    phoenix: { channels: { 'slow:*': holder, 'room:*': roomChannel } },
+    phoenix: { channels: { 'slow:*': holder, '*': roomChannel } },
     sse: { retryMs: 750 },
   })
   t.after(async () => { await stopGateway(running) })
@@ -112,7 +112,7 @@ test('shutdown ends the stream with `shutdown` naming its last id and a retry, w
 })
 
 test('an idle multi-topic stream gets keep-alive comments, which are not events', async (t) => {
-  const running = await startSseGateway([channelConfig('room:a'), channelConfig('room:b')], { sse: { keepAliveMs: 50 } })
+  const running = await startSseGateway([channelConfig('room:a'), channelConfig('room:b')], { phoenix: ANY_TOPIC, sse: { keepAliveMs: 50 } })
   t.after(async () => { await stopGateway(running) })
   const stream = await openEvents(t, running.base, ['room:*'])
   await stream.event('ready')

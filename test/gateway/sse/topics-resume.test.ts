@@ -12,14 +12,14 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { channelConfig, stopGateway, type Running } from '../helpers.ts'
 import { joined, SseParser, SseStream, startSseGateway, type SseMessage } from './helpers.ts'
-import { assertIncreasingIds, dataOf, delivered, epochOfMulti, openEvents, payloadOf, readersSince, readyEpoch, seenMessage, seqOfMulti, stalledEvents } from './topics-support.ts'
+import { ANY_TOPIC, assertIncreasingIds, dataOf, delivered, epochOfMulti, openEvents, payloadOf, readersSince, readyEpoch, seenMessage, seqOfMulti, stalledEvents } from './topics-support.ts'
 
 const FOLLOW = ['orders:*', 'room:a']
 
 interface GapPayload { reason: string, lastEventId: string }
 
 async function gateway (t: TestContext, channels = [channelConfig('orders:1'), channelConfig('orders:2'), channelConfig('room:a')]): Promise<Running> {
-  const running = await startSseGateway(channels)
+  const running = await startSseGateway(channels, { phoenix: ANY_TOPIC })
   t.after(async () => { await stopGateway(running) })
   for (const c of channels) await joined(running.daemon, c.topic)
   return running
@@ -111,7 +111,7 @@ test('a topic whose ring no longer holds what came after the id gets a gap of it
 
 test('an id from another sidecar process gets a `gap` sidecar_restarted for every topic, then what the rings hold', async (t) => {
   const channels = [channelConfig('orders:1'), channelConfig('room:a')]
-  const first = await startSseGateway(channels)
+  const first = await startSseGateway(channels, { phoenix: ANY_TOPIC })
   let firstClosed = false
   t.after(async () => { if (!firstClosed) await first.daemon.close(); await first.phoenix.close() })
   for (const c of channels) await joined(first.daemon, c.topic)
@@ -165,6 +165,7 @@ test('an id that is not ours — garbage, from the future, or a per-topic id —
 test('a reader that stops reading is cut off with `overflow` naming the last id it was given; resuming from it loses nothing', async (t) => {
   const topics = ['big:1', 'big:2']
   const running = await startSseGateway(topics.map((topic) => channelConfig(topic, { replay: 2000 })), {
+    phoenix: ANY_TOPIC,
     sse: { stallTimeoutMs: 500, keepAliveMs: 50, topicBufferBytes: 256 * 1024 * 1024, lingerMs: 30_000 },
   })
   t.after(async () => { await stopGateway(running) })

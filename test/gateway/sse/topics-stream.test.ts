@@ -15,7 +15,7 @@ import { assertProblem, http, joined, startGw } from '../http/support.ts'
 import { del, dynamicEntry, listed, put } from '../dynamic/support.ts'
 import { SseStream, type SseMessage } from './helpers.ts'
 import { deadline } from '../../helpers/wait.ts'
-import { assertIncreasingIds, dataOf, delivered, eventsPath, openEvents, payloadOf, seenMessage } from './topics-support.ts'
+import { ANY_TOPIC, assertIncreasingIds, dataOf, delivered, eventsPath, openEvents, payloadOf, seenMessage } from './topics-support.ts'
 
 /** The gateway's default SSE settings, to change one of them in a config given whole. */
 const SSE = gatewayConfig('ws://unused', []).sse
@@ -37,7 +37,7 @@ function eventsOf (events: readonly SseMessage[], topic: string): SseMessage[] {
 
 test('exact topics and a pattern in one stream: ready lists them, each event names its topic and payload, ids increase over all topics', async (t) => {
   const topics = ['orders:1', 'orders:2', 'orders:1:x', 'room:a', 'room:b', 'chat:1']
-  const gw = await startGw(t, topics.map((topic) => channelConfig(topic)))
+  const gw = await startGw(t, topics.map((topic) => channelConfig(topic)), { phoenix: ANY_TOPIC })
   for (const topic of topics) await joined(gw, topic)
   const stream = await openEvents(t, gw.base, ['orders:*', 'room:a', 'room:b'])
   assert.equal(stream.status, 200)
@@ -64,7 +64,7 @@ test('exact topics and a pattern in one stream: ready lists them, each event nam
 })
 
 test('a topic both named and matched by a pattern is followed once: each of its events comes once', async (t) => {
-  const gw = await startGw(t, [channelConfig('orders:1'), channelConfig('orders:2')])
+  const gw = await startGw(t, [channelConfig('orders:1'), channelConfig('orders:2')], { phoenix: ANY_TOPIC })
   await joined(gw, 'orders:1')
   await joined(gw, 'orders:2')
   const stream = await openEvents(t, gw.base, ['orders:*', 'orders:1'])
@@ -77,7 +77,7 @@ test('a topic both named and matched by a pattern is followed once: each of its 
 })
 
 test('events= passes only the named Phoenix events; lifecycle events of every topic always pass, numbered, with their topic', async (t) => {
-  const gw = await startGw(t, [channelConfig('orders:1'), channelConfig('room:a')])
+  const gw = await startGw(t, [channelConfig('orders:1'), channelConfig('room:a')], { phoenix: ANY_TOPIC })
   await joined(gw, 'orders:1')
   await joined(gw, 'room:a')
   const stream = await openEvents(t, gw.base, ['orders:*', 'room:a'], { query: { events: 'keep,also' } })
@@ -108,7 +108,7 @@ test('events= passes only the named Phoenix events; lifecycle events of every to
 })
 
 test('a dynamic topic a pattern matches that is held after the stream opened (PUT, or another reader) gives topic_added, then its events', async (t) => {
-  const gw = await startGw(t, [channelConfig('room:a')], { config: { dynamic: [dynamicEntry('orders:*')] } })
+  const gw = await startGw(t, [channelConfig('room:a')], { phoenix: ANY_TOPIC, config: { dynamic: [dynamicEntry('orders:*')] } })
   await joined(gw, 'room:a')
   const stream = await openEvents(t, gw.base, ['orders:*', 'room:a'])
   const ready = readyOf(await stream.event('ready'))
@@ -141,7 +141,7 @@ test('a dynamic topic a pattern matches that is held after the stream opened (PU
 })
 
 test('DELETE of a followed topic gives topic_removed after its last event; the stream goes on, and a PUT again adds it back', async (t) => {
-  const gw = await startGw(t, [channelConfig('room:a')], { config: { dynamic: [dynamicEntry('orders:*')] } })
+  const gw = await startGw(t, [channelConfig('room:a')], { phoenix: ANY_TOPIC, config: { dynamic: [dynamicEntry('orders:*')] } })
   await joined(gw, 'room:a')
   assert.equal((await put(gw, 'orders:1')).status, 201)
   const stream = await openEvents(t, gw.base, ['orders:*', 'room:a'])
@@ -170,7 +170,7 @@ test('DELETE of a followed topic gives topic_removed after its last event; the s
 })
 
 test('exact allow-listed topics are joined on demand, held while the stream is open, and left once it closed and the linger passed', async (t) => {
-  const gw = await startGw(t, [], { config: { dynamic: [dynamicEntry('room:*', { name: 'rooms', lingerMs: 50 })] } })
+  const gw = await startGw(t, [], { phoenix: ANY_TOPIC, config: { dynamic: [dynamicEntry('room:*', { name: 'rooms', lingerMs: 50 })] } })
   const stream = await openEvents(t, gw.base, ['room:7', 'room:8'])
   assert.equal(stream.status, 200)
   const ready = readyOf(await stream.event('ready'))
@@ -200,6 +200,7 @@ test('exact allow-listed topics are joined on demand, held while the stream is o
 test('more topics named or matched at open than sse.maxTopicsPerStream is 400 BC_ERR_TOO_MANY_TOPICS, and nothing is joined', async (t) => {
   const configured = ['c:1', 'c:2', 'c:3', 'c:4']
   const gw = await startGw(t, configured.map((topic) => channelConfig(topic)), {
+    phoenix: ANY_TOPIC,
     config: { dynamic: [dynamicEntry('d:*')], sse: { ...SSE, maxTopicsPerStream: 3 } },
   })
   for (const topic of configured) await joined(gw, topic)
@@ -215,7 +216,7 @@ test('more topics named or matched at open than sse.maxTopicsPerStream is 400 BC
 })
 
 test('a topic a pattern matches after open, past sse.maxTopicsPerStream, gives topic_skipped and is not followed', async (t) => {
-  const gw = await startGw(t, [], { config: { dynamic: [dynamicEntry('orders:*')], sse: { ...SSE, maxTopicsPerStream: 2 } } })
+  const gw = await startGw(t, [], { phoenix: ANY_TOPIC, config: { dynamic: [dynamicEntry('orders:*')], sse: { ...SSE, maxTopicsPerStream: 2 } } })
   for (const topic of ['orders:1', 'orders:2']) assert.equal((await put(gw, topic)).status, 201)
   const stream = await openEvents(t, gw.base, ['orders:*'])
   assert.equal(readyOf(await stream.event('ready')).topics.length, 2)
@@ -231,7 +232,7 @@ test('a topic a pattern matches after open, past sse.maxTopicsPerStream, gives t
 })
 
 test('no topic, an empty topic or a bad pattern is 400 BC_ERR_BAD_REQUEST; an exact topic neither configured nor allowed is 403 BC_ERR_TOPIC_NOT_ALLOWED', async (t) => {
-  const gw = await startGw(t, [channelConfig('room:a')], { config: { dynamic: [dynamicEntry('room:*')] } })
+  const gw = await startGw(t, [channelConfig('room:a')], { phoenix: ANY_TOPIC, config: { dynamic: [dynamicEntry('room:*')] } })
   await joined(gw, 'room:a')
   for (const topics of [[], [''], ['orders:**'], ['*'], ['*:*'], ['room:a', 'orders:**']]) {
     assertProblem(await http(gw.base, eventsPath(topics)), 400, 'BC_ERR_BAD_REQUEST')
@@ -248,7 +249,7 @@ test('no topic, an empty topic or a bad pattern is 400 BC_ERR_BAD_REQUEST; an ex
 
 test('a multi-topic stream counts as one toward sse.maxClients', async (t) => {
   const topics = ['room:a', 'room:b', 'room:c']
-  const gw = await startGw(t, topics.map((topic) => channelConfig(topic)), { config: { sse: { ...SSE, maxClients: 2, retryMs: 3000 } } })
+  const gw = await startGw(t, topics.map((topic) => channelConfig(topic)), { phoenix: ANY_TOPIC, config: { sse: { ...SSE, maxClients: 2, retryMs: 3000 } } })
   for (const topic of topics) await joined(gw, topic)
   const multi = await openEvents(t, gw.base, ['room:*'])
   await multi.event('ready')

@@ -8,8 +8,12 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import type { Daemon } from '../../../src/gateway/daemon.ts'
 import type { EndReason, Reader } from '../../../src/gateway/hub/reader.ts'
+import { builtinChannels, roomChannel, type FakePhoenixOptions } from '../../../src/testing/index.ts'
 import { within } from '../../helpers/wait.ts'
 import { DEADLINE_MS, SseStream, StalledReader, type OpenOptions, type SseMessage } from './helpers.ts'
+
+/** The fake server with its demo channels, and any other topic a room that joins: these tests name topics of their own. */
+export const ANY_TOPIC: FakePhoenixOptions = { channels: { ...builtinChannels(), '*': roomChannel } }
 
 export interface EventsQuery {
   events?: string
