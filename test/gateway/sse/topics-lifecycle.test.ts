@@ -5,7 +5,8 @@
  * `topic_added`; a pattern does not hold a dynamic topic, so one left after
  * its linger is `topic_removed` too; shutdown ends the stream with
  * `shutdown` naming its last id, and new streams get 503 while draining;
- * idle streams get keep-alive comments.
+ * idle streams get keep-alive comments; a presence channel starts a fresh
+ * stream with its merged state.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,8 +16,9 @@ import { assertProblem, http, startGw } from '../http/support.ts'
 import { dynamicEntry } from '../dynamic/support.ts'
 import { startReloadable, upstream } from '../reload/support.ts'
 import { joined, SseStream, startSseGateway } from './helpers.ts'
-import { ANY_TOPIC, dataOf, delivered, eventsPath, openEvents, seenMessage } from './topics-support.ts'
+import { ANY_TOPIC, dataOf, payloadOf, delivered, eventsPath, openEvents, seenMessage } from './topics-support.ts'
 import { deadline } from '../../helpers/wait.ts'
+import { GATEWAY_KEY, keysAre, presenceSetup, serverView, snapshot, streamShows, type State } from '../presence/helpers.ts'
 
 const withOrders1 = (phoenix: FakePhoenix): object => ({
   upstreams: [upstream(phoenix.endpoint)],
@@ -118,4 +120,20 @@ test('an idle multi-topic stream gets keep-alive comments, which are not events'
   await stream.event('ready')
   await stream.until('two keep-alive comments', (s) => s.parser.comments.filter((c) => c === 'keep-alive').length >= 2)
   assert.ok(stream.events.every((e) => e.event === 'ready' || e.event === 'joined'), 'no event but ready and the joins')
+})
+
+test('a presence channel: a fresh stream gets presence_state (no id) with the topic and the merged state, then the derived presence events', async (t) => {
+  const topic = 'presence:multi'
+  const { server, running, stream, enter } = await presenceSetup(t, topic)
+  await enter('hal')
+  await streamShows(stream, 'hal', keysAre(GATEWAY_KEY, 'hal'))
+  const multi = await openEvents(t, running.base, ['presence:*'])
+  const state = await multi.event('presence_state')
+  assert.deepEqual(multi.events.map((e) => e.event), ['ready', 'presence_state'])
+  assert.equal(state.id, undefined, 'presence_state has no id')
+  assert.equal(dataOf(state).topic, topic)
+  assert.deepEqual(snapshot(payloadOf(state) as State), serverView(server, topic))
+  await enter('ida')
+  await multi.until('ida\'s presence_join', (s) => s.named('presence_join').some((e) => (payloadOf(e) as { key: string }).key === 'ida'))
+  assert.equal(dataOf(multi.named('presence_join')[0]!).topic, topic)
 })
