@@ -36,7 +36,7 @@ export function eventsPath (topics: readonly string[], query: EventsQuery = {}):
 /** Opens `GET /v1/events` over its own connection; closed after the test. `lastEventId` in options is the header. */
 export async function openEvents (t: TestContext, base: string, topics: readonly string[], options: Omit<OpenOptions, 'query'> & { query?: EventsQuery } = {}): Promise<SseStream> {
   const { query, ...open } = options
-  const stream = await SseStream.openPath(base, eventsPath(topics, query), open)
+  const stream = await SseStream.openUrl(`${base}${eventsPath(topics, query)}`, open)
   t.after(() => { stream.close() })
   return stream
 }
