@@ -137,7 +137,10 @@ test('a multi-topic reader cut off again and again under a burst over 16 topics:
   const last = await openEvents(t, running.base, ['burst:*'], { lastEventId: resumeFrom })
   await last.event('ready')
   for (const topic of [...BUSY, ...QUIET]) publishOne(running, published, topic)
-  for (const topic of [...BUSY, ...QUIET]) await seenMessage(last, topic, published.last.get(topic)!, 20_000)
+  for (const topic of [...BUSY, ...QUIET]) {
+    await seenMessage(last, topic, published.last.get(topic)!, 20_000)
+    await seenMessage(watch, topic, published.last.get(topic)!, 20_000)
+  }
   rounds.push({ events: [...last.events], resumedFrom: resumeFrom, overflowId: null })
   assert.equal(watch.named('overflow').length, 0, 'the live reader was never cut off')
 

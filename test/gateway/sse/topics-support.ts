@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import type { Daemon } from '../../../src/gateway/daemon.ts'
-import type { EndReason, Reader } from '../../../src/gateway/hub/reader.ts'
+import type { EndReason, OpenStream } from '../../../src/gateway/hub/reader.ts'
 import { builtinChannels, roomChannel, type FakePhoenixOptions } from '../../../src/testing/index.ts'
 import { within } from '../../helpers/wait.ts'
 import { DEADLINE_MS, SseStream, StalledReader, type OpenOptions, type SseMessage } from './helpers.ts'
@@ -128,7 +128,7 @@ export function assertIncreasingIds (events: readonly SseMessage[], what: string
 
 /** The end of the gateway's readers of one stream: the first reason one of them ended with. */
 export interface StreamEnd {
-  readonly readers: Reader[]
+  readonly readers: OpenStream[]
   /** The reason, once one has ended. */
   reason: () => EndReason | null
   /** Resolves with the reason once one has ended (now or later); rejects after `ms`. */
@@ -136,7 +136,7 @@ export interface StreamEnd {
 }
 
 /** The readers the gateway opened for the stream opened after `before` (a copy of `daemon.broker.readers`) was taken. */
-export function readersSince (daemon: Daemon, before: ReadonlySet<Reader>): StreamEnd {
+export function readersSince (daemon: Daemon, before: ReadonlySet<OpenStream>): StreamEnd {
   const readers = [...daemon.broker.readers].filter((r) => !before.has(r))
   assert.ok(readers.length > 0, 'the gateway holds a reader for the new stream')
   let reason: EndReason | null = null
