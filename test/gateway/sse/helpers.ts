@@ -179,6 +179,13 @@ export class SseStream {
   }
 }
 
+/** The gateway's end of each connection from now on, by the client's port. */
+export function serverSockets (running: Running): Map<number, Socket> {
+  const sockets = new Map<number, Socket>()
+  running.daemon.app.server.on('connection', (socket: Socket) => { if (socket.remotePort !== undefined) sockets.set(socket.remotePort, socket) })
+  return sockets
+}
+
 /** The subscription a test topic maps to. */
 export function subscription (daemon: Daemon, topic: string): Subscription {
   const sub = daemon.broker.hub.find(topic)

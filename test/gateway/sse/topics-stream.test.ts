@@ -243,12 +243,12 @@ test('no topic, an empty topic or a bad pattern is 400 BC_ERR_BAD_REQUEST, and n
   assert.equal(gw.daemon.broker.readers.size, 0)
 })
 
-test('an exact topic neither configured nor allowed is 403 BC_ERR_TOPIC_NOT_ALLOWED (the spec of issue 12), and nothing is joined', async (t) => {
+test('an exact topic neither configured nor allowed is 404 BC_ERR_UNKNOWN_TOPIC, as on a per-topic stream, and nothing is joined', async (t) => {
   const gw = await startGw(t, [channelConfig('room:a')], { phoenix: ANY_TOPIC, config: { dynamic: [dynamicEntry('room:*')] } })
   await joined(gw, 'room:a')
   for (const topics of [['chat:1'], ['room:a', 'chat:1'], ['room:9', 'chat:1'], ['room:*', 'chat:1']]) {
-    const error = assertProblem(await http(gw.base, eventsPath(topics)), 403, 'BC_ERR_TOPIC_NOT_ALLOWED')
-    assert.match(error.message, /chat:1/)
+    const error = assertProblem(await http(gw.base, eventsPath(topics)), 404, 'BC_ERR_UNKNOWN_TOPIC')
+    assert.match(error.message, /"chat:1" is neither a configured channel nor allowed by a dynamic pattern/)
   }
   assert.equal((await put(gw, 'room:5')).status, 201)
   assert.deepEqual(gw.joins.map((j) => j.topic), ['room:a', 'room:5'], 'a refused stream joins nothing')
