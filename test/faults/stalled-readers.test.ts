@@ -10,7 +10,9 @@
  * sockets: fast ones (SseStream), stalled ones (a raw TCP client that stops
  * reading after `ready`) and a throttled one. What the gateway holds for a
  * reader is read from its end of the connection (the socket's
- * writableLength), not from the process's memory.
+ * writableLength), not from the process's memory. The bound on stalled
+ * readers holds for per-topic streams and for streams over several topics
+ * (GET /v1/events) alike.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -30,7 +32,20 @@ const DEFAULT_LINGER = Number(sseDefaults?.['lingerMs']?.default)
 
 /** The `seq` of each firehose message, in arrival order. */
 function seqs (events: readonly SseMessage[]): number[] {
-  return events.filter((e) => e.event === 'msg').map((e) => (JSON.parse(e.data) as { seq: number }).seq)
+  return events.filter((e) => e.event === 'msg').map((e) => {
+    const data = JSON.parse(e.data) as { seq: number } | { topic: string, payload: { seq: number } }
+    return 'payload' in data ? data.payload.seq : data.seq
+  })
+}
+
+/** How a test opens a reader: one stream per topic, or one stream over topics that a pattern matches. */
+type Shape = 'per-topic' | 'multi-topic'
+const SHAPES: readonly Shape[] = ['per-topic', 'multi-topic']
+
+function eventsPath (shape: Shape, topic: string): string {
+  if (shape === 'per-topic') return `/v1/channels/${encodeURIComponent(topic)}/events`
+  const family = topic.slice(0, topic.indexOf(':') + 1)
+  return `/v1/events?topic=${encodeURIComponent(`${family}*`)}`
 }
 
 function isRange (values: readonly number[], count: number): boolean {
@@ -69,75 +84,81 @@ function assertToldWhereItStopped (events: readonly SseMessage[], what: string):
   return got.length
 }
 
-test('readers that stop reading are held to a bounded number of bytes and told the last id they were given; fast readers beside them get everything', async (t) => {
-  const TOPIC = 'firehose:stalled'
-  const STALLED = 20
-  const FAST = 4
-  const COUNT = 14_000
-  const SIZE = 2000
-  // The topic holds the whole firehose, so a fast reader can never fall behind what is held, however slowly this
-  // process runs beside the gateway (it is cut off only for taking nothing for STALL_MS, which a reader that reads
-  // never does). The stalled readers take nothing once their sockets are full, and are cut off for that.
-  // (A reader cut off for falling behind what is held is the throttled reader's test below.)
-  const STALL_MS = 5000
-  const running = await startSseGateway([channelConfig(TOPIC)], {
-    sse: { topicBufferBytes: 2 * COUNT * SIZE, stallTimeoutMs: STALL_MS, keepAliveMs: 500, lingerMs: 30_000 },
+for (const shape of SHAPES) {
+  test(`${shape} readers that stop reading are held to a bounded number of bytes and told the last id they were given; fast readers beside them get everything`, async (t) => {
+    const TOPIC = 'firehose:stalled'
+    const STALLED = 20
+    const FAST = 4
+    const COUNT = 14_000
+    const SIZE = 2000
+    // The topic holds the whole firehose, so a fast reader can never fall behind what is held, however slowly this
+    // process runs beside the gateway (it is cut off only for taking nothing for STALL_MS, which a reader that reads
+    // never does). The stalled readers take nothing once their sockets are full, and are cut off for that.
+    // (A reader cut off for falling behind what is held is the throttled reader's test below.)
+    const STALL_MS = 5000
+    // A multi-topic stream follows a quiet topic besides the firehose.
+    const QUIET = 'firehose:quiet'
+    const running = await startSseGateway([channelConfig(TOPIC), channelConfig(QUIET)], {
+      sse: { topicBufferBytes: 2 * COUNT * SIZE, stallTimeoutMs: STALL_MS, keepAliveMs: 500, lingerMs: 30_000 },
+    })
+    t.after(async () => { await stopGateway(running) })
+    const sockets = serverSockets(running)
+    await joined(running.daemon, TOPIC)
+    await joined(running.daemon, QUIET)
+    const path = eventsPath(shape, TOPIC)
+
+    const stalled: StalledReader[] = []
+    for (let i = 0; i < STALLED; i++) {
+      const reader = await StalledReader.openPath(running.base, path)
+      t.after(() => { reader.socket.destroy() })
+      stalled.push(reader)
+    }
+    const fast: SseStream[] = []
+    for (let i = 0; i < FAST; i++) {
+      const reader = await SseStream.openUrl(`${running.base}${path}`)
+      t.after(() => { reader.close() })
+      await reader.event('ready')
+      fast.push(reader)
+    }
+    const held = stalled.map((r) => {
+      const socket = sockets.get(r.socket.localPort ?? -1)
+      assert.ok(socket !== undefined, 'the gateway\'s end of each stalled connection')
+      return socket
+    })
+
+    const allCut = cutOffs(running, STALLED, 30_000 + STALL_MS)
+    let most = 0
+    await pour(running, TOPIC, COUNT, SIZE)
+    // Whenever a fast reader gets something, look at what the gateway holds for the stalled ones.
+    await Promise.all(fast.map(async (reader) => {
+      await reader.until('the whole firehose', (s) => {
+        for (const socket of held) most = Math.max(most, socket.writableLength)
+        return s.events.at(-1)?.event === 'done'
+      }, 30_000)
+    }))
+    await allCut
+    t.diagnostic(`published ${(COUNT * SIZE / MIB).toFixed(1)} MiB; the most the gateway held for one stalled reader: ${(most / KIB).toFixed(1)} KiB`)
+    assert.ok(most <= CLIENT_BUFFER + 4 * KIB, `a stalled reader held ${most} bytes: at most its buffer and one event`)
+
+    for (const [i, reader] of fast.entries()) {
+      assert.ok(isRange(seqs(reader.events), COUNT), `fast reader ${i} got every message, in order`)
+      assert.equal(reader.named('overflow').length, 0, `fast reader ${i} was not cut off`)
+    }
+    assert.equal(running.daemon.broker.readers.size, FAST, 'only the fast readers are still open')
+
+    // The stalled readers read again after the cut: each gets what it was given, then `overflow`, then the end.
+    for (const reader of stalled) reader.resume()
+    const given: number[] = []
+    for (const [i, reader] of stalled.entries()) {
+      await reader.completeWithin(10_000)
+      const parser = new SseParser()
+      parser.feed(reader.response().body)
+      given.push(assertToldWhereItStopped(parser.events, `stalled reader ${i}`))
+    }
+    assert.ok(given.every((n) => n < COUNT), 'every stalled reader missed the end of the firehose')
+    t.diagnostic(`stalled readers were given ${Math.min(...given)} to ${Math.max(...given)} messages before the cut`)
   })
-  t.after(async () => { await stopGateway(running) })
-  const sockets = serverSockets(running)
-  await joined(running.daemon, TOPIC)
-
-  const stalled: StalledReader[] = []
-  for (let i = 0; i < STALLED; i++) {
-    const reader = await StalledReader.open(running.base, TOPIC)
-    t.after(() => { reader.socket.destroy() })
-    stalled.push(reader)
-  }
-  const fast: SseStream[] = []
-  for (let i = 0; i < FAST; i++) {
-    const reader = await SseStream.open(running.base, TOPIC)
-    t.after(() => { reader.close() })
-    await reader.event('ready')
-    fast.push(reader)
-  }
-  const held = stalled.map((r) => {
-    const socket = sockets.get(r.socket.localPort ?? -1)
-    assert.ok(socket !== undefined, 'the gateway\'s end of each stalled connection')
-    return socket
-  })
-
-  const allCut = cutOffs(running, STALLED, 30_000 + STALL_MS)
-  let most = 0
-  await pour(running, TOPIC, COUNT, SIZE)
-  // Whenever a fast reader gets something, look at what the gateway holds for the stalled ones.
-  await Promise.all(fast.map(async (reader) => {
-    await reader.until('the whole firehose', (s) => {
-      for (const socket of held) most = Math.max(most, socket.writableLength)
-      return s.events.at(-1)?.event === 'done'
-    }, 30_000)
-  }))
-  await allCut
-  t.diagnostic(`published ${(COUNT * SIZE / MIB).toFixed(1)} MiB; the most the gateway held for one stalled reader: ${(most / KIB).toFixed(1)} KiB`)
-  assert.ok(most <= CLIENT_BUFFER + 4 * KIB, `a stalled reader held ${most} bytes: at most its buffer and one event`)
-
-  for (const [i, reader] of fast.entries()) {
-    assert.ok(isRange(seqs(reader.events), COUNT), `fast reader ${i} got every message, in order`)
-    assert.equal(reader.named('overflow').length, 0, `fast reader ${i} was not cut off`)
-  }
-  assert.equal(running.daemon.broker.readers.size, FAST, 'only the fast readers are still open')
-
-  // The stalled readers read again after the cut: each gets what it was given, then `overflow`, then the end.
-  for (const reader of stalled) reader.resume()
-  const given: number[] = []
-  for (const [i, reader] of stalled.entries()) {
-    await reader.completeWithin(10_000)
-    const parser = new SseParser()
-    parser.feed(reader.response().body)
-    given.push(assertToldWhereItStopped(parser.events, `stalled reader ${i}`))
-  }
-  assert.ok(given.every((n) => n < COUNT), 'every stalled reader missed the end of the firehose')
-  t.diagnostic(`stalled readers were given ${Math.min(...given)} to ${Math.max(...given)} messages before the cut`)
-})
+}
 
 test('a burst of 50,000 small messages does not cut off a reader that reads as fast as it can', async (t) => {
   const TOPIC = 'firehose:burst'
