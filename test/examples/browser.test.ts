@@ -6,10 +6,7 @@
  * Chromium's own reconnect sends Last-Event-ID and the page gets what was
  * sent meanwhile, nothing lost and nothing twice.
  *
- * playwright-core's type declarations need the DOM lib, which this project
- * does not compile with, so it is loaded through a specifier TypeScript does
- * not resolve and typed here by the little this test uses (as
- * test/peers/sse-chromium.test.ts does).
+ * The browser and the page's event log come from test/helpers/browser.ts.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -17,47 +14,13 @@ import { BROWSER_PAGE } from '../../examples/start-demo.ts'
 import { DEADLINE_MS, SseStream } from '../gateway/sse/helpers.ts'
 import { resumeGate, type ResumeGate } from '../peers/sse-helpers.ts'
 import { demo, idsFrom, seqOf } from './helpers.ts'
-import { CHROMIUM_ARGS, chromiumLaunch } from '../helpers/chromium.ts'
-
-interface Page {
-  goto: (url: string) => Promise<unknown>
-  fill: (selector: string, value: string) => Promise<void>
-  click: (selector: string) => Promise<void>
-  waitForFunction: (expression: string, arg: unknown, options: { timeout: number }) => Promise<unknown>
-  evaluate: (expression: string) => Promise<unknown>
-  close: () => Promise<void>
-}
-interface Browser {
-  newPage: () => Promise<Page>
-  close: () => Promise<void>
-}
-interface Playwright { chromium: { launch: (options: { executablePath: string, env: Record<string, string>, headless: boolean, args: string[] }) => Promise<Browser> } }
-
-const PLAYWRIGHT: string = 'playwright-core'
+import { launchBrowser, loggedCount, loggedEvents, type Browser, type Page } from '../helpers/browser.ts'
 
 let browser: Browser | undefined
 
-before(async () => {
-  const { chromium } = await import(PLAYWRIGHT) as Playwright
-  // Chromium from npm (test/helpers/chromium.ts), so the test runs wherever npm ci ran.
-  browser = await chromium.launch({ ...await chromiumLaunch(), headless: true, args: CHROMIUM_ARGS })
-})
+before(async () => { browser = await launchBrowser() })
 
 after(async () => { await browser?.close() })
-
-interface Listed { event: string, id: string, data: string }
-
-/** The page's event list, as it rendered it. */
-async function listed (page: Page): Promise<Listed[]> {
-  const json = await page.evaluate('JSON.stringify([...document.querySelectorAll("#events li")].map((li) => ({ event: li.dataset.event, id: li.dataset.id, data: li.dataset.data })))')
-  assert.equal(typeof json, 'string')
-  return JSON.parse(json as string) as Listed[]
-}
-
-/** Waits until the page lists `count` events named `event`. */
-async function listedCount (page: Page, event: string, count: number): Promise<void> {
-  await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(`#events li[data-event="${event}"]`)}).length === ${count}`, undefined, { timeout: DEADLINE_MS })
-}
 
 async function textOf (page: Page, selector: string): Promise<string> {
   return String(await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).textContent`))
@@ -80,15 +43,15 @@ test('the browser page pushes with its form, lists the events, and Chromium\'s r
   const page = await browser.newPage()
   t.after(() => page.close())
   await page.goto(`${running.backchannelUrl}${BROWSER_PAGE}`)
-  await listedCount(page, 'ready', 1)
+  await loggedCount(page, 'ready', 1, DEADLINE_MS, '#events')
   assert.equal(await textOf(page, '#topic'), 'room:demo')
   await page.waitForFunction('document.getElementById("status").textContent === "open"', undefined, { timeout: DEADLINE_MS })
 
   assert.equal(await pushFromForm(page, 'one'), 'HTTP 200 {"status":"ok","response":{}}', 'the reply, shown in the page')
   assert.equal(await pushFromForm(page, 'two'), 'HTTP 200 {"status":"ok","response":{}}')
-  await listedCount(page, 'news', 2)
+  await loggedCount(page, 'news', 2, DEADLINE_MS, '#events')
   const epoch = running.daemon.broker.hub.epoch
-  const before = await listed(page)
+  const before = await loggedEvents(page, '#events')
 
   // Cut the stream; hold Chromium's reconnect until two more messages are in the replay ring.
   resumes.hold()
@@ -107,8 +70,8 @@ test('the browser page pushes with its form, lists the events, and Chromium\'s r
   await watch.until('both messages in the gateway', (s) => s.named('news').length === 2)
   resumes.release()
 
-  await listedCount(page, 'news', 4)
-  const all = await listed(page)
+  await loggedCount(page, 'news', 4, DEADLINE_MS, '#events')
+  const all = await loggedEvents(page, '#events')
   assert.deepEqual(all.map((e) => e.event), ['ready', 'news', 'news', 'shutdown', 'ready', 'news', 'news'])
   const news = all.filter((e) => e.event === 'news')
   assert.deepEqual(news.map((e) => JSON.parse(e.data) as unknown), [

@@ -7,9 +7,7 @@
  * broken, Chromium reconnects by itself with Last-Event-ID, and gets what
  * was published on every topic meanwhile, each message once, in order.
  *
- * playwright-core is loaded through a specifier TypeScript does not
- * resolve (its types need the DOM lib) and typed by the little used here,
- * as in sse-chromium.test.ts.
+ * The browser and the page's event log come from test/helpers/browser.ts.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -18,57 +16,14 @@ import { channelConfig, stopGateway, type Running } from '../gateway/helpers.ts'
 import { DEADLINE_MS, joined, startSseGateway } from '../gateway/sse/helpers.ts'
 import { ANY_TOPIC, delivered, eventsPath, openEvents, readyEpoch, seenMessage, seqOfMulti } from '../gateway/sse/topics-support.ts'
 import { resumeGate, type ResumeGate } from './sse-helpers.ts'
-import { CHROMIUM_ARGS, chromiumLaunch } from '../helpers/chromium.ts'
+import { eventLogPage, launchBrowser, loggedCount, loggedEvents, type Browser, type LoggedEvent } from '../helpers/browser.ts'
 
-interface Page {
-  goto: (url: string) => Promise<unknown>
-  waitForFunction: (expression: string, arg: unknown, options: { timeout: number }) => Promise<unknown>
-  evaluate: (expression: string) => Promise<unknown>
-}
-interface Browser {
-  newPage: () => Promise<Page & { close: () => Promise<void> }>
-  close: () => Promise<void>
-}
-interface Playwright { chromium: { launch: (options: { executablePath: string, env: Record<string, string>, headless: boolean, args: string[] }) => Promise<Browser> } }
-
-const PLAYWRIGHT: string = 'playwright-core'
 const PAGE = '/__test/sse-topics-page'
 const FOLLOW = ['orders:*', 'room:a']
 const TOPICS = ['orders:1', 'room:a', 'orders:2']
 
 /** One EventSource over FOLLOW; every named event appended to #log as <li data-event data-id data-data>. */
-const html = `<!doctype html>
-<meta charset="utf-8"><title>sse topics</title>
-<ol id="log"></ol>
-<script>
-  const log = document.getElementById('log')
-  const es = new EventSource(${JSON.stringify(eventsPath(FOLLOW))})
-  for (const name of ['ready', 'msg', 'gap', 'joined', 'errored', 'rejoined', 'topic_added', 'topic_removed', 'topic_skipped', 'shutdown', 'overflow']) {
-    es.addEventListener(name, (e) => {
-      const li = document.createElement('li')
-      li.dataset.event = e.type
-      li.dataset.id = e.lastEventId
-      li.dataset.data = e.data
-      li.textContent = e.type + ' ' + e.lastEventId
-      log.append(li)
-    })
-  }
-  window.errors = 0
-  es.addEventListener('error', () => { window.errors++ })
-</script>`
-
-interface Logged { event: string, id: string, data: string }
-
-async function logged (page: Page): Promise<Logged[]> {
-  const json = await page.evaluate('JSON.stringify([...document.querySelectorAll("#log li")].map((li) => ({ event: li.dataset.event, id: li.dataset.id, data: li.dataset.data })))')
-  assert.equal(typeof json, 'string')
-  return JSON.parse(json as string) as Logged[]
-}
-
-async function countIs (page: Page, event: string, count: number): Promise<void> {
-  const expression = `document.querySelectorAll(${JSON.stringify(`#log li[data-event="${event}"]`)}).length === ${count}`
-  await page.waitForFunction(expression, undefined, { timeout: DEADLINE_MS })
-}
+const html = eventLogPage('sse topics', eventsPath(FOLLOW), ['ready', 'msg', 'gap', 'joined', 'errored', 'rejoined', 'topic_added', 'topic_removed', 'topic_skipped', 'shutdown', 'overflow'])
 
 /** `msg` events on every topic of TOPICS with payload `{ n }`, n from `from` to `to`, each n on every topic in turn. */
 function publish (running: Running, from: number, to: number): void {
@@ -76,7 +31,7 @@ function publish (running: Running, from: number, to: number): void {
 }
 
 /** `topic/n` of each logged message, in order. */
-function messages (log: readonly Logged[]): string[] {
+function messages (log: readonly LoggedEvent[]): string[] {
   return log.filter((e) => e.event === 'msg').map((e) => {
     const { topic, payload } = JSON.parse(e.data) as { topic: string, payload: { n: number } }
     return `${topic}/${payload.n}`
@@ -85,10 +40,7 @@ function messages (log: readonly Logged[]): string[] {
 
 let browser: Browser | undefined
 
-before(async () => {
-  const { chromium } = await import(PLAYWRIGHT) as Playwright
-  browser = await chromium.launch({ ...await chromiumLaunch(), headless: true, args: CHROMIUM_ARGS })
-})
+before(async () => { browser = await launchBrowser() })
 
 after(async () => { await browser?.close() })
 
@@ -110,13 +62,13 @@ test('Chromium\'s EventSource follows a pattern and an exact topic in one stream
   const page = await browser.newPage()
   t.after(async () => { await page.close() })
   await page.goto(`${running.base}${PAGE}`)
-  await countIs(page, 'ready', 1)
+  await loggedCount(page, 'ready', 1, DEADLINE_MS)
 
   // room:b first: were it followed by mistake, its message would be among the first 30.
   running.phoenix.broadcast('room:b', 'msg', { n: 1 })
   publish(running, 1, 10)
-  await countIs(page, 'msg', 30)
-  const first = await logged(page)
+  await loggedCount(page, 'msg', 30, DEADLINE_MS)
+  const first = await loggedEvents(page)
   const ready = JSON.parse(first[0]!.data) as { epoch: string, topics: Array<{ topic: string }>, patterns: string[] }
   assert.deepEqual(ready.topics.map((v) => v.topic).sort(), ['orders:1', 'orders:2', 'room:a'])
   assert.deepEqual(ready.patterns, ['orders:*'])
@@ -135,10 +87,10 @@ test('Chromium\'s EventSource follows a pattern and an exact topic in one stream
   await seenMessage(watch, 'orders:2', 20)
   resumes.release()
 
-  await countIs(page, 'msg', 60)
+  await loggedCount(page, 'msg', 60, DEADLINE_MS)
   publish(running, 21, 21)
-  await countIs(page, 'msg', 63)
-  const all = await logged(page)
+  await loggedCount(page, 'msg', 63, DEADLINE_MS)
+  const all = await loggedEvents(page)
   assert.deepEqual(all.map((e) => e.event), ['ready', ...Array<string>(30).fill('msg'), 'ready', ...Array<string>(33).fill('msg')], 'no gap: the rings held what was missed')
   const expectedAll = Array.from({ length: 21 }, (_, i) => i + 1).flatMap((n) => TOPICS.map((topic) => `${topic}/${n}`))
   assert.deepEqual(messages(all), expectedAll, 'every message once, in order, over the break')
