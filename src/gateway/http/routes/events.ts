@@ -9,13 +9,12 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Broker } from '../../broker.ts'
-import { SseLimitError } from '../../errors.ts'
 import { problemSchema } from '../problem.ts'
 import { SseStreamWriter } from '../sse/stream-writer.ts'
-import { formatEvent } from '../sse/format.ts'
+import { sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
-interface EventsQuery { events?: string, lastEventId?: string, upstream?: string }
+interface EventsQuery extends SseQuery { upstream?: string }
 
 const eventsSchema = {
   summary: 'Subscribe to a channel as Server-Sent Events',
@@ -43,25 +42,11 @@ export interface EventsRouteOptions { broker: Broker }
 
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { broker }) => {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
-    const { sse } = broker.config
-    if (broker.readers.count('sse') >= sse.maxClients) {
-      throw new SseLimitError(sse.maxClients, sse.retryMs)
-    }
+    const { lastEventId, ...options } = sseRequest(broker, request)
     // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
     const { sub, release } = broker.use(request.params.topic, request.query.upstream, 'sse')
-    const header = request.headers['last-event-id']
-    const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
-    const filter = request.query.events === undefined ? null : new Set(request.query.events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    })
-    res.write(formatEvent({ event: 'ready', data: JSON.stringify({ topic: sub.config.topic, epoch: broker.hub.epoch, state: sub.state }), retryMs: sse.retryMs }))
-    const client = new SseStreamWriter(res, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
+    const res = startSseResponse(reply, { topic: sub.config.topic, epoch: broker.hub.epoch, state: sub.state }, broker.config.sse.retryMs)
+    const client = new SseStreamWriter(res, lastEventId, options)
     broker.hub.attach(sub, client, lastEventId)
     broker.readers.add(client, 'sse')
     client.onEnd(release)

@@ -9,13 +9,12 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Broker } from '../../broker.ts'
-import { SseLimitError } from '../../errors.ts'
 import { followTopics, resolveTopics } from '../../topics-stream.ts'
 import { problemSchema } from '../problem.ts'
-import { formatEvent } from '../sse/format.ts'
+import { sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
 import { SseTopicsWriter } from '../sse/topics-writer.ts'
 
-interface TopicsEventsQuery { topic?: string | string[], events?: string, lastEventId?: string, upstream?: string }
+interface TopicsEventsQuery extends SseQuery { topic?: string | string[], upstream?: string }
 
 const topicsEventsSchema = {
   summary: 'Subscribe to several topics as one stream of Server-Sent Events',
@@ -46,25 +45,14 @@ export interface TopicsEventsRouteOptions { broker: Broker }
 
 export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = async (app, { broker }) => {
   app.get<{ Querystring: TopicsEventsQuery }>(TOPICS_EVENTS_PATH, { schema: topicsEventsSchema }, async (request, reply) => {
+    const { lastEventId, ...options } = sseRequest(broker, request)
     const { sse } = broker.config
-    if (broker.readers.count('sse') >= sse.maxClients) throw new SseLimitError(sse.maxClients, sse.retryMs)
-    const header = request.headers['last-event-id']
-    const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
     const topic = request.query.topic
     const topicsRequest = { topics: topic === undefined ? [] : [topic].flat(), upstream: request.query.upstream, lastEventId, limit: sse.maxTopicsPerStream }
     const resolved = resolveTopics(broker, topicsRequest)
-    const filter = request.query.events === undefined ? null : new Set(request.query.events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    })
     const topics = resolved.subs.map((sub) => ({ topic: sub.config.topic, upstream: sub.config.upstream, state: sub.state }))
-    res.write(formatEvent({ event: 'ready', data: JSON.stringify({ epoch: broker.hub.epoch, topics, patterns: resolved.patterns }), retryMs: sse.retryMs }))
-    const stream = new SseTopicsWriter(res, broker.hub, lastEventId, { bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
+    const res = startSseResponse(reply, { epoch: broker.hub.epoch, topics, patterns: resolved.patterns }, sse.retryMs)
+    const stream = new SseTopicsWriter(res, broker.hub, lastEventId, options)
     followTopics(broker, stream.merge, stream, topicsRequest, resolved)
     broker.readers.add(stream, 'sse')
   })

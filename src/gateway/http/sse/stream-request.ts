@@ -1,0 +1,49 @@
+/**
+ * What every SSE route does around its own stream: refuse a stream past
+ * `sse.maxClients`, read the resume id (the Last-Event-ID header, else
+ * `?lastEventId=`) and the `?events=` filter, and start the response with
+ * its headers and the `ready` event.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ServerResponse } from 'node:http'
+import type { Broker } from '../../broker.ts'
+import type { SseConfig } from '../../config/types.ts'
+import { SseLimitError } from '../../errors.ts'
+import { formatEvent } from './format.ts'
+
+/** What the SSE routes read from their query string. */
+export interface SseQuery { events?: string, lastEventId?: string }
+
+/** What a stream writer takes from the request and `sse` config, besides its own options. */
+export interface SseRequestOptions {
+  lastEventId: string | null
+  bufferBytes: number
+  events: ReadonlySet<string> | null
+  lingerMs: number
+  stallMs: number
+}
+
+/** Throws 503 BC_ERR_SSE_LIMIT when `sse.maxClients` streams are open; else what the stream was asked for. */
+export function sseRequest (broker: Broker, request: FastifyRequest<{ Querystring: SseQuery }>): SseRequestOptions {
+  const sse: SseConfig = broker.config.sse
+  if (broker.readers.count('sse') >= sse.maxClients) throw new SseLimitError(sse.maxClients, sse.retryMs)
+  const header = request.headers['last-event-id']
+  const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
+  const { events } = request.query
+  const filter = events === undefined ? null : new Set(events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
+  return { lastEventId, bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs }
+}
+
+/** Takes the response over from fastify and writes the SSE headers and the `ready` event with `ready` as its data. */
+export function startSseResponse (reply: FastifyReply, ready: unknown, retryMs: number): ServerResponse {
+  reply.hijack()
+  const res = reply.raw
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+    connection: 'keep-alive',
+  })
+  res.write(formatEvent({ event: 'ready', data: JSON.stringify(ready), retryMs }))
+  return res
+}
