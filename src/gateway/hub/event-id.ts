@@ -16,14 +16,19 @@ export function formatEventId (epoch: string, seq: number): string {
   return `${epoch}-${seq}`
 }
 
-export function parseEventId (id: string): { epoch: string, seq: number } | null {
-  const dash = id.lastIndexOf('-')
-  if (dash <= 0) return null
-  const digits = id.slice(dash + 1)
+/** `<epoch><sep><digits>` split at the last `sep`, or null when it is not that shape. */
+function splitId (id: string, sep: string): { epoch: string, n: number } | null {
+  const at = id.lastIndexOf(sep)
+  if (at <= 0) return null
+  const digits = id.slice(at + 1)
   if (!/^\d+$/.test(digits)) return null
-  const seq = Number(digits)
-  if (!Number.isSafeInteger(seq)) return null
-  return { epoch: id.slice(0, dash), seq }
+  const n = Number(digits)
+  return Number.isSafeInteger(n) ? { epoch: id.slice(0, at), n } : null
+}
+
+export function parseEventId (id: string): { epoch: string, seq: number } | null {
+  const parts = splitId(id, '-')
+  return parts === null ? null : { epoch: parts.epoch, seq: parts.n }
 }
 
 export function formatStreamEventId (epoch: string, order: number): string {
@@ -31,11 +36,6 @@ export function formatStreamEventId (epoch: string, order: number): string {
 }
 
 export function parseStreamEventId (id: string): { epoch: string, order: number } | null {
-  const dot = id.lastIndexOf('.')
-  if (dot <= 0) return null
-  const digits = id.slice(dot + 1)
-  if (!/^\d+$/.test(digits)) return null
-  const order = Number(digits)
-  if (!Number.isSafeInteger(order)) return null
-  return { epoch: id.slice(0, dot), order }
+  const parts = splitId(id, '.')
+  return parts === null ? null : { epoch: parts.epoch, order: parts.n }
 }
