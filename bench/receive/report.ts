@@ -83,6 +83,7 @@ export function render (config: ReceiveConfig, results: ReceiveResults): string 
         spread(f.frames, fmtInt),
         fmt(median(f.bytes) / MB, 1),
         fmt(median(f.server)),
+        fmtInt(steps.reduce((a, x) => a + w.count - x.received, 0)),
       ])
     }
   }
@@ -112,9 +113,9 @@ export function render (config: ReceiveConfig, results: ReceiveResults): string 
   return [
     '### Per workload (medians over the rounds; min–max in brackets)',
     '',
-    `Unpaced: the fake server broadcasts ${config.batch} at a time with a turn of its event loop between. "Receiver CPU" is the receiving process's \`process.cpuUsage()\` (user + system) over the step ÷ messages: the gateway child (upstream → one SSE reader), or the client child. "Queue peak" is the most the fake server had queued for that connection and not yet written (frames; MB), sampled after each batch.`,
+    `Unpaced: the fake server broadcasts ${config.batch} at a time with a turn of its event loop between. "Receiver CPU" is the receiving process's \`process.cpuUsage()\` (user + system) over the step ÷ messages: the gateway child (upstream → one SSE reader), or the client child. "Queue peak" is the most the fake server had queued for that connection and not yet written (frames; MB), sampled after each batch. "Missed": messages that never reached the receiver's end, summed over the rounds (the gateway tells its SSE reader with a \`gap\` when the reader fell more than the topic's ring behind).`,
     '',
-    table(['workload', 'receiver', 'msgs/s', 'receiver CPU µs/msg', 'user / system', 'queue peak, frames', 'queue peak, MB', 'fake server CPU µs/msg'], rows),
+    table(['workload', 'receiver', 'msgs/s', 'receiver CPU µs/msg', 'user / system', 'queue peak, frames', 'queue peak, MB', 'fake server CPU µs/msg', 'missed, all rounds'], rows),
     '',
     '### Goals (gateway ÷ the other, ratio of the medians)',
     '',

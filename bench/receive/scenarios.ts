@@ -61,12 +61,14 @@ export interface Side {
   receiver: LineChild
   /** Starts counting `count` messages from zero. */
   arm: (count: number) => Promise<void>
-  /** Resolves once the armed count has arrived at the receiver's end. */
-  reached: (timeoutMs: number) => Promise<void>
+  /** Resolves once the last armed message has arrived at the receiver's end, with how many arrived. */
+  reached: (timeoutMs: number) => Promise<number>
   close: () => Promise<void>
 }
 
 export interface Step {
+  /** Messages that reached the receiver's end (the gateway's reader may be told with a `gap` that it missed some). */
+  received: number
   cpu: CpuTime
   wallMs: number
   queuePeak: QueuePeak
@@ -90,8 +92,10 @@ async function gatewaySide (path: ScriptPath, profileFlags: readonly string[]): 
     reached: async (timeoutMs) => {
       const capture = readers.capture
       if (capture === null) throw new Error('gateway: not armed')
-      await capture.until(capture.capacity, timeoutMs)
+      // The last message ends the step; messages the reader was told it missed (a `gap`: it fell more than the topic's ring behind) are counted.
+      await capture.reached(capture.capacity - 1, timeoutMs)
       if (readers.cutOff > 0) throw new Error('gateway: the SSE reader was cut off')
+      return capture.received
     },
     close: async () => {
       readers.close()
@@ -109,7 +113,7 @@ async function clientSide (name: SideName, flag: 'phoenixjs' | 'ours', path: Scr
     fake,
     receiver,
     arm: async (count) => { await receiver.call('arm', { count }) },
-    reached: async (timeoutMs) => { await receiver.call('wait', { timeoutMs }, timeoutMs + 1000) },
+    reached: async (timeoutMs) => Number((await receiver.call('wait', { timeoutMs }, timeoutMs + 1000))['received']),
     close: async () => {
       await receiver.close()
       await fake.close()
@@ -141,12 +145,12 @@ export async function step (side: Side, size: number, count: number, config: Rec
   const [cpu0, server0] = await Promise.all([side.receiver.cpu(), side.fake.cpu()])
   const t0 = performance.now()
   const sent = side.fake.broadcast({ topic: TOPIC, event: 'tick', count, from: 0, size, batch: config.batch })
-  const [{ receivers, queuePeak }] = await withTimeout(Promise.all([sent, side.reached(config.stepTimeoutMs)]), config.stepTimeoutMs + 2000, `${side.name}: ${count} × ${size} B`)
+  const [{ receivers, queuePeak }, received] = await withTimeout(Promise.all([sent, side.reached(config.stepTimeoutMs)]), config.stepTimeoutMs + 2000, `${side.name}: ${count} × ${size} B`)
   const wallMs = performance.now() - t0
   const [cpu1, server1] = await Promise.all([side.receiver.cpu(), side.fake.cpu()])
   if (receivers !== 1) throw new Error(`${side.name}: the broadcast reached ${receivers} connections, not 1`)
   if (queuePeak === undefined) throw new Error('the fake server sent no queue peak')
-  return { cpu: minus(cpu1, cpu0), wallMs, queuePeak, serverCpu: minus(server1, server0) }
+  return { received, cpu: minus(cpu1, cpu0), wallMs, queuePeak, serverCpu: minus(server1, server0) }
 }
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
