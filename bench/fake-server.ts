@@ -8,12 +8,18 @@
  *
  *   { id, cmd: 'cpu' }                 → { id, user, system }   (µs, process.cpuUsage())
  *   { id, cmd: 'restart', downMs }     → { id, stoppedAt, upAt } (wall-clock ms, performance.timeOrigin based)
- *   { id, cmd: 'broadcast', topic, event, count, from, size, rateHz? }
- *                                      → { id, receivers } once the last is sent
+ *   { id, cmd: 'broadcast', topic, event, count, from, size, rateHz?, batch? }
+ *                                      → { id, receivers, queuePeak? } once the last is sent
  *       `count` fastlane broadcasts of `{ t, s, p }` to `topic`: t is the
  *       wall-clock ms at the broadcast, s the sequence from `from`, p `size`
- *       bytes of padding. All at once, or `rateHz` per second on a schedule
- *       (a late tick catches up, it does not drift).
+ *       bytes of padding. All at once; or `rateHz` per second on a schedule
+ *       (a late tick catches up, it does not drift); or unpaced, `batch` at
+ *       a time with a turn of the event loop between batches (the sockets
+ *       write meanwhile, but nothing waits for them to drain; the frames are
+ *       built as text, the same bytes, so no JSON encoder slows the server).
+ *       With `batch`, `queuePeak` is `{ frames, bytes }`: the most that any
+ *       connection joined to `topic` had queued and not yet written, sampled
+ *       after each batch (the queue grows only while a batch is sent).
  *   { id, cmd: 'fault', kind }         → { id, sockets }
  *       `close-all`: every socket closed with 1011 (a crash); `drop-all`:
  *       every socket dropped without a close frame (a network cut).
@@ -45,6 +51,7 @@ interface Command {
   from?: number
   size?: number
   rateHz?: number
+  batch?: number
   kind?: string
   depth?: number
 }
@@ -70,8 +77,10 @@ const server = await startFakePhoenix({
 })
 send({ ready: true, endpoint: server.endpoint, pid: process.pid })
 
-/** Runs the broadcasts of a `broadcast` command; resolves with how many clients got the first. */
-async function broadcasts (c: Command): Promise<number> {
+interface QueuePeak { frames: number, bytes: number }
+
+/** Runs the broadcasts of a `broadcast` command; resolves with how many clients got the first, and the queue peak of an unpaced run. */
+async function broadcasts (c: Command): Promise<{ receivers: number, queuePeak?: QueuePeak }> {
   const topic = c.topic ?? ''
   const event = c.event ?? 'tick'
   const count = c.count ?? 1
@@ -82,9 +91,10 @@ async function broadcasts (c: Command): Promise<number> {
     const n = server.broadcast(topic, event, { t: wallClock(), s: from + i, p: pad })
     if (i === 0) receivers = n
   }
+  if (c.batch !== undefined) return unpaced(topic, event, count, from, pad, c.batch)
   if (c.rateHz === undefined) {
     for (let i = 0; i < count; i++) one(i)
-    return receivers
+    return { receivers }
   }
   const period = 1000 / c.rateHz
   const start = performance.now()
@@ -93,7 +103,38 @@ async function broadcasts (c: Command): Promise<number> {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
     one(i)
   }
-  return receivers
+  return { receivers }
+}
+
+/**
+ * `count` broadcasts, `batch` at a time, yielding to the event loop between batches. Each frame is built by
+ * concatenation, the very text `server.broadcast` would send (`[null,null,topic,event,{"t":…,"s":…,"p":"…"}]`,
+ * V2), and handed to every connection joined to `topic`: no JSON encoder in the loop, so the server writes as
+ * fast as it can. Samples each connection's send queue after each batch, once the write callbacks of the
+ * frames the kernel took at once have run (they are queued on the next tick, before the sample).
+ */
+async function unpaced (topic: string, event: string, count: number, from: number, pad: string, batch: number): Promise<{ receivers: number, queuePeak: QueuePeak }> {
+  const connections = server.connections().filter((conn) => conn.channels.has(topic))
+  for (const conn of connections) {
+    if (conn.serializer.vsn !== '2.0.0') throw new Error(`an unpaced broadcast needs V2 JSON clients, not ${conn.serializer.vsn}`)
+  }
+  const head = `[null,null,${JSON.stringify(topic)},${JSON.stringify(event)},{"t":`
+  const tail = `,"p":${JSON.stringify(pad)}}]`
+  const queuePeak: QueuePeak = { frames: 0, bytes: 0 }
+  for (let i = 0; i < count;) {
+    const end = Math.min(count, i + Math.max(1, batch))
+    for (; i < end; i++) {
+      const frame = `${head}${wallClock()},"s":${from + i}${tail}`
+      for (const conn of connections) conn.sendFrame(frame)
+    }
+    await new Promise((resolve) => { process.nextTick(resolve) })
+    for (const conn of connections) {
+      queuePeak.frames = Math.max(queuePeak.frames, conn.queuedFrames())
+      queuePeak.bytes = Math.max(queuePeak.bytes, conn.bufferedAmount())
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return { receivers: connections.length, queuePeak }
 }
 
 const lines = createInterface({ input: process.stdin })
@@ -117,7 +158,7 @@ for await (const line of lines) {
     }
     case 'broadcast':
       // Not awaited: a paced run must not hold up the next command (e.g. 'cpu').
-      broadcasts(command).then((receivers) => { send({ id: command.id, receivers }) }, (err: unknown) => { send({ id: command.id, error: String(err) }) })
+      broadcasts(command).then((result) => { send({ id: command.id, ...result }) }, (err: unknown) => { send({ id: command.id, error: String(err) }) })
       break
     case 'fault':
       if (command.kind === 'close-all') send({ id: command.id, sockets: server.faults.closeAll(1011, 'soak fault') })

@@ -24,6 +24,8 @@ export class Capture {
   readonly #counts: Int32Array
   #until = Number.POSITIVE_INFINITY
   #wake: (() => void) | null = null
+  #watched = -1
+  #seen: (() => void) | null = null
 
   constructor (readers: number, events: number, latencies: Float64Array) {
     this.readers = readers
@@ -37,6 +39,11 @@ export class Capture {
     if (seq < 0 || seq >= this.#counts.length) return
     this.received++
     if (this.lateCount < this.latencies.length) this.latencies[this.lateCount++] = latencyMs
+    if (this.#counts[seq]! + 1 === this.readers && seq === this.#watched) {
+      this.#watched = -1
+      this.#seen?.()
+      this.#seen = null
+    }
     if (++this.#counts[seq]! === this.readers && seq === this.done) {
       while (this.done < this.#counts.length && this.#counts[this.done] === this.readers) this.done++
       if (this.done >= this.#until) {
@@ -56,6 +63,16 @@ export class Capture {
       this.#wake = resolve
     })
     await withTimeout(reached, timeoutMs, `SSE: ${n} events at ${this.readers} readers (have ${this.done})`)
+  }
+
+  /** Resolves once event `seq` has reached every reader, whether or not every event before it did (one skipped after a `gap` never comes). */
+  async reached (seq: number, timeoutMs: number): Promise<void> {
+    if (this.#counts[seq] === this.readers) return
+    const seen = new Promise<void>((resolve) => {
+      this.#watched = seq
+      this.#seen = resolve
+    })
+    await withTimeout(seen, timeoutMs, `SSE: event ${seq} at ${this.readers} readers (have ${this.received} receipts)`)
   }
 
   /** The latencies kept, sorted. */

@@ -99,7 +99,12 @@ export interface BroadcastRequest {
   size: number
   /** Broadcasts per second; all at once when absent. */
   rateHz?: number
+  /** Unpaced: this many at a time, a turn of the server's event loop between batches; the answer has the queue peak. */
+  batch?: number
 }
+
+/** The most a connection joined to the topic had queued and not yet written during an unpaced broadcast. */
+export interface QueuePeak { frames: number, bytes: number }
 
 /** bench/fake-server.ts: the fake Phoenix server as a child process. */
 export class ServerChild {
@@ -132,12 +137,13 @@ export class ServerChild {
 
   /**
    * Fastlane broadcasts of `{ t, s, p }` (t: the wall-clock ms at the broadcast, s: sequence, p: padding);
-   * answers once the last is sent, with how many clients got the first.
+   * answers once the last is sent, with how many clients got the first (and, unpaced, the queue peak).
    */
-  async broadcast (r: BroadcastRequest): Promise<{ receivers: number }> {
-    const budget = r.rateHz === undefined ? 10_000 : 10_000 + (1000 * r.count) / r.rateHz
+  async broadcast (r: BroadcastRequest): Promise<{ receivers: number, queuePeak?: QueuePeak }> {
+    const budget = r.rateHz === undefined ? 60_000 : 10_000 + (1000 * r.count) / r.rateHz
     const a = await this.#child.call('broadcast', { ...r }, budget)
-    return { receivers: Number(a['receivers']) }
+    const peak = a['queuePeak'] as Record<string, unknown> | undefined
+    return { receivers: Number(a['receivers']), ...(peak === undefined ? {} : { queuePeak: { frames: Number(peak['frames']), bytes: Number(peak['bytes']) } }) }
   }
 
   /** Closes every socket with 1011 (`close-all`) or drops them without a close frame (`drop-all`). */

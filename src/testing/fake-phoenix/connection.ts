@@ -42,6 +42,9 @@ export class FakeConnection implements ConnectionPort {
   #inbound: Promise<void> = Promise.resolve()
   #held: Array<() => Promise<void>> = []
   #drained: Promise<void> | null = null
+  /** Frames handed to ws whose write has not completed yet (see `queuedFrames`). */
+  #unwritten = 0
+  readonly #written = (): void => { this.#unwritten-- }
   #idle: NodeJS.Timeout
   /** Cancels each reply held back by `delayReplies`: a closed socket runs them, so no delay outlives it (or keeps a process alive). */
   readonly #delayed = new Set<() => void>()
@@ -100,11 +103,24 @@ export class FakeConnection implements ConnectionPort {
   }
 
   sendFrame (frame: Frame): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: typeof frame !== 'string' })
+    if (this.ws.readyState !== this.ws.OPEN) return
+    this.#unwritten++
+    this.ws.send(frame, { binary: typeof frame !== 'string' }, this.#written)
   }
 
+  /** Bytes queued for this client and not yet handed to the kernel (ws's `bufferedAmount`). */
   bufferedAmount (): number {
     return this.ws.bufferedAmount
+  }
+
+  /**
+   * Frames sent to this client whose write has not completed: the
+   * connection's send queue counted in frames (read-only; benchmarks
+   * sample it). A frame counts until its write callback runs: on the next
+   * tick when the kernel took it at once, else once its write completes.
+   */
+  queuedFrames (): number {
+    return this.#unwritten
   }
 
   /** Resolves once the socket's write queue drained (or it closed); every caller shares one wait. */
