@@ -43,12 +43,6 @@ export class ScannedMessage implements Message {
 }
 
 const QUOTE = 0x22
-const BACKSLASH = '\\'
-
-/** A JSON string token's value: its inside when it has no escapes, else what JSON.parse makes of it. */
-function stringValue (token: string): string {
-  return token.includes(BACKSLASH) ? JSON.parse(token) as string : token.slice(1, -1)
-}
 
 /** Where the scan is, and the last field read. */
 interface Cursor { i: number, value: string | null }
@@ -58,7 +52,9 @@ function readString (text: string, c: Cursor): boolean {
   if (text.charCodeAt(c.i) !== QUOTE) return false
   const end = scanString(text, c.i)
   if (end < 0) return false
-  c.value = stringValue(text.slice(c.i, end))
+  // Its inside when it has no escapes, else what JSON.parse makes of the token.
+  const inside = text.slice(c.i + 1, end - 1)
+  c.value = inside.includes('\\') ? JSON.parse(text.slice(c.i, end)) as string : inside
   c.i = end
   return true
 }

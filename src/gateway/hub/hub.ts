@@ -70,6 +70,8 @@ export class Hub {
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
   readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
+  /** The same by upstream, then topic: looked up per message without building a key string. */
+  readonly #byUpstream = new Map<string, Map<string, Subscription>>()
   readonly #byTopic = new Map<string, Subscription[]>()
 
   constructor (channels: readonly ChannelConfig[], options: HubOptions) {
@@ -93,6 +95,9 @@ export class Hub {
   register (sub: Subscription): Subscription {
     const { upstream, topic } = sub.config
     this.#byKey.set(keyOf(upstream, topic), sub)
+    let topics = this.#byUpstream.get(upstream)
+    if (topics === undefined) this.#byUpstream.set(upstream, (topics = new Map<string, Subscription>()))
+    topics.set(topic, sub)
     this.#byTopic.set(topic, [...(this.#byTopic.get(topic) ?? []), sub])
     this.topics.emit('held', sub)
     return sub
@@ -107,6 +112,7 @@ export class Hub {
     const key = keyOf(upstream, topic)
     if (this.#byKey.get(key) !== sub) return
     this.#byKey.delete(key)
+    this.#byUpstream.get(upstream)?.delete(topic)
     this.#ended.note(key, this.#issued.order)
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
@@ -129,7 +135,7 @@ export class Hub {
   }
 
   get (upstream: string, topic: string): Subscription | undefined {
-    return this.#byKey.get(keyOf(upstream, topic))
+    return this.#byUpstream.get(upstream)?.get(topic)
   }
 
   /** A channel message with its payload as a value (see onReceived). */
