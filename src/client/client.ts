@@ -13,6 +13,7 @@ import { Pool, type PoolOptions, type PoolStats } from '../connection/pool.ts'
 import { redactUrl } from '../safe-url.ts'
 import { AbortedError, ClosedError, TimeoutError } from '../phoenix/errors.ts'
 import type { PushRecord } from '../phoenix/channel.ts'
+import type { ReceivedPayload } from '../phoenix/message.ts'
 import type { ChannelState, JoinOutcome, PushOutcome } from '../phoenix/session-types.ts'
 import { relayPoolEvents, type CallbackName, type ClientEvents } from './events.ts'
 import { messageIterator, MessageWaiters, type ChannelMessage } from './message-waiters.ts'
@@ -30,11 +31,15 @@ export interface CallOptions {
 export interface Reply { status: string, response: unknown }
 
 /**
- * Hears every channel message (not replies), with its payload as decoded and
- * its size on the wire in bytes. Positional arguments: nothing is allocated
- * per message to call it.
+ * Hears every channel message (not replies): its topic, its event, the
+ * decoded message to read its payload from, and its size on the wire in
+ * bytes. `received.payload` is the value, parsed on first read for a V2
+ * text frame; `received.payloadText`, when set, is the payload's JSON text
+ * exactly as received (checked valid, nested at most MAX_JSON_DEPTH levels):
+ * a listener that only forwards the text never makes the client parse it.
+ * Positional arguments: nothing is allocated per message to call it.
  */
-export type MessageListener = (topic: string, event: string, payload: unknown, bytes: number) => void
+export type MessageListener = (topic: string, event: string, received: ReceivedPayload, bytes: number) => void
 
 /** A topic's channel now: its state, its current join_ref and the socket it is on (null when not wanted). */
 export interface ChannelInfo { state: ChannelState, joinRef: string | null, socket: number | null }
@@ -61,11 +66,12 @@ export class Client {
     relayPoolEvents(this.pool, (name, ...args) => { (this.events.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args) }, (name) => this.events.listenerCount(name) > 0)
     this.pool.on('open', (socket) => { this.#call('onConnect', null, () => { this.onConnect(socket) }) })
     this.pool.on('close', (socket, e) => { this.#call('onDisconnect', null, () => { this.onDisconnect({ socket, code: e.code, reason: e.reason }) }) })
-    this.pool.on('message', (_socket, topic, event, payload, bytes) => {
-      this.#call('onMessage', topic, () => { this.onMessage(topic, event, payload) })
-      this.#waiters.dispatch(topic, event, payload)
+    this.pool.on('message', (_socket, topic, event, received, bytes) => {
+      // The payload is parsed only for whoever reads it: an overridden onMessage, a waiter, a listener.
+      if (this.onMessage !== Client.prototype.onMessage) this.#call('onMessage', topic, () => { this.onMessage(topic, event, received.payload) })
+      this.#waiters.dispatch(topic, event, received)
       // A listener that throws loses this message (message_dropped); the socket goes on.
-      for (const listener of this.#messageListeners) listener(topic, event, payload, bytes)
+      for (const listener of this.#messageListeners) listener(topic, event, received, bytes)
     })
     this.pool.on('session', (_socket, e) => {
       if (e.type === 'channel_closed') {
@@ -104,7 +110,7 @@ export class Client {
 
   // ── listeners and non-waiting calls (what a long-lived host such as the gateway uses) ──
 
-  /** Adds a listener of every channel message; returns the function that removes it. */
+  /** Adds a listener of every channel message (see MessageListener); returns the function that removes it. */
   addMessageListener (listener: MessageListener): () => void {
     this.#messageListeners = [...this.#messageListeners, listener]
     return () => { this.#messageListeners = this.#messageListeners.filter((l) => l !== listener) }

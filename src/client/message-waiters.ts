@@ -4,6 +4,7 @@
  * falls behind gets MessageOverflowError instead of growing the heap.
  */
 import { BackchannelError } from '../errors.ts'
+import type { ReceivedPayload } from '../phoenix/message.ts'
 
 export interface ChannelMessage { event: string, payload: unknown }
 
@@ -43,11 +44,11 @@ export class MessageWaiters {
     }
   }
 
-  /** Hands a message to the topic's waiters; builds nothing when nobody waits (the common, hot case). */
-  dispatch (topic: string, event: string, payload: unknown): void {
+  /** Hands a message to the topic's waiters; builds (and parses) nothing when nobody waits (the common, hot case). */
+  dispatch (topic: string, event: string, received: ReceivedPayload): void {
     const set = this.#byTopic.get(topic)
     if (set === undefined) return
-    const message: ChannelMessage = { event, payload }
+    const message: ChannelMessage = { event, payload: received.payload }
     for (const listener of [...set]) listener(message)
   }
 }

@@ -12,7 +12,7 @@ import { isBackchannelError, type BackchannelError } from '../errors.ts'
 import { Backoff, RECONNECT_SCHEDULE_MS } from '../phoenix/backoff.ts'
 import type { PushRecord } from '../phoenix/channel.ts'
 import { ProtocolError } from '../phoenix/errors.ts'
-import type { Frame, Message } from '../phoenix/message.ts'
+import type { Frame, Message, ReceivedPayload } from '../phoenix/message.ts'
 import { v1, v2, type Serializer } from '../phoenix/serializer.ts'
 import { Session, type SessionStats } from '../phoenix/session.ts'
 import type { JoinOutcome, PushOptions, PushOutcome, SessionEvent } from '../phoenix/session-types.ts'
@@ -31,8 +31,8 @@ export interface ConnectionEvents {
   close: [{ code: number, reason: string, willReconnect: boolean }]
   reconnect_scheduled: [{ attempt: number, delayMs: number }]
   session: [SessionEvent]
-  /** A channel message: topic, event, payload, and the frame's size in bytes. */
-  message: [string, string, unknown, number]
+  /** A channel message: topic, event, its payload (read on demand: see ReceivedPayload), and the frame's size in bytes. */
+  message: [string, string, ReceivedPayload, number]
   protocol_error: [ProtocolError]
   /** Handling a decoded frame threw (a listener, a callback): that message is lost, the socket goes on. */
   message_dropped: [{ topic: string, event: string, error: unknown }]
@@ -70,7 +70,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#backoff = new Backoff(options.reconnectDelay ?? RECONNECT_SCHEDULE_MS, { random, jitter: options.jitter ?? 0.2 })
     this.session = new Session({
       send: (message) => { this.#send(message) },
-      deliver: (topic, event, payload) => { this.emit('message', topic, event, payload, this.#lastFrameBytes) },
+      deliver: (topic, event, received) => { this.emit('message', topic, event, received, this.#lastFrameBytes) },
       emit: (event) => { this.#onSessionEvent(event) },
     }, { ...options, random })
   }
@@ -174,7 +174,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #receive (frame: Frame, bytes: number): void {
     let message: Message
     try {
-      message = this.#serializer.decodeFromServer(frame)
+      message = this.#serializer.decodeFromServerLazily(frame)
     } catch (err) {
       const error = err instanceof ProtocolError ? err : new ProtocolError('bad_shape', 'undecodable frame', err)
       this.emit('protocol_error', error)

@@ -176,7 +176,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     }
     for (const name of ['connecting', 'open', 'connect_failed', 'close', 'reconnect_scheduled', 'protocol_error', 'message_dropped'] as const) forward(name)
     // The hot path: no rest arguments, no spread.
-    connection.on('message', (topic, event, payload, bytes) => { this.emit('message', index, topic, event, payload, bytes) })
+    connection.on('message', (topic, event, received, bytes) => { this.emit('message', index, topic, event, received, bytes) })
     connection.on('session', (event: SessionEvent) => {
       if (event.type === 'channel_closed') this.#release(event.topic, index)
       this.emit('session', index, event)

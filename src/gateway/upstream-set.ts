@@ -152,7 +152,7 @@ export class UpstreamSet {
   #wire (upstream: string, client: Client): () => void {
     const hub = this.#hub
     let live = true
-    const removeListener = client.addMessageListener((topic, event, payload) => { hub.onMessage(upstream, topic, event, payload) })
+    const removeListener = client.addMessageListener((topic, event, received) => { hub.onReceived(upstream, topic, event, received) })
     client.events.on('message_dropped', (e) => { if (live) hub.onDropped(upstream, e.topic, e.event, e.reason) })
     client.events.on('join_ok', (e) => { if (live) hub.onJoined(upstream, e.topic) })
     client.events.on('channel_error', (e) => { if (live) hub.onDown(upstream, e.topic, e.reason) })

@@ -4,12 +4,26 @@
  * V2 binary frames. A reply's payload is `{ status, response }`, and its
  * response may itself be bytes (the binary reply layout).
  */
-export interface Message {
+export interface Message extends ReceivedPayload {
   joinRef: string | null
   ref: string | null
   topic: string
   event: string
   payload: unknown
+}
+
+/**
+ * A received message's payload, read on demand. `payload` is its value
+ * (for a V2 text frame, parsed from `payloadText` on first read, then
+ * kept); `payloadText`, when set, is its JSON text exactly as the frame
+ * carried it, already checked to be valid JSON nested at most
+ * MAX_JSON_DEPTH levels (so `payload` never throws). It is unset for
+ * bytes, V1 frames, and frames the fast decoder left to JSON.parse. Every
+ * decoded Message is one.
+ */
+export interface ReceivedPayload {
+  readonly payload: unknown
+  readonly payloadText?: string | undefined
 }
 
 /** A frame as the WebSocket carries it: text, or binary bytes. */

@@ -6,16 +6,27 @@
  * JSON objects; the server never sends `join_ref` and there is no binary.
  *
  * The client uses `encodeToServer` / `decodeFromServer`; the fake server
- * uses `encodeToClient` / `decodeFromClient`.
+ * uses `encodeToClient` / `decodeFromClient`. The client's connection
+ * decodes with `decodeFromServerLazily`, which keeps a V2 text frame's
+ * payload as text when it can (frame-scan.ts).
  */
 import { decodeClientPush, decodeServerBinary, encodeClientPush, encodeServerBinary } from './binary.ts'
 import { ProtocolError } from './errors.ts'
+import { scanServerFrame } from './frame-scan.ts'
 import { isBytes, isReplyPayload, type Frame, type Message, type Vsn } from './message.ts'
 
 export interface Serializer {
   readonly vsn: Vsn
   encodeToServer: (msg: Message) => Frame
   decodeFromServer: (frame: Frame) => Message
+  /**
+   * As decodeFromServer (same messages, same errors), but a V2 text frame's
+   * payload may be kept as text: `payloadText` is set and `payload` is
+   * parsed on first read. Such a message is a class instance with `payload`
+   * a getter: read its fields by name (a spread or a deep equality check
+   * does not see `payload`).
+   */
+  decodeFromServerLazily: (frame: Frame) => Message
   encodeToClient: (msg: Message) => Frame
   decodeFromClient: (frame: Frame) => Message
 }
@@ -94,6 +105,10 @@ export const v2: Serializer = {
   decodeFromServer (frame) {
     return typeof frame === 'string' ? fromArray(parseJson(frame)) : decodeServerBinary(frame)
   },
+  decodeFromServerLazily (frame) {
+    // The common shape keeps its payload as text (frame-scan.ts); anything else is decoded whole, as before.
+    return (typeof frame === 'string' ? scanServerFrame(frame) : null) ?? v2.decodeFromServer(frame)
+  },
   encodeToClient (msg) {
     const { payload } = msg
     if (isReplyPayload(payload) && isBytes(payload.response)) {
@@ -114,6 +129,9 @@ export const v1: Serializer = {
   },
   decodeFromServer (frame) {
     return fromObject(parseJson(asText(frame)), false)
+  },
+  decodeFromServerLazily (frame) {
+    return v1.decodeFromServer(frame)
   },
   encodeToClient (msg) {
     noBytes(msg)

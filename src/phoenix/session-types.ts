@@ -2,7 +2,7 @@
  * The session's options, its outputs, and the outcomes it reports.
  */
 import type { BackchannelError } from '../errors.ts'
-import type { Message } from './message.ts'
+import type { Message, ReceivedPayload } from './message.ts'
 
 export type ChannelState = 'closed' | 'joining' | 'joined' | 'leaving' | 'errored'
 
@@ -56,8 +56,12 @@ export type SessionEvent =
 /** Where the session's effects go. Layer 1 writes `send` to the socket. */
 export interface SessionOutput {
   send: (message: Message) => void
-  /** A channel message for the application (never a reply or control event). */
-  deliver: (topic: string, event: string, payload: unknown) => void
+  /**
+   * A channel message for the application (never a reply or control event).
+   * `received` is the decoded message: read `received.payload` only when
+   * the value is needed (it may be parsed on that read).
+   */
+  deliver: (topic: string, event: string, received: ReceivedPayload) => void
   emit: (event: SessionEvent) => void
 }
 

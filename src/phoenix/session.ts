@@ -236,7 +236,7 @@ export class Session {
     }
     if (event === ControlEvent.error) onChannelError(core, channel, now)
     else if (event === ControlEvent.close) onChannelClose(core, channel, now)
-    else if (event !== ControlEvent.reply) core.out.deliver(topic, event, message.payload)
+    else if (event !== ControlEvent.reply) core.out.deliver(topic, event, message)
   }
 
   /** Runs every deadline due at `now`. */

@@ -1,6 +1,7 @@
 /**
  * The part of the client a long-lived host (the broker) uses instead of
- * waiting on promises: a listener of every message with its payload, start()
+ * waiting on promises: a listener of every message with its payload (as the
+ * text received, or the value on demand), start()
  * without waiting, joins and leaves with callbacks, and what it asks about a
  * topic (channelInfo, socketOf), the pool size and the URL to log.
  */
@@ -31,7 +32,7 @@ describe('addMessageListener', () => {
     await c.join('room:a')
     await c.join('room:b')
     const heard: Array<[string, string, unknown, number]> = []
-    c.addMessageListener((topic, event, payload, bytes) => { heard.push([topic, event, payload, bytes]) })
+    c.addMessageListener((topic, event, received, bytes) => { heard.push([topic, event, received.payload, bytes]) })
     const sizes = record(c, 'message')
     const last = nextEvent(c.events, 'message', (e) => e.event === 'two')
     server.broadcast('room:a', 'one', { n: 1 })
@@ -40,6 +41,20 @@ describe('addMessageListener', () => {
     assert.deepEqual(heard.map(([topic, event, payload]) => [topic, event, payload]), [['room:a', 'one', { n: 1 }], ['room:b', 'two', { n: 2 }]])
     assert.deepEqual(heard.map(([, , , bytes]) => bytes), sizes.map((e) => e.bytes))
     assert.ok(heard.every(([, , , bytes]) => bytes > 0))
+  })
+
+  test('a text frame\'s payload is handed over as the exact text received, and its value parsed from it on demand; bytes have no text', async (t) => {
+    const { server, connected } = await harness(t)
+    const c = await connected()
+    await c.join('room:t')
+    const heard: Array<{ text: string | undefined, payload: unknown }> = []
+    c.addMessageListener((_topic, _event, received) => { heard.push({ text: received.payloadText, payload: received.payload }) })
+    const odd = '{ "n" :\t1 , "s": "a\\u0041]\\"" ,"deep":[[{}]] }'
+    server.faults.sendRaw(`[null, null, "room:t", "raw", ${odd} ]`)
+    server.broadcast('room:t', 'bin', Buffer.from([1, 2, 3]))
+    await c.nextMessage('room:t', { event: 'bin', timeout: DEADLINE_MS })
+    assert.deepEqual(heard.map((h) => h.text), [odd, undefined], 'the text as received, whitespace and escapes included; none for bytes')
+    assert.deepEqual(heard.map((h) => h.payload instanceof Uint8Array ? [...h.payload] : h.payload), [{ n: 1, s: 'aA]"', deep: [[{}]] }, [1, 2, 3]])
   })
 
   test('the returned function removes the listener; one removed while a message is handed out does not make another miss it', async (t) => {

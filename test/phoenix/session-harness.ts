@@ -35,7 +35,7 @@ export class Harness {
   readonly events: SessionEvent[] = []
   readonly out: SessionOutput = {
     send: (message) => { this.sent.push(message) },
-    deliver: (topic, event, payload) => { this.delivered.push({ topic, event, payload }) },
+    deliver: (topic, event, received) => { this.delivered.push({ topic, event, payload: received.payload }) },
     emit: (event) => { this.events.push(event) },
   }
 

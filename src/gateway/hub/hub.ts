@@ -7,9 +7,11 @@
  */
 import { EventEmitter } from 'node:events'
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
+import type { ReceivedPayload } from '../../phoenix/message.ts'
 import type { ChannelConfig } from '../config/types.ts'
 import type { PresenceEvent } from './presence-view.ts'
 import { EndedLives } from './ended-lives.ts'
+import { forwardedJson } from './payload-json.ts'
 import type { CutCause, EndReason, Reader } from './reader.ts'
 import { planResume, planTopicResume, type Gap } from './resume.ts'
 import { IssuedSeq, Subscription } from './subscription.ts'
@@ -20,12 +22,6 @@ export interface HubOptions {
   now: () => number
   /** Bytes of events each topic holds at most, for resume and for readers catching up (sse.topicBufferBytes); unset: its replay only. */
   topicBufferBytes?: number
-}
-
-/** Phoenix payloads are JSON; bytes (V2 binary frames) travel as `{"base64": "…"}`. */
-export function payloadJson (payload: unknown): string {
-  if (payload instanceof Uint8Array) return JSON.stringify({ base64: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64') })
-  return payload === undefined ? 'null' : JSON.stringify(payload)
 }
 
 /**
@@ -74,6 +70,8 @@ export class Hub {
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
   readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
+  /** The same by upstream, then topic: looked up per message without building a key string. */
+  readonly #byUpstream = new Map<string, Map<string, Subscription>>()
   readonly #byTopic = new Map<string, Subscription[]>()
 
   constructor (channels: readonly ChannelConfig[], options: HubOptions) {
@@ -97,6 +95,9 @@ export class Hub {
   register (sub: Subscription): Subscription {
     const { upstream, topic } = sub.config
     this.#byKey.set(keyOf(upstream, topic), sub)
+    let topics = this.#byUpstream.get(upstream)
+    if (topics === undefined) this.#byUpstream.set(upstream, (topics = new Map<string, Subscription>()))
+    topics.set(topic, sub)
     this.#byTopic.set(topic, [...(this.#byTopic.get(topic) ?? []), sub])
     this.topics.emit('held', sub)
     return sub
@@ -111,6 +112,7 @@ export class Hub {
     const key = keyOf(upstream, topic)
     if (this.#byKey.get(key) !== sub) return
     this.#byKey.delete(key)
+    this.#byUpstream.get(upstream)?.delete(topic)
     this.#ended.note(key, this.#issued.order)
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
@@ -133,28 +135,36 @@ export class Hub {
   }
 
   get (upstream: string, topic: string): Subscription | undefined {
-    return this.#byKey.get(keyOf(upstream, topic))
+    return this.#byUpstream.get(upstream)?.get(topic)
+  }
+
+  /** A channel message with its payload as a value (see onReceived). */
+  onMessage (upstream: string, topic: string, event: string, payload: unknown): void {
+    this.onReceived(upstream, topic, event, { payload })
   }
 
   /**
-   * A channel message; on a presence channel, presence messages become the
-   * derived presence events instead. Whatever the payload holds, nothing
-   * throws out of here: a message that cannot be handled is dropped (see
-   * `onDropped`).
+   * A channel message as the client decoded it: its payload's JSON text,
+   * when it came as text, is published as it is (on one line, see
+   * payload-json.ts) and never parsed; only a presence channel's presence
+   * messages are read, and become the derived presence events instead.
+   * Whatever the payload holds, nothing throws out of here: a message that
+   * cannot be handled is dropped (see `onDropped`).
    */
-  onMessage (upstream: string, topic: string, event: string, payload: unknown): void {
+  onReceived (upstream: string, topic: string, event: string, received: ReceivedPayload): void {
     const sub = this.get(upstream, topic)
     if (sub === undefined) return
-    let derived: PresenceEvent[] | null
-    let data = ''
+    const presence = event === 'presence_state' || event === 'presence_diff' ? sub.presence : null
     // The merged presence keeps what it is given: a presence message nested too deep is refused before it is folded in.
-    if (sub.presence !== null && (event === 'presence_state' || event === 'presence_diff') && nestedDeeperThan(payload, MAX_JSON_DEPTH)) {
+    if (presence !== null && nestedDeeperThan(received.payload, MAX_JSON_DEPTH)) {
       this.#dropped(upstream, topic, sub, event, 'too_deep')
       return
     }
+    let derived: PresenceEvent[] | null
+    let data = ''
     try {
-      derived = sub.presence?.take(event, payload) ?? null
-      if (derived === null) data = payloadJson(payload)
+      derived = presence?.take(event, received.payload) ?? null
+      if (derived === null) data = forwardedJson(received)
     } catch (err) {
       this.#dropped(upstream, topic, sub, event, dropReason(err))
       return

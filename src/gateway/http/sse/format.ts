@@ -20,7 +20,10 @@ export function formatEvent (e: SseEvent): string {
   if (e.id !== undefined) out += field('id', e.id)
   if (e.event !== undefined) out += field('event', e.event)
   if (e.retryMs !== undefined) out += `retry: ${Math.max(0, Math.floor(e.retryMs))}\n`
-  for (const line of e.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
+  const { data } = e
+  // One line (every channel message's data is: see hub/payload-json.ts) is found without a regexp pass over it.
+  if (!data.includes('\n') && !data.includes('\r')) return `${out}data: ${data}\n\n`
+  for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
   return `${out}\n`
 }
 
