@@ -81,15 +81,15 @@ const BUILD_DIR = `${ROOT}.tmp/bench-js`
 
 /** The children as TypeScript, loaded through Node's type stripping. */
 export const stripped: ScriptOf = (name) => `${ROOT}bench/gateway/${name}.ts`
-/** The children compiled by tsc (bench/tsconfig.broker.json): plain JS, as the gateway ships. */
+/** The children compiled by tsc (bench/tsconfig.gateway.json): plain JS, as the gateway ships. */
 export const compiled: ScriptOf = (name) => `${BUILD_DIR}/bench/gateway/${name}.js`
 
 /** Compiles the children and the src/ they import into .tmp/bench-js with the project's compiler settings. */
 export function buildChildren (): void {
   rmSync(BUILD_DIR, { recursive: true, force: true })
   const tsc = `${ROOT}node_modules/typescript/bin/tsc`
-  const run = spawnSync(process.execPath, [tsc, '-p', `${ROOT}bench/tsconfig.broker.json`], { stdio: 'inherit' })
-  if (run.status !== 0) throw new Error('tsc -p bench/tsconfig.broker.json failed')
+  const run = spawnSync(process.execPath, [tsc, '-p', `${ROOT}bench/tsconfig.gateway.json`], { stdio: 'inherit' })
+  if (run.status !== 0) throw new Error('tsc -p bench/tsconfig.gateway.json failed')
 }
 const CHILD_FLAGS = ['--expose-gc']
 const GATEWAY_PUSH = '/v1/channels/echo:bench/push'
