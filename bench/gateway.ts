@@ -7,12 +7,12 @@
  * benchmarks".
  *
  *   npm run bench:gateway                     # everything (~2 min)
- *   npx node bench/broker.ts --quick         # a smoke run; its figures mean nothing
- *   npx node bench/broker.ts --only=push     # one phase: memory, push, fanout (comma-separated)
- *   npx node bench/broker.ts --profile=.tmp/prof   # the gateway child under --cpu-prof (the profile's name has its pid)
- *   npx node bench/broker.ts --profile=.tmp/prof --profile-floors   # and the floor servers too
- *   npx node bench/broker.ts --only=push --concurrency=100   # some concurrencies (--subscribers=1000 for fan-out)
- *   npx node bench/broker.ts --strip         # children as .ts (type stripping) instead of compiled JS
+ *   npx node bench/gateway.ts --quick         # a smoke run; its figures mean nothing
+ *   npx node bench/gateway.ts --only=push     # one phase: memory, push, fanout (comma-separated)
+ *   npx node bench/gateway.ts --profile=.tmp/prof   # the gateway child under --cpu-prof (the profile's name has its pid)
+ *   npx node bench/gateway.ts --profile=.tmp/prof --profile-floors   # and the floor servers too
+ *   npx node bench/gateway.ts --only=push --concurrency=100   # some concurrencies (--subscribers=1000 for fan-out)
+ *   npx node bench/gateway.ts --strip         # children as .ts (type stripping) instead of compiled JS
  */
 import os from 'node:os'
 import { parseArgs } from 'node:util'
