@@ -95,9 +95,10 @@ async function deliver (fake: ServerChild, count: EventCount, rounds: number, fr
   await count.until(start + rounds * perRound, 60_000)
 }
 
-/** Memory of the child after full collections: RSS and V8 heap used, bytes. */
-function memOf (a: Answer): { rss: number, heap: number } {
-  return { rss: Number(a['rss']), heap: Number(a['heapUsed']) }
+/** Memory of the child after full collections: RSS, V8 heap used, and the pages V8's young generation holds, bytes. */
+function memOf (a: Answer): { rss: number, heap: number, young: number } {
+  const spaces = a['spaces'] as Record<string, { physical: number } | undefined> | undefined
+  return { rss: Number(a['rss']), heap: Number(a['heapUsed']), young: spaces?.['new_space']?.physical ?? Number.NaN }
 }
 
 async function round (scenario: ScenarioKey, n: number, fake: ServerChild, configFile: string): Promise<RoundResult> {
@@ -143,6 +144,8 @@ async function round (scenario: ScenarioKey, n: number, fake: ServerChild, confi
         endRssGc: end.rss,
         idleHeap: idle.heap,
         endHeap: end.heap,
+        idleYoung: idle.young,
+        endYoung: end.young,
       }
     } finally {
       readers.close()

@@ -26,6 +26,9 @@ export interface RoundResult {
   endRssGc: number
   idleHeap: number
   endHeap: number
+  /** Pages V8's young generation holds (new space, physical) after the full collections, bytes: it grows under a burst of allocation and is not given back. */
+  idleYoung: number
+  endYoung: number
 }
 
 interface Figure {
@@ -49,6 +52,7 @@ const FIGURES: Figure[] = [
   { name: 'sidecar RSS growth, joined → streams open (no message yet)', unit: 'MB', of: (r) => (r.openRss - r.idleRss) / MB, digits: 1, goal: false },
   { name: 'sidecar RSS growth after full GCs', unit: 'MB', of: (r) => (r.endRssGc - r.idleRssGc) / MB, digits: 1, goal: false },
   { name: 'sidecar V8 heap growth after full GCs', unit: 'MB', of: (r) => (r.endHeap - r.idleHeap) / MB, digits: 1, goal: false },
+  { name: 'V8 young generation held after full GCs, growth', unit: 'MB', of: (r) => (r.endYoung - r.idleYoung) / MB, digits: 1, goal: false },
   { name: 'events delivered per second', unit: '/s', of: (r) => r.events / (r.wallMs / 1000), digits: 0, goal: false },
 ]
 
