@@ -100,6 +100,18 @@ export class TopicLimitError extends BackchannelError implements ProblemFields {
   }
 }
 
+/** A stream over more topics than sse.maxTopicsPerStream, named or matched when it opens. */
+export class TooManyTopicsError extends BackchannelError implements ProblemFields {
+  readonly limit: number
+  readonly count: number
+  get details (): { count: number, limit: number } { return { count: this.count, limit: this.limit } }
+  constructor (count: number, limit: number) {
+    super('BC_ERR_TOO_MANY_TOPICS', `the stream names or matches ${count} topics; one stream follows at most sse.maxTopicsPerStream (${limit}): split it, or narrow its patterns`, { statusCode: 400 })
+    this.count = count
+    this.limit = limit
+  }
+}
+
 /** An SSE stream beyond sse.maxClients; retry after the stream's `retry` hint. */
 export class SseLimitError extends BackchannelError implements ProblemFields {
   readonly maxClients: number

@@ -1,43 +1,44 @@
 /**
- * The gateway's open readers, of every outlet: counted per outlet for its
- * limit, ticked for keep-alives, and ended together at shutdown. An outlet
- * adds each reader it opens; a reader leaves the set when it ends.
+ * The gateway's open streams, of every outlet (a reader of one topic, or a
+ * stream over several): counted per outlet for its limit, ticked for
+ * keep-alives, and ended together at shutdown. An outlet adds each stream it
+ * opens; a stream leaves the set when it ends.
  */
-import type { EndReason, Reader } from './hub/reader.ts'
+import type { EndReason, OpenStream } from './hub/reader.ts'
 
-export class OpenReaders implements Iterable<Reader> {
-  readonly #all = new Set<Reader>()
+export class OpenReaders implements Iterable<OpenStream> {
+  readonly #all = new Set<OpenStream>()
   readonly #byOutlet = new Map<string, number>()
 
-  /** Holds `reader` (opened by `outlet`, e.g. 'sse') until it ends; one that has ended already is not held. */
-  add (reader: Reader, outlet: string): void {
-    if (reader.ended || this.#all.has(reader)) return
-    this.#all.add(reader)
+  /** Holds `stream` (opened by `outlet`, e.g. 'sse') until it ends; one that has ended already is not held. */
+  add (stream: OpenStream, outlet: string): void {
+    if (stream.ended || this.#all.has(stream)) return
+    this.#all.add(stream)
     this.#byOutlet.set(outlet, this.count(outlet) + 1)
-    reader.onEnd(() => {
-      this.#all.delete(reader)
+    stream.onEnd(() => {
+      this.#all.delete(stream)
       this.#byOutlet.set(outlet, this.count(outlet) - 1)
     })
   }
 
   get size (): number { return this.#all.size }
 
-  /** Readers of `outlet` open now. */
+  /** Streams of `outlet` open now. */
   count (outlet: string): number { return this.#byOutlet.get(outlet) ?? 0 }
 
-  [Symbol.iterator] (): Iterator<Reader> { return this.#all.values() }
+  [Symbol.iterator] (): Iterator<OpenStream> { return this.#all.values() }
 
-  /** Ends every open reader with `reason` (a final event and a retry hint); the number ended. */
+  /** Ends every open stream with `reason` (a final event and a retry hint); the number ended. */
   endAll (reason: EndReason, data: Record<string, unknown>, retryMs?: number): number {
     const open = [...this.#all]
-    for (const reader of open) reader.end(reason, data, retryMs)
+    for (const stream of open) stream.end(reason, data, retryMs)
     return open.length
   }
 }
 
-/** One shared keep-alive tick for every open reader that wants one (not a timer each). */
+/** One shared keep-alive tick for every open stream that wants one (not a timer each). */
 export function startKeepAlive (readers: OpenReaders, everyMs: number): NodeJS.Timeout {
-  const timer = setInterval(() => { for (const reader of readers) reader.keepAlive?.() }, everyMs)
+  const timer = setInterval(() => { for (const stream of readers) stream.keepAlive?.() }, everyMs)
   timer.unref()
   return timer
 }

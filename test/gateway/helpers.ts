@@ -42,7 +42,7 @@ export function gatewayConfig (url: string, channels: ChannelConfig[], over: Par
     upstreams: [upstreamConfig(url, upstream)],
     channels,
     dynamic: [],
-    sse: { keepAliveMs: 15_000, clientBufferBytes: 65_536, topicBufferBytes: 4 * 1024 * 1024, maxClients: 10_000, stallTimeoutMs: 30_000, lingerMs: 2000, clientQueue: 1000, retryMs: 2000 },
+    sse: { keepAliveMs: 15_000, clientBufferBytes: 65_536, topicBufferBytes: 4 * 1024 * 1024, maxClients: 10_000, maxTopicsPerStream: 1000, stallTimeoutMs: 30_000, lingerMs: 2000, clientQueue: 1000, retryMs: 2000 },
     maxBodyBytes: 1024 * 1024,
     pushTimeoutMs: 2000,
     env: { port: 0, host: '127.0.0.1', logLevel: 'silent', configFile: null, apiToken: null, readyGraceMs: 3000, shutdownGraceMs: 5000, configWatch: false, configWatchDebounceMs: 500 },

@@ -19,6 +19,8 @@ export interface RawFile {
     topicBufferBytes: number
     /** SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each). */
     maxClients: number
+    /** Topics one stream over several topics (`GET /v1/events`) follows at most: more named or matched when it opens is refused with 400 `BC_ERR_TOO_MANY_TOPICS`; a topic matched later, past it, is not followed and the stream gets a `topic_skipped` event. */
+    maxTopicsPerStream: number
     /** An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms. */
     stallTimeoutMs: number
     /** How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it. */

@@ -18,6 +18,7 @@ import { NotFoundError, UnauthorizedError } from '../errors.ts'
 import { sendProblem } from './problem.ts'
 import { parseTraceparent } from './trace.ts'
 import { channelsRoute } from './routes/channels.ts'
+import { topicsEventsRoute } from './routes/topics-events.ts'
 import { eventsRoute } from './routes/events.ts'
 import { healthRoute } from './routes/health.ts'
 import { presenceRoute } from './routes/presence.ts'
@@ -93,6 +94,7 @@ export async function buildHttpApp ({ broker, registry, logger, version }: HttpA
 
   await app.register(pushRoute, { broker })
   await app.register(eventsRoute, { broker })
+  await app.register(topicsEventsRoute, { broker })
   await app.register(channelsRoute, { broker })
   await app.register(presenceRoute, { broker })
   await app.register(healthRoute, { broker })

@@ -9,8 +9,9 @@ import { EventEmitter } from 'node:events'
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../phoenix/depth.ts'
 import type { ChannelConfig } from '../config/types.ts'
 import type { PresenceEvent } from './presence-view.ts'
+import { EndedLives } from './ended-lives.ts'
 import type { CutCause, EndReason, Reader } from './reader.ts'
-import { planResume, type Gap } from './resume.ts'
+import { planResume, planTopicResume, type Gap } from './resume.ts'
 import { IssuedSeq, Subscription } from './subscription.ts'
 
 export interface HubOptions {
@@ -50,9 +51,22 @@ export interface HubEvents {
   reader_close: [{ subscription: string, reason: EndReason, cause?: CutCause }]
 }
 
+/** What the hub tells readers that follow topics by pattern. */
+export interface HubTopicEvents {
+  /** A subscription began to be held (configured by a reload, or a dynamic topic joined). */
+  held: [Subscription]
+}
+
+function keyOf (upstream: string, topic: string): string {
+  return `${upstream}\u0000${topic}`
+}
+
 export class Hub {
   readonly epoch: string
   readonly events = new EventEmitter<HubEvents>()
+  readonly topics = new EventEmitter<HubTopicEvents>()
+  /** When topics stopped being held, for the resume of streams over several topics. */
+  readonly #ended = new EndedLives()
   readonly #now: () => number
   /** Sequence numbers are never reused within the epoch: a topic held again starts above every id given out. */
   readonly #issued = new IssuedSeq()
@@ -67,6 +81,8 @@ export class Hub {
     this.#now = options.now
     this.#topicBufferBytes = options.topicBufferBytes
     for (const config of channels) this.add(config)
+    // One listener per open multi-topic stream.
+    this.topics.setMaxListeners(0)
   }
 
   add (config: ChannelConfig): Subscription {
@@ -80,8 +96,9 @@ export class Hub {
 
   register (sub: Subscription): Subscription {
     const { upstream, topic } = sub.config
-    this.#byKey.set(`${upstream}\u0000${topic}`, sub)
+    this.#byKey.set(keyOf(upstream, topic), sub)
     this.#byTopic.set(topic, [...(this.#byTopic.get(topic) ?? []), sub])
+    this.topics.emit('held', sub)
     return sub
   }
 
@@ -91,9 +108,10 @@ export class Hub {
    */
   remove (sub: Subscription, reason: string, retryMs?: number): void {
     const { upstream, topic } = sub.config
-    const key = `${upstream}\u0000${topic}`
+    const key = keyOf(upstream, topic)
     if (this.#byKey.get(key) !== sub) return
     this.#byKey.delete(key)
+    this.#ended.note(key, this.#issued.order)
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
     else this.#byTopic.set(topic, rest)
@@ -108,14 +126,14 @@ export class Hub {
 
   /** The subscription for a topic; `upstream` picks one when several upstreams carry the topic. */
   find (topic: string, upstream?: string): Subscription | 'ambiguous' | undefined {
-    if (upstream !== undefined) return this.#byKey.get(`${upstream}\u0000${topic}`)
+    if (upstream !== undefined) return this.#byKey.get(keyOf(upstream, topic))
     const subs = this.#byTopic.get(topic)
     if (subs === undefined) return undefined
     return subs.length === 1 ? subs[0] : 'ambiguous'
   }
 
   get (upstream: string, topic: string): Subscription | undefined {
-    return this.#byKey.get(`${upstream}\u0000${topic}`)
+    return this.#byKey.get(keyOf(upstream, topic))
   }
 
   /**
@@ -215,21 +233,35 @@ export class Hub {
    * them from the topic's held events as fast as its response takes them.
    */
   attach (sub: Subscription, reader: Reader, lastEventId: string | null): void {
-    const subscription = sub.config.name
     const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
-    this.events.emit('reader_open', { subscription, resumed: lastEventId !== null, gap: plan.gap?.reason ?? null, replayed: plan.entries.length })
+    this.#attach(sub, reader, lastEventId !== null, plan.gap, (plan.entries[0]?.seq ?? sub.seq + 1) - 1)
+  }
+
+  /**
+   * Adds the reader of one topic of a stream over several topics, resuming after the stream's id `lastEventId`
+   * (`<epoch>.<order>`, see planTopicResume): what the topic's replay holds since is given exactly, else a gap.
+   */
+  attachInOrder (sub: Subscription, reader: Reader, lastEventId: string | null): void {
+    const key = keyOf(sub.config.upstream, sub.config.topic)
+    const plan = planTopicResume(lastEventId, this.epoch, this.#issued.order, sub, (order) => order < sub.baseOrder && this.#ended.endedSince(key, order))
+    this.#attach(sub, reader, lastEventId !== null, plan.gap, plan.after)
+  }
+
+  #attach (sub: Subscription, reader: Reader, resumed: boolean, gap: Gap | null, after: number): void {
+    const subscription = sub.config.name
+    this.events.emit('reader_open', { subscription, resumed, gap: gap?.reason ?? null, replayed: sub.seq - after })
     reader.onEnd((reason) => {
       const cause = reader.cutCause
       this.events.emit('reader_close', cause === null ? { subscription, reason } : { subscription, reason, cause })
     })
-    if (plan.gap !== null) {
-      this.events.emit('gap', { subscription, reason: plan.gap.reason, reader: true })
-      if (reader.gap(plan.gap)) sub.eventsSent++
+    if (gap !== null) {
+      this.events.emit('gap', { subscription, reason: gap.reason, reader: true })
+      if (reader.gap(gap)) sub.eventsSent++
     }
-    reader.start(sub, (plan.entries[0]?.seq ?? sub.seq + 1) - 1)
+    reader.start(sub, after)
     // A presence channel's reader that starts afresh (or could not be given everything it missed) gets the merged
     // state as of the latest event, with that event's id, after the replay: resuming after it misses nothing.
-    if (sub.presence?.synced === true && sub.events > 0 && (lastEventId === null || plan.gap !== null)) {
+    if (sub.presence?.synced === true && sub.events > 0 && (!resumed || gap !== null)) {
       reader.after(sub.seq, 'presence_state', JSON.stringify(sub.presence.state()))
     }
     if (reader.ended) return

@@ -26,20 +26,34 @@ export interface ReaderSource {
 }
 
 /**
- * One reader of one topic (an SSE stream today). The hub gives it a
+ * A stream open to a peer, of any outlet: what the gateway counts, ticks
+ * and ends at shutdown. A reader of one topic is one; so is a stream over
+ * several topics (which holds a reader per topic).
+ */
+export interface OpenStream {
+  readonly ended: boolean
+  /** Its transport is full: it keeps only its place and pulls once it can write again (read by metrics). */
+  readonly waiting: boolean
+  /** Ends it with a final event named after `reason` (with `data` and the last id given), and a retry hint. */
+  end: (reason: EndReason, data: Record<string, unknown>, retryMs?: number) => void
+  /** Calls `listener` when it ends, or at once if it has ended already. */
+  onEnd: (listener: (reason: EndReason) => void) => void
+  /** Called on the gateway's keep-alive tick, for a stream whose transport needs one (an idle SSE stream, a stalled one's check). */
+  keepAlive?: () => void
+}
+
+/**
+ * One reader of one topic (an SSE stream, or one topic of a stream over several). The hub gives it a
  * resume gap if it has one, starts it after a sequence number, offers it
  * each new event and ends it when the topic goes away; the reader pulls
  * from its source whatever it could not take when offered, and ends
  * itself when it falls too far behind or its peer goes away.
  */
-export interface Reader {
-  readonly ended: boolean
+export interface Reader extends OpenStream {
   /** Why it was cut off (ended with `overflow`), when it was. */
   readonly cutCause: CutCause | null
   /** Bytes its transport holds now, not yet taken by its peer (read by metrics). */
   readonly bufferedBytes: number
-  /** Its transport is full: it keeps only its cursor and pulls once it can write again (read by metrics). */
-  readonly waiting: boolean
   /** Starts reading `source` after sequence number `after`: what is held since is given now, as far as the reader takes it. */
   start: (source: ReaderSource, after: number) => void
   /** A new event of the source, in sequence. True when given to the reader now (for metrics). */
@@ -48,12 +62,6 @@ export interface Reader {
   gap: (gap: Gap) => boolean
   /** An event for this reader only (`data` is JSON), with id `seq`, given once it has everything up to `seq`. */
   after: (seq: number, event: string, data: string) => void
-  /** Ends it with a final event named after `reason` (with `data` and the last id given), and a retry hint. */
-  end: (reason: EndReason, data: Record<string, unknown>, retryMs?: number) => void
-  /** Calls `listener` when it ends, or at once if it has ended already. */
-  onEnd: (listener: (reason: EndReason) => void) => void
-  /** Called on the gateway's keep-alive tick, for a reader whose transport needs one (an idle SSE stream, a stalled one's check). */
-  keepAlive?: () => void
 }
 
 /** Where a channel's messages also go as they are published (a webhook sink): messages only, not lifecycle events. */

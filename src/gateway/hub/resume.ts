@@ -4,7 +4,7 @@
  * holds them, the sidecar restarted, the id is from an earlier life of the
  * topic, or the id is not one of ours).
  */
-import { parseEventId } from './event-id.ts'
+import { parseEventId, parseStreamEventId } from './event-id.ts'
 import type { ReplayRing, RingEntry } from './ring.ts'
 
 export interface Gap {
@@ -43,4 +43,42 @@ export function planResume (lastEventId: string | null, epoch: string, ring: Rep
     return { gap, entries: ring.since(parsed.seq) }
   }
   return { gap: null, entries: ring.since(parsed.seq) }
+}
+
+/** One topic of a stream over several topics, as its resume needs it. */
+export interface ResumableTopic {
+  readonly ring: ReplayRing
+  /** The sequence number of its latest event. */
+  readonly seq: number
+  /** The hub's order before its first event. */
+  readonly baseOrder: number
+}
+
+/** Where a topic of a multi-topic stream starts: after its sequence number `after`, told `gap` first when it has one. */
+export interface TopicResume { gap: Gap | null, after: number }
+
+/**
+ * Where one topic of a multi-topic stream resuming after `lastEventId`
+ * (`<epoch>.<order>`, or null for a new stream) starts. Its events above
+ * the order are replayed exactly when its replay holds all of them;
+ * otherwise it starts at the oldest it holds, with a gap. `endedSince(order)`
+ * says whether an earlier life of the topic ended after `order`: what it
+ * missed while not held never arrived.
+ */
+export function planTopicResume (lastEventId: string | null, epoch: string, currentOrder: number, topic: ResumableTopic, endedSince: (order: number) => boolean): TopicResume {
+  if (lastEventId === null) return { gap: null, after: topic.seq }
+  const replayAll = (topic.ring.oldestSeq() ?? topic.seq + 1) - 1
+  const parsed = parseStreamEventId(lastEventId)
+  if (parsed === null || (parsed.epoch === epoch && parsed.order > currentOrder)) return { gap: { reason: 'unknown_id', lastEventId }, after: replayAll }
+  if (parsed.epoch !== epoch) return { gap: { reason: 'sidecar_restarted', lastEventId }, after: replayAll }
+  if (endedSince(parsed.order)) return { gap: { reason: 'topic_restarted', lastEventId }, after: replayAll }
+  const beforeReplay = topic.ring.orderBeforeReplay
+  if (beforeReplay !== null && beforeReplay > parsed.order) {
+    const gap: Gap = { reason: 'replay_exhausted', lastEventId }
+    const until = topic.ring.evictedUntil
+    if (until !== null) gap.until = new Date(until).toISOString()
+    return { gap, after: replayAll }
+  }
+  const first = topic.ring.firstSeqAfterOrder(parsed.order)
+  return { gap: null, after: first === undefined ? topic.seq : first - 1 }
 }

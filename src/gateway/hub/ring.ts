@@ -15,6 +15,8 @@
 /** One event of a topic as the hub keeps it: the message, not any outlet's wire text. */
 export interface RingEntry {
   readonly seq: number
+  /** Its place in the hub's one order over every topic (increasing across all topics of a sidecar): what multi-topic streams number events by. */
+  readonly order: number
   /** When it was added (ms since the epoch). */
   readonly at: number
   /** The event name: the Phoenix event, or joined / errored / rejoined / gap / closed (as sent, line breaks and all). */
@@ -30,6 +32,8 @@ export interface RingEntry {
    * hub never sets or reads it.
    */
   sseText?: string
+  /** The same for streams over several topics (another id and data), shared by all of them. */
+  sseTopicsText?: string
 }
 
 /** What an entry counts for besides its event name and data: the entry object, its slot, and an SSE id and field names (bytes, a round estimate). */
@@ -51,6 +55,8 @@ export class ReplayRing {
   #bytes = 0
   /** When the newest entry that was dropped was added, or null if none has been. */
   #droppedUntil: number | null = null
+  /** The order of the newest entry that was dropped, or null if none has been. */
+  #droppedOrder: number | null = null
 
   constructor (capacity: number, maxBytes?: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new TypeError(`ring capacity must be a whole number, got ${capacity}`)
@@ -76,6 +82,26 @@ export class ReplayRing {
     const beyond = this.held - this.capacity
     if (beyond > 0) return this.#entries[this.#head + beyond - 1]?.at ?? null
     return this.#droppedUntil
+  }
+
+  /** The order of the newest entry that is no longer in the replay (held for lagging readers only, or dropped), or null if none has left it. */
+  get orderBeforeReplay (): number | null {
+    const beyond = this.held - this.capacity
+    if (beyond > 0) return this.#entries[this.#head + beyond - 1]?.order ?? null
+    return this.#droppedOrder
+  }
+
+  /** The sequence number of the first replay entry whose order is above `order`, or undefined when there is none. */
+  firstSeqAfterOrder (order: number): number | undefined {
+    let lo = this.#entries.length - this.size
+    let hi = this.#entries.length
+    // Entries are held in increasing order: the first one above `order`, by halving.
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.#entries[mid]?.order ?? Infinity) > order) hi = mid
+      else lo = mid + 1
+    }
+    return this.#entries[lo]?.seq
   }
 
   push (entry: RingEntry): void {
@@ -109,6 +135,7 @@ export class ReplayRing {
   resized (capacity: number, maxBytes = this.maxBytes ?? undefined): ReplayRing {
     const ring = new ReplayRing(capacity, maxBytes)
     ring.#droppedUntil = this.#droppedUntil
+    ring.#droppedOrder = this.#droppedOrder
     for (let i = this.#head; i < this.#entries.length; i++) {
       const entry = this.#entries[i]
       if (entry !== undefined) ring.push(entry)
@@ -133,5 +160,6 @@ export class ReplayRing {
     this.#head++
     this.#bytes -= entryBytes(entry)
     this.#droppedUntil = entry.at
+    this.#droppedOrder = entry.order
   }
 }

@@ -26,13 +26,18 @@ export interface SubscriptionStatus {
 
 /**
  * The highest sequence number given out so far by any subscription of one
- * hub (one epoch). A new subscription starts above it, so an id is never
- * given out twice in a sidecar's life, even for a topic held again.
+ * hub (one epoch): a new subscription starts above it, so an id is never
+ * given out twice in a sidecar's life, even for a topic held again. And the
+ * hub's one order over the events of every topic.
  */
 export class IssuedSeq {
   #max = 0
+  #order = 0
   get max (): number { return this.#max }
   note (seq: number): void { if (seq > this.#max) this.#max = seq }
+  /** The order of the latest event of any topic (0 before the first). */
+  get order (): number { return this.#order }
+  nextOrder (): number { return ++this.#order }
 }
 
 export class Subscription implements ReaderSource {
@@ -45,6 +50,8 @@ export class Subscription implements ReaderSource {
   readonly #issued: IssuedSeq
   /** The sequence number before this life's first event: ids at or below it are from before this subscription. */
   readonly base: number
+  /** The hub's order before this life's first event: every event of this subscription comes after it. */
+  readonly baseOrder: number
   #seq: number
   #messages = 0
   state: SubscriptionState = 'joining'
@@ -66,6 +73,7 @@ export class Subscription implements ReaderSource {
     this.config = config
     this.#issued = issued
     this.base = issued.max
+    this.baseOrder = issued.order
     this.#seq = this.base
     this.presence = config.presence === true ? new PresenceView() : null
     this.ring = new ReplayRing(config.replay, heldBytes)
@@ -130,7 +138,7 @@ export class Subscription implements ReaderSource {
   #append (event: string, data: string, control: boolean, now: number): RingEntry {
     const seq = ++this.#seq
     this.#issued.note(seq)
-    const entry: RingEntry = { seq, at: now, event, data, control }
+    const entry: RingEntry = { seq, order: this.#issued.nextOrder(), at: now, event, data, control }
     this.ring.push(entry)
     for (const reader of this.readers) if (reader.offer(entry)) this.eventsSent++
     return entry

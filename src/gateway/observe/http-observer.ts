@@ -12,6 +12,7 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EVENTS_PATH } from '../http/routes/events.ts'
+import { TOPICS_EVENTS_PATH } from '../http/routes/topics-events.ts'
 import type { Metrics } from './metrics.ts'
 import { problemCodeOf } from '../http/problem.ts'
 
@@ -45,7 +46,7 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
     record(stream.request, this.statusCode, performance.now() - stream.started)
   }
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.url === EVENTS_PATH) {
+    if (request.routeOptions.url === EVENTS_PATH || request.routeOptions.url === TOPICS_EVENTS_PATH) {
       streams.set(reply.raw, { request, started: performance.now() })
       reply.raw.once('close', onStreamClose)
     }

@@ -78,7 +78,7 @@ export function diffConfig (before: Config, after: Config): ConfigDiff {
   const channels = compare(before.channels, after.channels, channelKey)
   const dynamic = compare(before.dynamic, after.dynamic, (d) => d.name)
   const settings: string[] = []
-  for (const key of ['keepAliveMs', 'clientBufferBytes', 'maxClients', 'stallTimeoutMs', 'lingerMs', 'clientQueue', 'retryMs'] as const) if (before.sse[key] !== after.sse[key]) settings.push(`sse.${key}`)
+  for (const key of ['keepAliveMs', 'clientBufferBytes', 'maxClients', 'maxTopicsPerStream', 'stallTimeoutMs', 'lingerMs', 'clientQueue', 'retryMs'] as const) if (before.sse[key] !== after.sse[key]) settings.push(`sse.${key}`)
   if (before.pushTimeoutMs !== after.pushTimeoutMs) settings.push('pushTimeoutMs')
   const needRestart = (Object.keys(ENV_NAMES) as Array<keyof EnvConfig>).filter((k) => !isDeepStrictEqual(before.env[k], after.env[k])).map((k) => ENV_NAMES[k])
   if (before.maxBodyBytes !== after.maxBodyBytes) needRestart.push('maxBodyBytes')

@@ -39,7 +39,7 @@ test('a minimal file gets every default', async () => {
     upstreams: [defaultUpstream],
     channels: [{ topic: 'room:1', name: 'room:1', upstream: 'app', params: {}, required: false, replay: 1000 }],
     dynamic: [],
-    sse: { keepAliveMs: 15000, clientBufferBytes: 65536, topicBufferBytes: 16777216, maxClients: 10000, stallTimeoutMs: 30000, lingerMs: 10000, clientQueue: 1000, retryMs: 2000 },
+    sse: { keepAliveMs: 15000, clientBufferBytes: 65536, topicBufferBytes: 16777216, maxClients: 10000, maxTopicsPerStream: 1000, stallTimeoutMs: 30000, lingerMs: 10000, clientQueue: 1000, retryMs: 2000 },
     maxBodyBytes: 1048576,
     pushTimeoutMs: 10000,
   })
@@ -79,7 +79,7 @@ test('every value given is kept as given: nothing dropped, nothing changed', asy
     }],
     channels: [{ topic: 'room:1', name: 'one', upstream: 'main', params: { a: [1, { b: null }] }, required: true, replay: 0 }],
     dynamic: [{ pattern: 'room:*', name: 'rooms', upstream: 'main', params: { c: 2 }, lingerMs: 5, maxTopics: 6, replay: 7, presence: true, traceField: 'tp' }],
-    sse: { keepAliveMs: 1, clientBufferBytes: 1024, topicBufferBytes: 65536, maxClients: 4, stallTimeoutMs: 3, lingerMs: 0, clientQueue: 2, retryMs: 0 },
+    sse: { keepAliveMs: 1, clientBufferBytes: 1024, topicBufferBytes: 65536, maxClients: 4, maxTopicsPerStream: 5, stallTimeoutMs: 3, lingerMs: 0, clientQueue: 2, retryMs: 0 },
     maxBodyBytes: 10,
     pushTimeoutMs: 20,
   }

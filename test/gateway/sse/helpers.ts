@@ -105,7 +105,16 @@ export class SseStream {
   /** Opens `GET /v1/channels/:topic/events` and resolves once the response headers are in. */
   static async open (base: string, topic: string, options: OpenOptions = {}): Promise<SseStream> {
     const query = new URLSearchParams(options.query ?? {}).toString()
-    const url = `${base}/v1/channels/${encodeURIComponent(topic)}/events${query === '' ? '' : `?${query}`}`
+    return await SseStream.openUrl(`${base}/v1/channels/${encodeURIComponent(topic)}/events${query === '' ? '' : `?${query}`}`, options)
+  }
+
+  /** Opens `GET /v1/events` over `topics` (exact topics and patterns) and resolves once the response headers are in. */
+  static async openTopics (base: string, topics: readonly string[], options: OpenOptions = {}): Promise<SseStream> {
+    const query = new URLSearchParams([...topics.map((t): [string, string] => ['topic', t]), ...Object.entries(options.query ?? {})]).toString()
+    return await SseStream.openUrl(`${base}/v1/events?${query}`, options)
+  }
+
+  static async openUrl (url: string, options: OpenOptions = {}): Promise<SseStream> {
     const headers: Record<string, string> = { accept: 'text/event-stream' }
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId
     const req = request(url, { agent: options.agent ?? false, headers })

@@ -11,7 +11,7 @@ import { ENTRY_OVERHEAD_BYTES, entryBytes, ReplayRing, type RingEntry } from '..
 const T0 = Date.UTC(2025, 0, 1)
 
 function entry (seq: number): RingEntry {
-  return { seq, at: T0 + seq * 1000, event: 'msg', data: `{"n":${seq}}`, control: false }
+  return { seq, order: seq, at: T0 + seq * 1000, event: 'msg', data: `{"n":${seq}}`, control: false }
 }
 
 function ringWith (capacity: number, count: number): ReplayRing {

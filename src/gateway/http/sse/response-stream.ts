@@ -1,0 +1,177 @@
+/**
+ * What every SSE stream does with its raw HTTP response, whatever it reads:
+ * writes with back-pressure (once the response holds `bufferBytes`, the
+ * stream waits for `drain` and keeps only its place), keep-alive comments
+ * on idle streams, a stalled or lagging reader's cut-off, and the final
+ * event. The final event names the last id written: everything before it
+ * arrives first (one ordered stream), so resuming from it loses nothing.
+ * The socket is destroyed only if that final event cannot be flushed
+ * within `lingerMs`. Writes made in one turn of the event loop go out
+ * together (the socket is corked until the next tick).
+ */
+import type { ServerResponse } from 'node:http'
+import type { CutCause, EndReason } from '../../hub/reader.ts'
+import { formatComment, formatEvent } from './format.ts'
+
+const KEEP_ALIVE = formatComment('keep-alive')
+
+export interface SseResponseOptions {
+  /** Bytes the response may hold before the stream waits for it to drain (the socket's high-water mark at least). */
+  bufferBytes: number
+  /** How long a cut-off or ended stream may take to flush before its socket is destroyed. */
+  lingerMs?: number
+  /** A reader that takes nothing for this long while events wait for it is cut off, ms. */
+  stallMs?: number
+  /** Clock for `stallMs` (ms). */
+  now?: () => number
+}
+
+type EndListener = (reason: EndReason) => void
+
+/** The stream of each open response: the response's listeners are shared functions, not closures per stream. */
+const streams = new WeakMap<ServerResponse, SseResponseStream>()
+
+function onDrain (this: ServerResponse): void { streams.get(this)?.drained() }
+function onClose (this: ServerResponse): void { streams.get(this)?.closed() }
+
+export abstract class SseResponseStream {
+  protected readonly res: ServerResponse
+  readonly #options: SseResponseOptions
+  protected readonly now: () => number
+  /** The response is full: nothing is written until it drains. */
+  #waiting = false
+  #waitingSince = 0
+  #ended: EndReason | null = null
+  #cutCause: CutCause | null = null
+  /** Something was written since the last keep-alive tick: the stream is not idle. */
+  #active = false
+  #corked = false
+  /** Most streams have one end listener: an array only for more. */
+  #onEnd: EndListener | EndListener[] | null = null
+
+  constructor (res: ServerResponse, options: SseResponseOptions) {
+    this.res = res
+    this.#options = options
+    this.now = options.now ?? Date.now
+    streams.set(res, this)
+    res.on('drain', onDrain)
+    res.on('close', onClose)
+  }
+
+  get ended (): boolean { return this.#ended !== null }
+  /** Why it was cut off, when it was. */
+  get cutCause (): CutCause | null { return this.#cutCause }
+  /** Bytes its response holds now. */
+  get bufferedBytes (): number { return this.res.writableLength }
+  /** It waits for its response to drain, keeping only its place. */
+  get waiting (): boolean { return this.#waiting }
+
+  /** The id of the last event written (or the one it resumed from): the final event names it. */
+  abstract get lastEventId (): string | null
+  /** The response drained: pull what came since. */
+  protected abstract pull (): void
+  /** While waiting: whether the event it needs next is no longer held. */
+  protected abstract behind (): boolean
+  /** It ended (`reason`): let go of what it reads. */
+  protected abstract released (reason: EndReason): void
+
+  /** The response's buffer emptied. */
+  drained (): void {
+    if (this.#ended !== null) return
+    this.#waiting = false
+    this.pull()
+  }
+
+  /** The response closed (the client went away, or the stream ended). */
+  closed (): void {
+    this.#finish('client_closed')
+  }
+
+  /** Calls `listener` when the stream ends, or at once if it has ended already. */
+  onEnd (listener: EndListener): void {
+    if (this.#ended !== null) listener(this.#ended)
+    else if (this.#onEnd === null) this.#onEnd = listener
+    else if (Array.isArray(this.#onEnd)) this.#onEnd.push(listener)
+    else this.#onEnd = [this.#onEnd, listener]
+  }
+
+  /** Writes a keep-alive comment unless something else was written since the last call: only idle streams need one. */
+  keepAlive (): void {
+    if (this.#ended !== null) return
+    if (this.#waiting) {
+      this.checkProgress()
+      return
+    }
+    if (!this.#active) this.writeText(KEEP_ALIVE)
+    this.#active = false
+  }
+
+  /** Writes preformatted SSE text now. True when written. */
+  write (text: string): boolean {
+    if (this.#ended !== null) return false
+    this.writeText(text)
+    return true
+  }
+
+  /** Ends the stream with a final event (named after the reason) naming the last id written, and a retry hint. */
+  end (reason: EndReason, data: Record<string, unknown>, retryMs?: number): void {
+    if (this.#ended !== null) return
+    const final = formatEvent({ event: reason, data: JSON.stringify({ lastEventId: this.lastEventId, ...data }), ...(retryMs === undefined ? {} : { retryMs }) })
+    this.#finish(reason)
+    const socket = this.res.socket
+    if (socket !== null) {
+      const timer = setTimeout(() => { socket.destroy() }, this.#options.lingerMs ?? 1000)
+      const flushed = (): void => { clearTimeout(timer); socket.off('close', flushed) }
+      socket.once('close', flushed)
+      // Once flushed, the connection may carry the client's reconnect (keep-alive): leave it be.
+      this.res.once('finish', flushed)
+    }
+    this.res.end(final)
+  }
+
+  /** A reader catching up is cut off once the event it needs next is dropped, or when it has taken nothing for `stallMs`. */
+  protected checkProgress (): void {
+    if (this.behind()) this.cut('behind')
+    else if (this.#options.stallMs !== undefined && this.now() - this.#waitingSince >= this.#options.stallMs) this.cut('stalled')
+  }
+
+  protected cut (cause: CutCause): void {
+    if (this.#ended !== null) return
+    this.#cutCause = cause
+    this.end('overflow', { reason: 'slow_reader', cause })
+  }
+
+  protected writeText (text: string): void {
+    this.#active = true
+    const res = this.res
+    // Corked at the socket, not the response: the socket's own back-pressure then drives the response's `drain`.
+    const socket = res.socket
+    if (!this.#corked && socket !== null) {
+      this.#corked = true
+      socket.cork()
+      process.nextTick(this.#uncork)
+    }
+    res.write(text)
+    // Past the socket's high-water mark, `drain` follows once it empties: wait for it when the buffer is full.
+    if (res.writableNeedDrain && res.writableLength >= this.#options.bufferBytes) {
+      this.#waiting = true
+      this.#waitingSince = this.now()
+    }
+  }
+
+  readonly #uncork = (): void => {
+    this.#corked = false
+    this.res.socket?.uncork()
+  }
+
+  #finish (reason: EndReason): void {
+    if (this.#ended !== null) return
+    this.#ended = reason
+    streams.delete(this.res)
+    this.released(reason)
+    const listeners = this.#onEnd
+    this.#onEnd = null
+    if (typeof listeners === 'function') listeners(reason)
+    else for (const listener of listeners ?? []) listener(reason)
+  }
+}

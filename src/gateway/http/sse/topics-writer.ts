@@ -1,0 +1,66 @@
+/**
+ * The server side of one SSE stream over several topics: the output of a
+ * `TopicMerge` (hub/topic-merge.ts), which gives it the events of every
+ * followed topic in the hub's order. Each is written with the id
+ * `<epoch>.<order>` and data `{"topic": …, "payload": …}`; the text is
+ * formatted once per event and shared by every such stream. Back-pressure,
+ * keep-alives, cut-off and the final event are every SSE stream's
+ * (./response-stream.ts).
+ */
+import type { ServerResponse } from 'node:http'
+import { formatStreamEventId } from '../../hub/event-id.ts'
+import type { Hub } from '../../hub/hub.ts'
+import type { CutCause, EndReason } from '../../hub/reader.ts'
+import type { RingEntry } from '../../hub/ring.ts'
+import { TopicMerge, type FollowedTopic, type MergeOutput } from '../../hub/topic-merge.ts'
+import { formatEvent } from './format.ts'
+import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
+import { sseEventName } from './stream-writer.ts'
+
+/** The SSE text of a held event on a multi-topic stream, formatted by the first such stream that writes it. */
+export function sseTopicsText (entry: RingEntry, topic: FollowedTopic, epoch: string): string {
+  entry.sseTopicsText ??= formatEvent({ id: formatStreamEventId(epoch, entry.order), event: sseEventName(entry.event), data: `{"topic":${topic.topicJson},"payload":${entry.data}}` })
+  return entry.sseTopicsText
+}
+
+export interface SseTopicsWriterOptions extends SseResponseOptions {
+  /** Phoenix events to pass (null: all). Lifecycle, gap and topic events always pass. */
+  events: ReadonlySet<string> | null
+}
+
+export class SseTopicsWriter extends SseResponseStream implements MergeOutput {
+  readonly merge: TopicMerge
+  readonly #epoch: string
+  /** The id the stream resumed from, until something is written. */
+  readonly #resumedFrom: string | null
+  #lastOrder: number | null = null
+
+  constructor (res: ServerResponse, hub: Hub, lastEventId: string | null, options: SseTopicsWriterOptions) {
+    super(res, options)
+    this.#epoch = hub.epoch
+    this.#resumedFrom = lastEventId
+    this.merge = new TopicMerge(hub, this, { events: options.events })
+  }
+
+  get full (): boolean { return this.waiting || this.ended }
+
+  get lastEventId (): string | null {
+    return this.#lastOrder === null ? this.#resumedFrom : formatStreamEventId(this.#epoch, this.#lastOrder)
+  }
+
+  event (topic: FollowedTopic, entry: RingEntry): void {
+    if (this.ended) return
+    this.#lastOrder = entry.order
+    this.writeText(sseTopicsText(entry, topic, this.#epoch))
+  }
+
+  notice (event: string, data: string): void {
+    this.write(formatEvent({ event, data }))
+  }
+
+  override cut (cause: CutCause): void { super.cut(cause) }
+
+  protected pull (): void { this.merge.resume() }
+  protected behind (): boolean { return this.merge.behind() }
+  protected released (reason: EndReason): void { this.merge.close(reason) }
+}
