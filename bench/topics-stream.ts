@@ -19,10 +19,10 @@
  *
  *   npm run bench:topics                          # 2 × 5 rounds, ~1½ min
  *   npx node bench/topics-stream.ts --quick       # a smoke run; its figures mean nothing
- *   npx node bench/topics-stream.ts --only=B --rounds=1 --messages=500 --profile=.tmp/prof
- *   npx node bench/profile-top.ts .tmp/prof/<file>.cpuprofile 40 src/
+ *   npx node bench/topics-stream.ts --rounds=1 --messages=200 --profile=.tmp/prof   # the measured delivery only
+ *   npx node bench/profile-top.ts .tmp/prof/topics-B-1.cpuprofile 40 src/
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -59,7 +59,6 @@ const WINDOW = Number(values.window)
 const SCENARIOS = values.only.split(',').map((s) => s.trim().toUpperCase()).filter((s): s is ScenarioKey => s === 'A' || s === 'B')
 const EVENT = 'order'
 const POOL_SIZE = Math.ceil(TOPICS.length / 100)
-const profileFlags = values.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${values.profile}`]
 
 function progress (text: string): void {
   process.stderr.write(`${text}\n`)
@@ -103,10 +102,9 @@ function memOf (a: Answer): { rss: number, heap: number, young: number } {
 
 async function round (scenario: ScenarioKey, n: number, fake: ServerChild, configFile: string): Promise<RoundResult> {
   const script = values.strip ? stripped : compiled
-  const sidecar = await LineChild.start(script('gateway-server'), ['--config', configFile], { execArgv: ['--expose-gc', ...profileFlags], startTimeoutMs: 60_000 })
+  const sidecar = await LineChild.start(script('gateway-server'), ['--config', configFile], { execArgv: ['--expose-gc'], startTimeoutMs: 60_000 })
   try {
     const pid = sidecar.pid ?? 0
-    if (profileFlags.length > 0) progress(`round ${n} ${scenario}: sidecar pid ${pid}`)
     const base = String(sidecar.ready['base'])
     const idleRss = await rssBytes(pid)
     const idle = memOf(await sidecar.call('mem'))
@@ -118,11 +116,13 @@ async function round (scenario: ScenarioKey, n: number, fake: ServerChild, confi
       // Each topic's message reaches one reader in either scenario: one event per topic and round.
       const perRound = TOPICS.length
       await deliver(fake, readers.count, WARMUP, 0, perRound)
+      if (values.profile !== undefined) await sidecar.call('profile-start')
       const cpu0 = await sidecar.cpu()
       const t0 = performance.now()
       await deliver(fake, readers.count, MESSAGES, WARMUP, perRound)
       const wallMs = performance.now() - t0
       const cpu1 = await sidecar.cpu()
+      if (values.profile !== undefined) progress(`profile: ${String((await sidecar.call('profile-stop', { file: join(values.profile, `topics-${scenario}-${n}.cpuprofile`) }, 60_000))['file'])}`)
       const endRss = await rssBytes(pid)
       const end = memOf(await sidecar.call('mem'))
       const expected = (WARMUP + MESSAGES) * perRound
@@ -158,12 +158,14 @@ async function round (scenario: ScenarioKey, n: number, fake: ServerChild, confi
 const started = performance.now()
 const machine0 = sampleCpu()
 if (!values.strip) buildChildren()
+if (values.profile !== undefined) await mkdir(values.profile, { recursive: true })
 const dir = await mkdtemp(join(os.tmpdir(), 'backchannel-topics-'))
 const fake = await ServerChild.start()
 const configFile = join(dir, 'backchannel.json')
 await writeFile(configFile, JSON.stringify({
   upstreams: [{ name: 'main', url: fake.endpoint, poolSize: POOL_SIZE, maxChannelsPerSocket: 100 }],
   channels: TOPICS.map((topic) => ({ topic })),
+  sse: { maxTopicsPerStream: Math.max(1000, TOPICS.length) },
 }))
 const results: RoundResult[] = []
 try {
