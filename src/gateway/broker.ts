@@ -115,11 +115,24 @@ export class Broker {
   use (topic: string, upstream: string | undefined, trigger: Trigger): InUse {
     let sub = this.held(topic, upstream)
     if (sub === undefined) {
-      const entry = this.dynamic.match(topic, upstream)
-      if (entry === undefined) throw new UnknownTopicError(topic, 'not_allowed')
+      const entry = this.#allowed(topic, upstream)
       sub = this.addDynamic(entry, topic, {}, false, trigger).sub
     }
     return { sub, release: this.dynamic.use(sub) }
+  }
+
+  /** Throws what `use` would for a topic neither held nor allowed, or not a valid topic, without joining anything. */
+  checkUsable (topic: string, upstream: string | undefined): void {
+    if (this.held(topic, upstream) !== undefined) return
+    this.#allowed(topic, upstream)
+    const problem = topicProblem(topic)
+    if (problem !== null) throw new BadRequestError(`topic ${JSON.stringify(topic)} ${problem}`)
+  }
+
+  #allowed (topic: string, upstream: string | undefined): DynamicConfig {
+    const entry = this.dynamic.match(topic, upstream)
+    if (entry === undefined) throw new UnknownTopicError(topic, 'not_allowed')
+    return entry
   }
 
   /**

@@ -37,10 +37,13 @@ export function resolveTopics (broker: Broker, request: TopicsRequest): { subs: 
     const problem = patternProblem(pattern)
     if (problem !== null) throw new BadRequestError(`pattern ${JSON.stringify(pattern)} ${problem}`)
   }
+  const exact = names.filter((t) => !isPattern(t))
+  // Every exact topic is checked before any is joined: a refused stream joins nothing.
+  for (const topic of exact) broker.checkUsable(topic, request.upstream)
   const held = new Map<Subscription, InUse[]>()
   const releaseAll = (): void => { for (const uses of held.values()) for (const use of uses) use.release() }
   try {
-    for (const topic of names.filter((t) => !isPattern(t))) {
+    for (const topic of exact) {
       const use = broker.use(topic, request.upstream, 'sse')
       held.set(use.sub, [...(held.get(use.sub) ?? []), use])
     }

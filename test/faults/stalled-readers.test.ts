@@ -17,7 +17,7 @@ import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { readSchema } from '../../src/gateway/config/schema.ts'
 import { channelConfig, stopGateway, type Running } from '../gateway/helpers.ts'
-import { decodeChunked, joined, SseParser, SseStream, StalledReader, startSseGateway, type SseMessage } from '../gateway/sse/helpers.ts'
+import { decodeChunked, joined, serverSockets, SseParser, SseStream, StalledReader, startSseGateway, type SseMessage } from '../gateway/sse/helpers.ts'
 import { deadline, within } from '../helpers/wait.ts'
 
 const KIB = 1024
@@ -46,13 +46,6 @@ async function pour (running: Running, topic: string, count: number, size: numbe
     signal: AbortSignal.timeout(5000),
   })
   assert.equal(res.status, 200, await res.text())
-}
-
-/** The gateway's end of each connection, by the client's port. */
-function serverSockets (running: Running): Map<number, Socket> {
-  const sockets = new Map<number, Socket>()
-  running.daemon.app.server.on('connection', (socket: Socket) => { if (socket.remotePort !== undefined) sockets.set(socket.remotePort, socket) })
-  return sockets
 }
 
 /** Resolves once `count` readers have been cut off (`overflow`). */

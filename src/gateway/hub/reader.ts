@@ -34,6 +34,10 @@ export interface OpenStream {
   readonly ended: boolean
   /** Its transport is full: it keeps only its place and pulls once it can write again (read by metrics). */
   readonly waiting: boolean
+  /** Bytes its transport holds now, not yet taken by its peer (read by metrics). */
+  readonly bufferedBytes: number
+  /** For a stream over several topics, how many it follows now; undefined for a reader of one topic (read by metrics). */
+  readonly topics?: number
   /** Ends it with a final event named after `reason` (with `data` and the last id given), and a retry hint. */
   end: (reason: EndReason, data: Record<string, unknown>, retryMs?: number) => void
   /** Calls `listener` when it ends, or at once if it has ended already. */
@@ -52,8 +56,6 @@ export interface OpenStream {
 export interface Reader extends OpenStream {
   /** Why it was cut off (ended with `overflow`), when it was. */
   readonly cutCause: CutCause | null
-  /** Bytes its transport holds now, not yet taken by its peer (read by metrics). */
-  readonly bufferedBytes: number
   /** Starts reading `source` after sequence number `after`: what is held since is given now, as far as the reader takes it. */
   start: (source: ReaderSource, after: number) => void
   /** A new event of the source, in sequence. True when given to the reader now (for metrics). */

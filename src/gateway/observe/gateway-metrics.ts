@@ -93,6 +93,38 @@ export function gatewayMetrics (registry: Registry, broker: Broker, version: str
     return waiting
   })
   new Gauge({
+    name: 'backchannel_sse_streams',
+    help: 'SSE streams open now, by shape: topic (GET /v1/channels/{topic}/events) or topics (GET /v1/events, one stream over several topics)',
+    labelNames: ['shape'] as const,
+    registers,
+    collect () {
+      let topics = 0
+      for (const stream of broker.readers) if (stream.topics !== undefined) topics++
+      this.set({ shape: 'topic' }, broker.readers.count('sse') - topics)
+      this.set({ shape: 'topics' }, topics)
+    },
+  })
+  new Gauge({
+    name: 'backchannel_sse_stream_topics',
+    help: 'Topics followed now by the streams over several topics (GET /v1/events), all together',
+    registers,
+    collect () {
+      let followed = 0
+      for (const stream of broker.readers) followed += stream.topics ?? 0
+      this.set(followed)
+    },
+  })
+  new Gauge({
+    name: 'backchannel_sse_streams_buffered_bytes',
+    help: 'Bytes held in the socket buffers of the streams over several topics now: each at most sse.clientBufferBytes plus one event (per-topic streams: backchannel_sse_buffered_bytes)',
+    registers,
+    collect () {
+      let bytes = 0
+      for (const stream of broker.readers) if (stream.topics !== undefined) bytes += stream.bufferedBytes
+      this.set(bytes)
+    },
+  })
+  new Gauge({
     name: 'backchannel_channel_state',
     help: 'Channels in each state: joining, joined, errored, closed (for a configured channel, 1 for its current state)',
     labelNames: ['subscription', 'state'] as const,

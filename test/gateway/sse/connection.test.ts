@@ -8,9 +8,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Agent } from 'node:http'
-import type { Socket } from 'node:net'
 import { channelConfig, stopGateway } from '../helpers.ts'
-import { joined, numbers, range, SseParser, SseStream, StalledReader, startSseGateway } from './helpers.ts'
+import { joined, numbers, range, serverSockets, SseParser, SseStream, StalledReader, startSseGateway } from './helpers.ts'
 import { deadline } from '../../helpers/wait.ts'
 
 const TOPIC = 'room:conn'
@@ -43,12 +42,11 @@ test('a stream the gateway ended does not take down the next stream on the same 
 test('a cut-off reader that does not read has its socket destroyed by the broker, and what it got is a prefix without holes', async (t) => {
   const running = await startSseGateway([channelConfig(TOPIC, { replay: 10 })], { sse: { clientQueue: 5 } })
   t.after(async () => { await stopGateway(running) })
-  const serverSockets = new Map<number, Socket>()
-  running.daemon.app.server.on('connection', (socket: Socket) => { if (socket.remotePort !== undefined) serverSockets.set(socket.remotePort, socket) })
+  const sockets = serverSockets(running)
   await joined(running.daemon, TOPIC)
   const slow = await StalledReader.open(running.base, TOPIC)
   t.after(() => { slow.socket.destroy() })
-  const serverSide = serverSockets.get(slow.socket.localPort ?? -1)
+  const serverSide = sockets.get(slow.socket.localPort ?? -1)
   assert.ok(serverSide !== undefined, 'the gateway\'s end of the stalled connection')
   const serverClosed = new Promise<void>((resolve) => { serverSide.once('close', () => { resolve() }) })
 

@@ -179,6 +179,13 @@ export class SseStream {
   }
 }
 
+/** The gateway's end of each connection from now on, by the client's port. */
+export function serverSockets (running: Running): Map<number, Socket> {
+  const sockets = new Map<number, Socket>()
+  running.daemon.app.server.on('connection', (socket: Socket) => { if (socket.remotePort !== undefined) sockets.set(socket.remotePort, socket) })
+  return sockets
+}
+
 /** The subscription a test topic maps to. */
 export function subscription (daemon: Daemon, topic: string): Subscription {
   const sub = daemon.broker.hub.find(topic)
@@ -280,9 +287,15 @@ export class StalledReader {
   }
 
   static async open (base: string, topic: string): Promise<StalledReader> {
+    return StalledReader.openPath(base, `/v1/channels/${encodeURIComponent(topic)}/events`)
+  }
+
+  /** Sends `GET <path>` with `headers` besides Host and Accept, reads up to the ready event, then stops reading. */
+  static async openPath (base: string, path: string, headers: Record<string, string> = {}): Promise<StalledReader> {
     const url = new URL(base)
     const reader = new StalledReader(connect(Number(url.port), url.hostname))
-    reader.socket.write(`GET /v1/channels/${encodeURIComponent(topic)}/events HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n\r\n`)
+    const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+    reader.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n${extra}\r\n`)
     await reader.#until('the ready event', () => Buffer.concat(reader.chunks).includes('event: ready'))
     reader.socket.pause()
     return reader

@@ -46,6 +46,12 @@ test('a pattern and an exact topic in one stream: every event names its topic, i
   assert.deepEqual(parsed(msgs, 'msg').map((m) => m.topic), Array.from({ length: 30 }, (_, i) => TOPICS[(i + 1) % 3]))
   const orders = msgs.map((m) => orderOf(m.id))
   assert.ok(orders.every((o, i) => i === 0 || o > (orders[i - 1] ?? 0)), 'ids rise')
+
+  const metrics = (await http(running.base, '/metrics')).text
+  assert.match(metrics, /^backchannel_sse_streams\{shape="topics"\} 1$/m)
+  assert.match(metrics, /^backchannel_sse_streams\{shape="topic"\} 0$/m)
+  assert.match(metrics, /^backchannel_sse_stream_topics 3$/m)
+  assert.match(metrics, /^backchannel_sse_subscribers\{subscription="room:1"\} 1$/m)
 })
 
 test('one Last-Event-ID resumes every topic exactly, merged in order; a topic whose ring lost events gets a gap', async (t) => {

@@ -43,6 +43,8 @@ export class SseTopicsWriter extends SseResponseStream implements MergeOutput {
   }
 
   get full (): boolean { return this.waiting || this.ended }
+  /** Topics it follows now. */
+  get topics (): number { return this.merge.size }
 
   get lastEventId (): string | null {
     return this.#lastOrder === null ? this.#resumedFrom : formatStreamEventId(this.#epoch, this.#lastOrder)
