@@ -10,8 +10,10 @@ export interface SseEvent {
   retryMs?: number
 }
 
+const LINE_BREAK = /[\r\n]/
+
 function field (name: string, value: string): string {
-  if (/[\r\n]/.test(value)) throw new TypeError(`SSE ${name} must not contain line breaks`)
+  if (LINE_BREAK.test(value)) throw new TypeError(`SSE ${name} must not contain line breaks`)
   return `${name}: ${value}\n`
 }
 
@@ -20,6 +22,8 @@ export function formatEvent (e: SseEvent): string {
   if (e.id !== undefined) out += field('id', e.id)
   if (e.event !== undefined) out += field('event', e.event)
   if (e.retryMs !== undefined) out += `retry: ${Math.max(0, Math.floor(e.retryMs))}\n`
+  // JSON from JSON.stringify, the usual data, has no line breaks: one line, without splitting.
+  if (!LINE_BREAK.test(e.data)) return `${out}data: ${e.data}\n\n`
   for (const line of e.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
   return `${out}\n`
 }
