@@ -74,6 +74,8 @@ export class Hub {
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
   readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
+  /** The same, by upstream and then topic: found for every message without building a key. */
+  readonly #byUpstream = new Map<string, Map<string, Subscription>>()
   readonly #byTopic = new Map<string, Subscription[]>()
 
   constructor (channels: readonly ChannelConfig[], options: HubOptions) {
@@ -97,6 +99,9 @@ export class Hub {
   register (sub: Subscription): Subscription {
     const { upstream, topic } = sub.config
     this.#byKey.set(keyOf(upstream, topic), sub)
+    const topics = this.#byUpstream.get(upstream) ?? new Map<string, Subscription>()
+    this.#byUpstream.set(upstream, topics)
+    topics.set(topic, sub)
     this.#byTopic.set(topic, [...(this.#byTopic.get(topic) ?? []), sub])
     this.topics.emit('held', sub)
     return sub
@@ -111,6 +116,9 @@ export class Hub {
     const key = keyOf(upstream, topic)
     if (this.#byKey.get(key) !== sub) return
     this.#byKey.delete(key)
+    const topics = this.#byUpstream.get(upstream)
+    topics?.delete(topic)
+    if (topics?.size === 0) this.#byUpstream.delete(upstream)
     this.#ended.note(key, this.#issued.order)
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
@@ -126,14 +134,14 @@ export class Hub {
 
   /** The subscription for a topic; `upstream` picks one when several upstreams carry the topic. */
   find (topic: string, upstream?: string): Subscription | 'ambiguous' | undefined {
-    if (upstream !== undefined) return this.#byKey.get(keyOf(upstream, topic))
+    if (upstream !== undefined) return this.get(upstream, topic)
     const subs = this.#byTopic.get(topic)
     if (subs === undefined) return undefined
     return subs.length === 1 ? subs[0] : 'ambiguous'
   }
 
   get (upstream: string, topic: string): Subscription | undefined {
-    return this.#byKey.get(keyOf(upstream, topic))
+    return this.#byUpstream.get(upstream)?.get(topic)
   }
 
   /**
