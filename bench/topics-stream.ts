@@ -11,11 +11,14 @@
  *
  *   A: N per-topic streams, `GET /v1/channels/orders:K/events`, one per topic;
  *   B: one stream, `GET /v1/events?topic=orders:*`;
+ *   0: no stream at all, the baseline: what receiving and holding the
+ *      messages costs whoever reads them (the sidecar is asked how many it
+ *      has numbered, every 10 ms, instead of readers counting them);
  *
  * then the fake server broadcasts the same messages to every topic,
  * round-robin, a warm-up and then the measured ones, a few rounds of topics
  * at a time (at most --window rounds in flight), and waits until every
- * reader has them all. The scenarios alternate (A B, B A, A B, …).
+ * reader has them all. The scenarios alternate (0 A B, B A 0, 0 A B, …).
  *
  *   npm run bench:topics                          # 2 × 5 rounds, ~1½ min
  *   npx node bench/topics-stream.ts --quick       # a smoke run; its figures mean nothing
@@ -42,7 +45,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '60' },
     rounds: { type: 'string' },
     window: { type: 'string', default: '4' },
-    only: { type: 'string', default: 'A,B' },
+    only: { type: 'string', default: '0,A,B' },
     strip: { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
@@ -56,7 +59,7 @@ const SIZE = Number(values.size)
 const ROUNDS = Number(values.rounds ?? (values.quick ? 1 : 5))
 /** Rounds of broadcasts (one to every topic) that may be on their way to the readers at once. */
 const WINDOW = Number(values.window)
-const SCENARIOS = values.only.split(',').map((s) => s.trim().toUpperCase()).filter((s): s is ScenarioKey => s === 'A' || s === 'B')
+const SCENARIOS = values.only.split(',').map((s) => s.trim().toUpperCase()).filter((s): s is ScenarioKey => s === '0' || s === 'A' || s === 'B')
 const EVENT = 'order'
 const POOL_SIZE = Math.ceil(TOPICS.length / 100)
 
@@ -66,6 +69,7 @@ function progress (text: string): void {
 
 /** The stream URLs of a scenario. */
 function urls (scenario: ScenarioKey, base: string): string[] {
+  if (scenario === '0') return []
   if (scenario === 'A') return TOPICS.map((topic) => `${base}/v1/channels/${encodeURIComponent(topic)}/events`)
   return [`${base}/v1/events?topic=${encodeURIComponent('orders:*')}`]
 }
@@ -81,11 +85,42 @@ async function expectStreams (sidecar: LineChild, n: number): Promise<void> {
   }
 }
 
+/** Counts what the sidecar's hub has numbered (no reader to count them): polled every 10 ms, with a deadline. */
+class HubCount {
+  readonly #sidecar: LineChild
+  readonly #start: number
+  total = 0
+  private constructor (sidecar: LineChild, start: number) {
+    this.#sidecar = sidecar
+    this.#start = start
+  }
+
+  static async of (sidecar: LineChild): Promise<HubCount> {
+    return new HubCount(sidecar, await HubCount.#events(sidecar))
+  }
+
+  static async #events (sidecar: LineChild): Promise<number> {
+    return Number((await sidecar.call('events'))['events'])
+  }
+
+  async until (n: number, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs
+    for (;;) {
+      this.total = await HubCount.#events(this.#sidecar) - this.#start
+      if (this.total >= n) return
+      if (performance.now() > deadline) throw new Error(`the hub numbered ${this.total} events, not ${n}`)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+}
+
+type Progress = Pick<EventCount, 'total' | 'until'>
+
 /**
  * Broadcasts `rounds` rounds (one message to every topic each, sequence numbers from `from`), at most
  * WINDOW rounds ahead of what the readers have received, and waits until the readers have every event.
  */
-async function deliver (fake: ServerChild, count: EventCount, rounds: number, from: number, perRound: number): Promise<void> {
+async function deliver (fake: ServerChild, count: Progress, rounds: number, from: number, perRound: number): Promise<void> {
   const start = count.total
   for (let r = 0; r < rounds; r++) {
     await count.until(start + (r + 1 - WINDOW) * perRound, 30_000)
@@ -110,23 +145,24 @@ async function round (scenario: ScenarioKey, n: number, fake: ServerChild, confi
     const idle = memOf(await sidecar.call('mem'))
     const streams = urls(scenario, base)
     const readers = await EventReaders.open(streams, EVENT)
+    const count: Progress = scenario === '0' ? await HubCount.of(sidecar) : readers.count
     try {
       await expectStreams(sidecar, streams.length)
       const openRss = await rssBytes(pid)
       // Each topic's message reaches one reader in either scenario: one event per topic and round.
       const perRound = TOPICS.length
-      await deliver(fake, readers.count, WARMUP, 0, perRound)
+      await deliver(fake, count, WARMUP, 0, perRound)
       if (values.profile !== undefined) await sidecar.call('profile-start')
       const cpu0 = await sidecar.cpu()
       const t0 = performance.now()
-      await deliver(fake, readers.count, MESSAGES, WARMUP, perRound)
+      await deliver(fake, count, MESSAGES, WARMUP, perRound)
       const wallMs = performance.now() - t0
       const cpu1 = await sidecar.cpu()
       if (values.profile !== undefined) progress(`profile: ${String((await sidecar.call('profile-stop', { file: join(values.profile, `topics-${scenario}-${n}.cpuprofile`) }, 60_000))['file'])}`)
       const endRss = await rssBytes(pid)
       const end = memOf(await sidecar.call('mem'))
       const expected = (WARMUP + MESSAGES) * perRound
-      if (readers.count.total !== expected) throw new Error(`${scenario}: the readers got ${readers.count.total} events, not ${expected}`)
+      if (count.total !== expected) throw new Error(`${scenario}: ${scenario === '0' ? 'the hub numbered' : 'the readers got'} ${count.total} events, not ${expected}`)
       if (readers.cut > 0) throw new Error(`${scenario}: ${readers.cut} streams ended early`)
       return {
         scenario,
@@ -170,7 +206,7 @@ await writeFile(configFile, JSON.stringify({
 const results: RoundResult[] = []
 try {
   for (let i = 0; i < ROUNDS; i++) {
-    // A B, B A, A B, …: drift of the machine falls on both alike.
+    // 0 A B, B A 0, …: drift of the machine falls on each alike.
     const order = i % 2 === 0 ? SCENARIOS : [...SCENARIOS].reverse()
     for (const scenario of order) {
       progress(`round ${i + 1}/${ROUNDS}: scenario ${scenario}`)

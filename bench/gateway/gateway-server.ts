@@ -7,7 +7,8 @@
  * it) instead. Says ready once every channel is joined.
  *
  * Commands (bench/gateway/child.ts): cpu, mem, `streams` (open SSE streams),
- * close (the daemon's shutdown sequence).
+ * `events` (events the hub has numbered, every topic's together), close (the
+ * daemon's shutdown sequence).
  */
 import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -50,4 +51,5 @@ releaseStartupMemory() // as `serve` does
 
 await serve({ base }, {
   streams: () => ({ streams: broker.readers.size }),
+  events: () => ({ events: broker.hub.all().reduce((sum, sub) => sum + sub.events, 0) }),
 }, async () => { await daemon.close() })

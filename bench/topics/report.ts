@@ -1,11 +1,13 @@
 /**
  * The topics benchmark's tables: every round, the medians per scenario, and
  * the goal (the one stream at most 0.5× the per-topic streams) as ratios of
- * the medians, with the range of the ratios of the rounds run side by side.
+ * the medians, with the range of the ratios of the rounds run side by side;
+ * then the same above the baseline without readers (scenario 0, run in the
+ * same rounds): what the readers themselves cost.
  */
 import { median } from '../lib/measure.ts'
 
-export type ScenarioKey = 'A' | 'B'
+export type ScenarioKey = '0' | 'A' | 'B'
 
 export interface RoundResult {
   scenario: ScenarioKey
@@ -38,17 +40,19 @@ interface Figure {
   digits: number
   /** Judged against the goal (else shown for context). */
   goal: boolean
+  /** Also shown above the baseline without readers. */
+  beyondBaseline?: boolean
 }
 
 const MB = 2 ** 20
 const cpuPerEvent = (r: RoundResult): number => (r.userUs + r.systemUs) / r.events
 
 const FIGURES: Figure[] = [
-  { name: 'sidecar CPU per delivered event', unit: 'µs', of: cpuPerEvent, digits: 2, goal: true },
+  { name: 'sidecar CPU per delivered event', unit: 'µs', of: cpuPerEvent, digits: 2, goal: true, beyondBaseline: true },
   { name: 'sidecar user CPU per delivered event', unit: 'µs', of: (r) => r.userUs / r.events, digits: 2, goal: false },
   { name: 'sidecar system CPU per delivered event', unit: 'µs', of: (r) => r.systemUs / r.events, digits: 2, goal: false },
   { name: 'sidecar RSS growth, joined → streams open and messages delivered', unit: 'MB', of: (r) => (r.endRss - r.idleRss) / MB, digits: 1, goal: true },
-  { name: 'sidecar RSS, streams open and messages delivered', unit: 'MB', of: (r) => r.endRss / MB, digits: 1, goal: true },
+  { name: 'sidecar RSS, streams open and messages delivered', unit: 'MB', of: (r) => r.endRss / MB, digits: 1, goal: true, beyondBaseline: true },
   { name: 'sidecar RSS growth, joined → streams open (no message yet)', unit: 'MB', of: (r) => (r.openRss - r.idleRss) / MB, digits: 1, goal: false },
   { name: 'sidecar RSS growth after full GCs', unit: 'MB', of: (r) => (r.endRssGc - r.idleRssGc) / MB, digits: 1, goal: false },
   { name: 'sidecar V8 heap growth after full GCs', unit: 'MB', of: (r) => (r.endHeap - r.idleHeap) / MB, digits: 1, goal: false },
@@ -60,7 +64,22 @@ function fmt (value: number, digits: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 
-const LABEL: Record<ScenarioKey, string> = { A: 'A: per-topic streams', B: 'B: one stream' }
+const LABEL: Record<ScenarioKey, string> = { 0: '0: no reader (baseline)', A: 'A: per-topic streams', B: 'B: one stream' }
+
+/** A figure's cell: median (min–max), or – without rounds. */
+function cell (values: readonly number[], f: Figure): string {
+  if (values.length === 0) return '–'
+  return `${fmt(median(values), f.digits)} ${f.unit} (${fmt(Math.min(...values), f.digits)}–${fmt(Math.max(...values), f.digits)})`
+}
+
+/** B / A of the medians, the range of B / A of the rounds run side by side, and the verdict. */
+function ratioCells (a: readonly number[], b: readonly number[], goal: boolean): string {
+  const ratio = a.length > 0 && b.length > 0 ? median(b) / median(a) : Number.NaN
+  const pairs = Array.from({ length: Math.min(a.length, b.length) }, (_v, i) => b[i]! / a[i]!)
+  const range = pairs.length === 0 ? '–' : `${fmt(Math.min(...pairs), 2)}–${fmt(Math.max(...pairs), 2)}`
+  const verdict = !goal || Number.isNaN(ratio) ? 'info' : ratio <= 0.5 ? 'PASS' : '**FAIL**'
+  return `${Number.isNaN(ratio) ? '–' : fmt(ratio, 2)} | ${range} | ${verdict}`
+}
 
 /** The rounds' table, the medians with the ratio B/A, and the goals. */
 export function render (rounds: readonly RoundResult[]): string {
@@ -72,26 +91,33 @@ export function render (rounds: readonly RoundResult[]): string {
     ...rounds.map((r) => `| ${r.round} | ${LABEL[r.scenario]} | ${fmt(r.streams, 0)} | ${fmt(r.events, 0)} | ${fmt(cpuPerEvent(r), 2)} (${fmt(r.userUs / r.events, 2)} / ${fmt(r.systemUs / r.events, 2)}) | ${fmt(r.events / (r.wallMs / 1000), 0)} | ${fmt(r.idleRss / MB, 1)} → ${fmt(r.openRss / MB, 1)} → ${fmt(r.endRss / MB, 1)} (${fmt((r.endRss - r.idleRss) / MB, 1)}) | ${fmt(r.idleRssGc / MB, 1)} → ${fmt(r.endRssGc / MB, 1)} (${fmt((r.endRssGc - r.idleRssGc) / MB, 1)}), ${fmt((r.endHeap - r.idleHeap) / MB, 1)} |`),
     '',
   ]
-  const a = rounds.filter((r) => r.scenario === 'A')
-  const b = rounds.filter((r) => r.scenario === 'B')
+  const of = (key: ScenarioKey): RoundResult[] => rounds.filter((r) => r.scenario === key)
+  const [base, a, b] = [of('0'), of('A'), of('B')]
   lines.push(
     '### Medians and the goal (B at most 0.5× A)',
     '',
-    '| figure | A: per-topic streams, median (min–max) | B: one stream, median (min–max) | B / A | B / A, rounds side by side | goal ≤ 0.5× |',
-    '| --- | --- | --- | ---: | --- | --- |'
+    '| figure | 0: no reader, median (min–max) | A: per-topic streams, median (min–max) | B: one stream, median (min–max) | B / A | B / A, rounds side by side | goal ≤ 0.5× |',
+    '| --- | --- | --- | --- | ---: | --- | --- |'
   )
   for (const f of FIGURES) {
-    const cell = (rs: readonly RoundResult[]): string => {
-      if (rs.length === 0) return '–'
-      const values = rs.map(f.of)
-      return `${fmt(median(values), f.digits)} ${f.unit} (${fmt(Math.min(...values), f.digits)}–${fmt(Math.max(...values), f.digits)})`
-    }
-    const ratio = a.length > 0 && b.length > 0 ? median(b.map(f.of)) / median(a.map(f.of)) : Number.NaN
-    const pairs = Array.from({ length: Math.min(a.length, b.length) }, (_v, i) => f.of(b[i]!) / f.of(a[i]!))
-    const range = pairs.length === 0 ? '–' : `${fmt(Math.min(...pairs), 2)}–${fmt(Math.max(...pairs), 2)}`
-    const verdict = !f.goal || Number.isNaN(ratio) ? 'info' : ratio <= 0.5 ? 'PASS' : '**FAIL**'
-    lines.push(`| ${f.name} | ${cell(a)} | ${cell(b)} | ${Number.isNaN(ratio) ? '–' : fmt(ratio, 2)} | ${range} | ${verdict} |`)
+    lines.push(`| ${f.name} | ${cell(base.map(f.of), f)} | ${cell(a.map(f.of), f)} | ${cell(b.map(f.of), f)} | ${ratioCells(a.map(f.of), b.map(f.of), f.goal)} |`)
   }
   lines.push('')
+  if (base.length > 0) {
+    lines.push(
+      '### Above the baseline without readers (each round less the same round\'s scenario 0): what the readers cost',
+      '',
+      '| figure | A − 0, median (min–max) | B − 0, median (min–max) | (B − 0) / (A − 0) | rounds side by side | ≤ 0.5× |',
+      '| --- | --- | --- | ---: | --- | --- |'
+    )
+    for (const f of FIGURES.filter((x) => x.beyondBaseline === true)) {
+      const less = (rs: readonly RoundResult[]): number[] => rs.flatMap((r) => {
+        const zero = base.find((z) => z.round === r.round)
+        return zero === undefined ? [] : [f.of(r) - f.of(zero)]
+      })
+      lines.push(`| ${f.name} | ${cell(less(a), f)} | ${cell(less(b), f)} | ${ratioCells(less(a), less(b), true)} |`)
+    }
+    lines.push('')
+  }
   return lines.join('\n')
 }
