@@ -18,14 +18,18 @@ function field (name: string, value: string): string {
 }
 
 export function formatEvent (e: SseEvent): string {
-  let out = ''
-  if (e.id !== undefined) out += field('id', e.id)
-  if (e.event !== undefined) out += field('event', e.event)
-  if (e.retryMs !== undefined) out += `retry: ${Math.max(0, Math.floor(e.retryMs))}\n`
+  const parts: string[] = []
+  if (e.id !== undefined) parts.push(field('id', e.id))
+  if (e.event !== undefined) parts.push(field('event', e.event))
+  if (e.retryMs !== undefined) parts.push(`retry: ${Math.max(0, Math.floor(e.retryMs))}\n`)
   // JSON from JSON.stringify, the usual data, has no line breaks: one line, without splitting.
-  if (!LINE_BREAK.test(e.data)) return `${out}data: ${e.data}\n\n`
-  for (const line of e.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
-  return `${out}\n`
+  if (!LINE_BREAK.test(e.data)) parts.push('data: ', e.data, '\n\n')
+  else {
+    for (const line of e.data.split(/\r\n|\r|\n/)) parts.push(`data: ${line}\n`)
+    parts.push('\n')
+  }
+  // Joined, the text is one flat string: a held event keeps its SSE text as it is written, not as a tree of its pieces.
+  return parts.join('')
 }
 
 /** A comment line: ignored by clients, keeps proxies from timing the stream out. */
