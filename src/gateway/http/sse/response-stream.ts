@@ -6,16 +6,22 @@
  * event. The final event names the last id written: everything before it
  * arrives first (one ordered stream), so resuming from it loses nothing.
  * The socket is destroyed only if that final event cannot be flushed
- * within `lingerMs`. Writes made in one turn of the event loop go out
- * together, as one chunk of the response written at the next tick (or as
- * soon as they would fill the buffer): a stream given many events at once
- * costs one write, not one per event.
+ * within `lingerMs`. Short writes made in one turn of the event loop go
+ * out together, as one chunk of the response written at the next tick (or
+ * as soon as they would fill the buffer): a stream given many events at
+ * once costs one write, not one per event.
  */
 import type { ServerResponse } from 'node:http'
 import type { CutCause, EndReason } from '../../hub/reader.ts'
 import { formatComment, formatEvent } from './format.ts'
 
 const KEEP_ALIVE = formatComment('keep-alive')
+/**
+ * Texts shorter than this are joined with the others of their tick; a
+ * longer one is written by itself (a held event keeps it flat, and joining
+ * would only copy it once more).
+ */
+const JOIN_BELOW = 4096
 
 export interface SseResponseOptions {
   /** Bytes the response may hold before the stream waits for it to drain (the socket's high-water mark at least). */
@@ -148,6 +154,12 @@ export abstract class SseResponseStream {
 
   protected writeText (text: string): void {
     this.#active = true
+    if (text.length >= JOIN_BELOW) {
+      this.#flush()
+      this.#pending = text
+      this.#flush()
+      return
+    }
     this.#pending += text
     // Past the buffer's limit the text goes out now, so that the check below sees it.
     if (this.res.writableLength + this.#pending.length >= this.#options.bufferBytes) this.#flush()
