@@ -19,7 +19,10 @@
  *       built as text, the same bytes, so no JSON encoder slows the server).
  *       With `batch`, `queuePeak` is `{ frames, bytes }`: the most that any
  *       connection joined to `topic` had queued and not yet written, sampled
- *       after each batch (the queue grows only while a batch is sent).
+ *       after each batch (the queue grows only while a batch is sent). With
+ *       `topics` (a list) instead of `topic`, each of the `count` rounds
+ *       sends one broadcast to every topic in turn (round-robin), all at
+ *       once; `s` is the round.
  *   { id, cmd: 'fault', kind }         → { id, sockets }
  *       `close-all`: every socket closed with 1011 (a crash); `drop-all`:
  *       every socket dropped without a close frame (a network cut).
@@ -33,19 +36,23 @@
  * with channels), keeps the port closed for `downMs`, and listens again on
  * the same port.
  *
+ * Channels: the built-in ones, and `orders:*` (a room: what is pushed is
+ * broadcast) for the topics benchmark.
+ *
  * `--max-channels N` overrides Phoenix 1.8.12's limit of 100 channels per
  * connection (0: unlimited, as Phoenix before 1.8.9).
  */
 import { EventEmitter } from 'node:events'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { startFakePhoenix } from '../src/testing/index.ts'
+import { builtinChannels, roomChannel, startFakePhoenix } from '../src/testing/index.ts'
 
 interface Command {
   id: number
   cmd: string
   downMs?: number
   topic?: string
+  topics?: string[]
   event?: string
   count?: number
   from?: number
@@ -73,6 +80,7 @@ const maxChannels = values['max-channels'] === undefined ? undefined : Number(va
 const server = await startFakePhoenix({
   port: 0,
   idleTimeoutMs: 120_000,
+  channels: { ...builtinChannels(), 'orders:*': roomChannel },
   ...(maxChannels === undefined ? {} : { maxChannels: maxChannels === 0 ? Number.POSITIVE_INFINITY : maxChannels }),
 })
 send({ ready: true, endpoint: server.endpoint, pid: process.pid })
@@ -87,6 +95,15 @@ async function broadcasts (c: Command): Promise<{ receivers: number, queuePeak?:
   const from = c.from ?? 0
   const pad = 'x'.repeat(c.size ?? 0)
   let receivers = 0
+  if (c.topics !== undefined) {
+    for (let i = 0; i < count; i++) {
+      for (const t of c.topics) {
+        const n = server.broadcast(t, event, { t: wallClock(), s: from + i, p: pad })
+        if (i === 0 && t === c.topics[0]) receivers = n
+      }
+    }
+    return receivers
+  }
   const one = (i: number): void => {
     const n = server.broadcast(topic, event, { t: wallClock(), s: from + i, p: pad })
     if (i === 0) receivers = n

@@ -2,10 +2,13 @@
  * The shared half of every server child of the gateway benchmark: the
  * `ready` line, and the stdin command loop (one JSON line in, one out, same
  * `id`; see bench/lib/server-child.ts). Every child answers `cpu` and
- * `mem`, and `close` (its own shutdown, then exit); a child adds its own
- * commands.
+ * `mem`, `profile-start` and `profile-stop` (V8's CPU profiler over just
+ * the span between them, written as a .cpuprofile to `file`), and `close`
+ * (its own shutdown, then exit); a child adds its own commands.
  */
 import { readFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
 import { createInterface } from 'node:readline'
 import { getHeapSpaceStatistics } from 'node:v8'
 
@@ -52,6 +55,31 @@ function rssParts (): Reply {
   return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') }
 }
 
+let profiling: Session | null = null
+
+/** Starts V8's CPU profiler in this process, sampling every `intervalUs` µs (default 100). */
+async function profileStart (command: Reply): Promise<Reply> {
+  if (profiling !== null) throw new Error('already profiling')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: Number(command['intervalUs'] ?? 100) })
+  await session.post('Profiler.start')
+  profiling = session
+  return {}
+}
+
+/** Stops the profiler and writes the profile to `file`. */
+async function profileStop (command: Reply): Promise<Reply> {
+  const session = profiling
+  if (session === null) throw new Error('not profiling')
+  profiling = null
+  const { profile } = await session.post('Profiler.stop')
+  session.disconnect()
+  await writeFile(String(command['file']), JSON.stringify(profile))
+  return { file: command['file'] }
+}
+
 /** Says `ready` with `info`, then answers commands until `close` or the end of stdin. */
 export async function serve (info: Reply, handlers: Record<string, Handler>, close: () => Promise<void>): Promise<void> {
   send({ ready: true, pid: process.pid, ...info })
@@ -61,6 +89,8 @@ export async function serve (info: Reply, handlers: Record<string, Handler>, clo
       return { user, system }
     },
     mem: memory,
+    'profile-start': profileStart,
+    'profile-stop': profileStop,
     ...handlers,
   }
   const lines = createInterface({ input: process.stdin })

@@ -146,6 +146,14 @@ export class ServerChild {
     return { receivers: Number(a['receivers']), ...(peak === undefined ? {} : { queuePeak: { frames: Number(peak['frames']), bytes: Number(peak['bytes']) } }) }
   }
 
+  /**
+   * `rounds` rounds of fastlane broadcasts of `{ t, s, p }`, each round one broadcast to every topic of `topics`
+   * in turn (s: the round, from `from`; p: `size` bytes of padding), all at once; answers once the last is sent.
+   */
+  async broadcastRounds (r: { topics: readonly string[], event: string, rounds: number, from: number, size: number }): Promise<void> {
+    await this.#child.call('broadcast', { topics: r.topics, event: r.event, count: r.rounds, from: r.from, size: r.size })
+  }
+
   /** Closes every socket with 1011 (`close-all`) or drops them without a close frame (`drop-all`). */
   async fault (kind: 'close-all' | 'drop-all'): Promise<{ sockets: number }> {
     const a = await this.#child.call('fault', { kind })

@@ -4,7 +4,8 @@
  * default metrics, sampled by a histogram since start-up, so the figure is
  * the p99 over the process's life so far, and the max).
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
+import { rssBytes } from '../lib/proc.ts'
 
 export interface ResourceSample {
   label: string
@@ -26,8 +27,7 @@ function metric (text: string, name: string): number | null {
 }
 
 export async function sample (label: string, pid: number, base: string, startedAt: number): Promise<ResourceSample> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 'NaN')
+  const rss = await rssBytes(pid)
   const fds = (await readdir(`/proc/${pid}/fd`)).length
   const text = await (await fetch(`${base}/metrics`)).text()
   const ms = (v: number | null): number | null => (v === null ? null : v * 1000)
@@ -35,7 +35,7 @@ export async function sample (label: string, pid: number, base: string, startedA
   return {
     label,
     atSec: Math.round((performance.now() - startedAt) / 1000),
-    rssMb: rssKb / 1024,
+    rssMb: rss / 2 ** 20,
     heapUsedMb: mb(metric(text, 'backchannel_nodejs_heap_size_used_bytes')),
     fds,
     lagP99Ms: ms(metric(text, 'backchannel_nodejs_eventloop_lag_p99_seconds')),

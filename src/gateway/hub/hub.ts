@@ -112,7 +112,9 @@ export class Hub {
     const key = keyOf(upstream, topic)
     if (this.#byKey.get(key) !== sub) return
     this.#byKey.delete(key)
-    this.#byUpstream.get(upstream)?.delete(topic)
+    const topics = this.#byUpstream.get(upstream)
+    topics?.delete(topic)
+    if (topics?.size === 0) this.#byUpstream.delete(upstream)
     this.#ended.note(key, this.#issued.order)
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
@@ -128,7 +130,7 @@ export class Hub {
 
   /** The subscription for a topic; `upstream` picks one when several upstreams carry the topic. */
   find (topic: string, upstream?: string): Subscription | 'ambiguous' | undefined {
-    if (upstream !== undefined) return this.#byKey.get(keyOf(upstream, topic))
+    if (upstream !== undefined) return this.get(upstream, topic)
     const subs = this.#byTopic.get(topic)
     if (subs === undefined) return undefined
     return subs.length === 1 ? subs[0] : 'ambiguous'

@@ -32,8 +32,6 @@ export interface RingEntry {
    * hub never sets or reads it.
    */
   sseText?: string
-  /** The same for streams over several topics (another id and data), shared by all of them. */
-  sseTopicsText?: string
 }
 
 /** What an entry counts for besides its event name and data: the entry object, its slot, and an SSE id and field names (bytes, a round estimate). */

@@ -43,8 +43,17 @@ export function upstreamMetrics (registry: Registry, broker: Broker): void {
   const rejoinsScheduled = new Counter({ name: 'backchannel_channel_rejoins_scheduled_total', help: 'Rejoins scheduled with back-off after a refusal, a timeout or a crash', labelNames: s, registers })
   const channelErrors = new Counter({ name: 'backchannel_channel_errors_total', help: 'Joined channels that went down, by reason: crashed (phx_error), disconnected', labelNames: ['subscription', 'reason'] as const, registers })
   const leaves = new Counter({ name: 'backchannel_channel_leaves_total', help: 'Channels that ended, by reason: left, server_closed (phx_close), refused (gave up)', labelNames: ['subscription', 'reason'] as const, registers })
-  const messages = new Counter({ name: 'backchannel_messages_received_total', help: 'Channel messages received from the upstream', labelNames: s, registers })
-  const bytes = new Counter({ name: 'backchannel_messages_received_bytes_total', help: 'Bytes of the frames that carried channel messages', labelNames: s, registers })
+  // Every channel message counts here: tallied in a map by subscription name, added to the counters when they are read.
+  const received = new Map<string, { messages: number, bytes: number }>()
+  const addReceived = (): void => {
+    for (const [subscription, tally] of received) {
+      messages.inc({ subscription }, tally.messages)
+      bytes.inc({ subscription }, tally.bytes)
+    }
+    received.clear()
+  }
+  const messages = new Counter({ name: 'backchannel_messages_received_total', help: 'Channel messages received from the upstream', labelNames: s, registers, collect: addReceived })
+  const bytes = new Counter({ name: 'backchannel_messages_received_bytes_total', help: 'Bytes of the frames that carried channel messages', labelNames: s, registers, collect: addReceived })
   const sent = new Counter({ name: 'backchannel_pushes_sent_total', help: 'Pushes written to the upstream socket', labelNames: s, registers })
 
   const dropped = new Counter({ name: 'backchannel_upstream_messages_dropped_total', help: 'Channel messages that could not be handled, dropped (their readers get a gap), by reason: too_deep, handler_error', labelNames: ['upstream', 'reason'] as const, registers })
@@ -87,9 +96,13 @@ export function upstreamMetrics (registry: Registry, broker: Broker): void {
       leaves.inc({ ...sub(x.topic), reason: x.reason })
     })
     e.on('message', (x) => {
-      const labels = sub(x.topic)
-      messages.inc(labels)
-      bytes.inc(labels, x.bytes)
+      const subscription = subscriptionLabel(hub, upstream, x.topic)
+      const tally = received.get(subscription)
+      if (tally === undefined) received.set(subscription, { messages: 1, bytes: x.bytes })
+      else {
+        tally.messages++
+        tally.bytes += x.bytes
+      }
     })
     e.on('push_sent', (x) => { sent.inc(sub(x.topic)) })
   }

@@ -10,21 +10,26 @@ export interface SseEvent {
   retryMs?: number
 }
 
+const LINE_BREAK = /[\r\n]/
+
 function field (name: string, value: string): string {
-  if (/[\r\n]/.test(value)) throw new TypeError(`SSE ${name} must not contain line breaks`)
+  if (LINE_BREAK.test(value)) throw new TypeError(`SSE ${name} must not contain line breaks`)
   return `${name}: ${value}\n`
 }
 
 export function formatEvent (e: SseEvent): string {
-  let out = ''
-  if (e.id !== undefined) out += field('id', e.id)
-  if (e.event !== undefined) out += field('event', e.event)
-  if (e.retryMs !== undefined) out += `retry: ${Math.max(0, Math.floor(e.retryMs))}\n`
-  const { data } = e
-  // One line (every channel message's data is: see hub/payload-json.ts) is found without a regexp pass over it.
-  if (!data.includes('\n') && !data.includes('\r')) return `${out}data: ${data}\n\n`
-  for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
-  return `${out}\n`
+  const parts: string[] = []
+  if (e.id !== undefined) parts.push(field('id', e.id))
+  if (e.event !== undefined) parts.push(field('event', e.event))
+  if (e.retryMs !== undefined) parts.push(`retry: ${Math.max(0, Math.floor(e.retryMs))}\n`)
+  // JSON from JSON.stringify, the usual data, has no line breaks: one line, without splitting.
+  if (!LINE_BREAK.test(e.data)) parts.push('data: ', e.data, '\n\n')
+  else {
+    for (const line of e.data.split(/\r\n|\r|\n/)) parts.push(`data: ${line}\n`)
+    parts.push('\n')
+  }
+  // Joined, the text is one flat string: a held event keeps its SSE text as it is written, not as a tree of its pieces.
+  return parts.join('')
 }
 
 /** A comment line: ignored by clients, keeps proxies from timing the stream out. */

@@ -6,14 +6,22 @@
  * event. The final event names the last id written: everything before it
  * arrives first (one ordered stream), so resuming from it loses nothing.
  * The socket is destroyed only if that final event cannot be flushed
- * within `lingerMs`. Writes made in one turn of the event loop go out
- * together (the socket is corked until the next tick).
+ * within `lingerMs`. Short writes made in one turn of the event loop go
+ * out together, as one chunk of the response written at the next tick (or
+ * as soon as they would fill the buffer): a stream given many events at
+ * once costs one write, not one per event.
  */
 import type { ServerResponse } from 'node:http'
 import type { CutCause, EndReason } from '../../hub/reader.ts'
 import { formatComment, formatEvent } from './format.ts'
 
 const KEEP_ALIVE = formatComment('keep-alive')
+/**
+ * Texts shorter than this are joined with the others of their tick; a
+ * longer one is written by itself (a held event keeps it flat, and joining
+ * would only copy it once more).
+ */
+const JOIN_BELOW = 4096
 
 export interface SseResponseOptions {
   /** Bytes the response may hold before the stream waits for it to drain (the socket's high-water mark at least). */
@@ -45,7 +53,9 @@ export abstract class SseResponseStream {
   #cutCause: CutCause | null = null
   /** Something was written since the last keep-alive tick: the stream is not idle. */
   #active = false
-  #corked = false
+  /** Text written in this turn of the event loop, not yet given to the response. */
+  #pending = ''
+  #flushScheduled = false
   /** Most streams have one end listener: an array only for more. */
   #onEnd: EndListener | EndListener[] | null = null
 
@@ -62,7 +72,7 @@ export abstract class SseResponseStream {
   /** Why it was cut off, when it was. */
   get cutCause (): CutCause | null { return this.#cutCause }
   /** Bytes its response holds now. */
-  get bufferedBytes (): number { return this.res.writableLength }
+  get bufferedBytes (): number { return this.res.writableLength + this.#pending.length }
   /** It waits for its response to drain, keeping only its place. */
   get waiting (): boolean { return this.#waiting }
 
@@ -118,6 +128,7 @@ export abstract class SseResponseStream {
     if (this.#ended !== null) return
     const final = formatEvent({ event: reason, data: JSON.stringify({ lastEventId: this.lastEventId, ...data }), ...(retryMs === undefined ? {} : { retryMs }) })
     this.#finish(reason)
+    this.#flush()
     const socket = this.res.socket
     if (socket !== null) {
       const timer = setTimeout(() => { socket.destroy() }, this.#options.lingerMs ?? 1000)
@@ -143,25 +154,38 @@ export abstract class SseResponseStream {
 
   protected writeText (text: string): void {
     this.#active = true
-    const res = this.res
-    // Corked at the socket, not the response: the socket's own back-pressure then drives the response's `drain`.
-    const socket = res.socket
-    if (!this.#corked && socket !== null) {
-      this.#corked = true
-      socket.cork()
-      process.nextTick(this.#uncork)
+    if (text.length >= JOIN_BELOW) {
+      this.#flush()
+      this.#pending = text
+      this.#flush()
+      return
     }
-    res.write(text)
-    // Past the socket's high-water mark, `drain` follows once it empties: wait for it when the buffer is full.
-    if (res.writableNeedDrain && res.writableLength >= this.#options.bufferBytes) {
-      this.#waiting = true
-      this.#waitingSince = this.now()
+    this.#pending += text
+    // Past the buffer's limit the text goes out now, so that the check below sees it.
+    if (this.res.writableLength + this.#pending.length >= this.#options.bufferBytes) this.#flush()
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true
+      process.nextTick(this.#flushLater)
     }
   }
 
-  readonly #uncork = (): void => {
-    this.#corked = false
-    this.res.socket?.uncork()
+  readonly #flushLater = (): void => {
+    this.#flushScheduled = false
+    if (this.#ended === null) this.#flush()
+  }
+
+  /** Gives the pending text to the response; waits for `drain` once the buffer is full. */
+  #flush (): void {
+    const text = this.#pending
+    if (text === '') return
+    this.#pending = ''
+    const res = this.res
+    res.write(text)
+    // Past the socket's high-water mark, `drain` follows once it empties: wait for it when the buffer is full.
+    if (this.#ended === null && res.writableNeedDrain && res.writableLength >= this.#options.bufferBytes) {
+      this.#waiting = true
+      this.#waitingSince = this.now()
+    }
   }
 
   #finish (reason: EndReason): void {

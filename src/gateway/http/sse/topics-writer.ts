@@ -2,8 +2,8 @@
  * The server side of one SSE stream over several topics: the output of a
  * `TopicMerge` (hub/topic-merge.ts), which gives it the events of every
  * followed topic in the hub's order. Each is written with the id
- * `<epoch>.<order>` and data `{"topic": …, "payload": …}`; the text is
- * formatted once per event and shared by every such stream. Back-pressure,
+ * `<epoch>.<order>` and data `{"topic": …, "payload": …}`; a live event's
+ * text is formatted once and shared by every such stream. Back-pressure,
  * keep-alives, cut-off and the final event are every SSE stream's
  * (./response-stream.ts).
  */
@@ -17,10 +17,25 @@ import { formatEvent } from './format.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
 import { sseEventName } from './stream-writer.ts'
 
-/** The SSE text of a held event on a multi-topic stream, formatted by the first such stream that writes it. */
+/**
+ * The last event formatted for multi-topic streams. A live event is given to
+ * every such stream in turn, so they all share its text; unlike a per-topic
+ * stream's text, it is not kept on the held event: a held event costs no
+ * more memory for being read this way, and a stream catching up formats
+ * what it pulls.
+ */
+let lastEntry: RingEntry | null = null
+let lastEpoch = ''
+let lastText = ''
+
+/** The SSE text of a held event on a multi-topic stream. */
 export function sseTopicsText (entry: RingEntry, topic: FollowedTopic, epoch: string): string {
-  entry.sseTopicsText ??= formatEvent({ id: formatStreamEventId(epoch, entry.order), event: sseEventName(entry.event), data: `{"topic":${topic.topicJson},"payload":${entry.data}}` })
-  return entry.sseTopicsText
+  if (entry !== lastEntry || epoch !== lastEpoch) {
+    lastText = formatEvent({ id: formatStreamEventId(epoch, entry.order), event: sseEventName(entry.event), data: `{"topic":${topic.topicJson},"payload":${entry.data}}` })
+    lastEntry = entry
+    lastEpoch = epoch
+  }
+  return lastText
 }
 
 export interface SseTopicsWriterOptions extends SseResponseOptions {
