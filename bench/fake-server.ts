@@ -102,7 +102,7 @@ async function broadcasts (c: Command): Promise<{ receivers: number, queuePeak?:
         if (i === 0 && t === c.topics[0]) receivers = n
       }
     }
-    return receivers
+    return { receivers }
   }
   const one = (i: number): void => {
     const n = server.broadcast(topic, event, { t: wallClock(), s: from + i, p: pad })
