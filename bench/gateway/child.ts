@@ -2,7 +2,7 @@
  * The shared half of every server child of the gateway benchmark: the
  * `ready` line, and the stdin command loop (one JSON line in, one out, same
  * `id`; see bench/lib/server-child.ts). Every child answers `cpu` and
- * `mem`, `profile-start` and `profile-stop` (V8's CPU profiler over just
+ * `mem`, `heap-snapshot`, `allocations-start` and `allocations-stop` (V8's sampling heap profiler), `profile-start` and `profile-stop` (V8's CPU profiler over just
  * the span between them, written as a .cpuprofile to `file`), and `close`
  * (its own shutdown, then exit); a child adds its own commands.
  */
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { createInterface } from 'node:readline'
-import { getHeapSpaceStatistics } from 'node:v8'
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8'
 
 export type Reply = Record<string, unknown>
 export type Handler = (command: Reply) => Reply | Promise<Reply>
@@ -22,13 +22,15 @@ export function send (value: Reply): void {
 /**
  * Memory after full collections until the heap stops shrinking (the child
  * runs with --expose-gc), bytes: RSS, V8 heap used, and off-heap
- * (`external`, which includes array buffers).
+ * (`external`, which includes array buffers). With `gc: false` in the
+ * command, as it is now, no collection forced: what the process holds
+ * while it runs, garbage not yet collected included.
  */
-export async function memory (): Promise<Reply> {
+export async function memory (command: Reply = {}): Promise<Reply> {
   const gc = globalThis.gc
   if (gc === undefined) throw new Error('run the child with --expose-gc')
   let last = Number.POSITIVE_INFINITY
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 10 && command['gc'] !== false; i++) {
     await new Promise((resolve) => setImmediate(resolve))
     gc()
     const used = process.memoryUsage().heapUsed
@@ -80,6 +82,30 @@ async function profileStop (command: Reply): Promise<Reply> {
   return { file: command['file'] }
 }
 
+let sampling: Session | null = null
+
+/** Starts V8's sampling heap profiler, counting every allocation (those the collector has taken since too). */
+async function allocationsStart (): Promise<Reply> {
+  if (sampling !== null) throw new Error('already sampling')
+  const session = new Session()
+  session.connect()
+  await session.post('HeapProfiler.enable')
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  sampling = session
+  return {}
+}
+
+/** Stops it and writes the profile (a .heapprofile) to `file`. */
+async function allocationsStop (command: Reply): Promise<Reply> {
+  const session = sampling
+  if (session === null) throw new Error('not sampling')
+  sampling = null
+  const { profile } = await session.post('HeapProfiler.stopSampling')
+  session.disconnect()
+  await writeFile(String(command['file']), JSON.stringify(profile))
+  return { file: command['file'] }
+}
+
 /** Says `ready` with `info`, then answers commands until `close` or the end of stdin. */
 export async function serve (info: Reply, handlers: Record<string, Handler>, close: () => Promise<void>): Promise<void> {
   send({ ready: true, pid: process.pid, ...info })
@@ -89,7 +115,12 @@ export async function serve (info: Reply, handlers: Record<string, Handler>, clo
       return { user, system }
     },
     mem: memory,
+    // A heap snapshot to `file` (for a diff, e.g. before and after opening streams), after full collections.
+    'heap-snapshot': async (command) => { await memory(); return { file: writeHeapSnapshot(String(command['file'])) } },
     'profile-start': profileStart,
+    // Every allocation over a span, sampled (a .heapprofile to `file`): what a request costs, garbage included.
+    'allocations-start': allocationsStart,
+    'allocations-stop': allocationsStop,
     'profile-stop': profileStop,
     ...handlers,
   }

@@ -177,8 +177,10 @@ export interface MemoryResults {
   gatewayIdle: Memory
   floorRuns: Memory[]
   gatewayRuns: Memory[]
-  /** Bytes per idle SSE subscriber, by server: over the first `subscribers` streams, and over as many more. */
+  /** Bytes per idle SSE subscriber, by server: over the first `subscribers` streams, and over as many more; after forced full collections. */
   perSubscriber: Map<string, { first: Memory, second: Memory }>
+  /** The same without forcing a collection (the goal's figure): what each stream costs the running process, its garbage included. */
+  perSubscriberNoGc: Map<string, { first: Memory, second: Memory }>
   subscribers: number
 }
 
@@ -211,20 +213,21 @@ function perEach (before: Memory, after: Memory, n: number): Memory {
  * again, once: the warm-up takes that one-time growth out of the rows, which
  * then show what each further stream holds.
  */
-async function perSubscriber (child: LineChild, path: string, n: number): Promise<{ first: Memory, second: Memory }> {
+async function perSubscriber (child: LineChild, path: string, n: number, gc: boolean): Promise<{ first: Memory, second: Memory }> {
   const warm = await SseReaders.open(baseOf(child), path, n)
   await streams(child, warm.size)
   warm.close()
   await streams(child, 0)
-  const m0 = memoryOf(await child.call('mem'))
+  const mem = async (): Promise<Memory> => memoryOf(await child.call('mem', { gc }))
+  const m0 = await mem()
   const first = await SseReaders.open(baseOf(child), path, n)
   let second: SseReaders | undefined
   try {
     await streams(child, n)
-    const m1 = memoryOf(await child.call('mem'))
+    const m1 = await mem()
     second = await SseReaders.open(baseOf(child), path, n)
     await streams(child, 2 * n)
-    const m2 = memoryOf(await child.call('mem'))
+    const m2 = await mem()
     return { first: perEach(m0, m1, n), second: perEach(m1, m2, n) }
   } finally {
     first.close()
@@ -255,10 +258,14 @@ export async function memoryPhase (s: Servers, config: GatewayBenchConfig): Prom
     await broker.close()
   }
   progress(`memory: 2 × ${config.idleSubscribers} idle SSE subscribers each`)
+  // Without forcing a collection first (the goal's figure), while nothing has been collected on purpose yet.
+  const noGc = new Map<string, { first: Memory, second: Memory }>()
+  noGc.set('gateway', await perSubscriber(s.broker, GATEWAY_EVENTS, config.idleSubscribers, false))
+  noGc.set('floor', await perSubscriber(s.floorSse, FLOOR_EVENTS, config.idleSubscribers, false))
   const per = new Map<string, { first: Memory, second: Memory }>()
-  per.set('gateway', await perSubscriber(s.broker, GATEWAY_EVENTS, config.idleSubscribers))
-  per.set('floor', await perSubscriber(s.floorSse, FLOOR_EVENTS, config.idleSubscribers))
-  return { floorIdle: medianByRss(floorRuns), gatewayIdle: medianByRss(gatewayRuns), floorRuns, gatewayRuns, perSubscriber: per, subscribers: config.idleSubscribers }
+  per.set('gateway', await perSubscriber(s.broker, GATEWAY_EVENTS, config.idleSubscribers, true))
+  per.set('floor', await perSubscriber(s.floorSse, FLOOR_EVENTS, config.idleSubscribers, true))
+  return { floorIdle: medianByRss(floorRuns), gatewayIdle: medianByRss(gatewayRuns), floorRuns, gatewayRuns, perSubscriber: per, perSubscriberNoGc: noGc, subscribers: config.idleSubscribers }
 }
 
 // ── pushes ────────────────────────────────────────────────────────────────

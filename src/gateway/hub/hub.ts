@@ -262,7 +262,9 @@ export class Hub {
   #attach (sub: Subscription, reader: Reader, resumed: boolean, gap: Gap | null, after: number): void {
     const subscription = sub.config.name
     this.events.emit('reader_open', { subscription, resumed, gap: gap?.reason ?? null, replayed: sub.seq - after })
+    // One end listener does both (the reader's leaving and its report): a closure less for every open reader.
     reader.onEnd((reason) => {
+      sub.readers.delete(reader)
       const cause = reader.cutCause
       this.events.emit('reader_close', cause === null ? { subscription, reason } : { subscription, reason, cause })
     })
@@ -276,9 +278,7 @@ export class Hub {
     if (sub.presence?.synced === true && sub.events > 0 && (!resumed || gap !== null)) {
       reader.after(sub.seq, 'presence_state', JSON.stringify(sub.presence.state()))
     }
-    if (reader.ended) return
-    sub.readers.add(reader)
-    reader.onEnd(() => sub.readers.delete(reader))
+    if (!reader.ended) sub.readers.add(reader)
   }
 
   /** Ready when every required channel is joined, or has been down for less than `graceMs` after being joined. */

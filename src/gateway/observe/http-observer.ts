@@ -19,9 +19,16 @@ import { problemCodeOf } from '../http/problem.ts'
 /** 5xx that tell of Phoenix or the drain (join refused, not joined, no reply in time), not of a fault in the sidecar. */
 const UPSTREAM_STATUSES: ReadonlySet<number> = new Set([502, 503, 504])
 const READY_PATH = '/readyz'
+/** The SSE routes as an open stream's record names them (shared, not an object per stream). */
+const EVENTS_ROUTE = { url: EVENTS_PATH }
+const TOPICS_EVENTS_ROUTE = { url: TOPICS_EVENTS_PATH }
+
+/** What a request's record reads: the FastifyRequest, or what an open SSE stream keeps of it. */
+type RecordedRequest = Pick<FastifyRequest, 'log' | 'method' | 'params' | 'raw'> & { routeOptions: { url?: string | undefined } }
+interface OpenStreamRecord extends RecordedRequest { started: number }
 
 export function observeHttp (app: FastifyInstance, metrics: Metrics | null): void {
-  const record = (request: FastifyRequest, status: number, ms: number): void => {
+  const record = (request: RecordedRequest, status: number, ms: number): void => {
     const route = request.routeOptions.url
     if (status < 400) {
       request.log.debug({ method: request.method, route: route ?? null, status, durationMs: Math.round(ms * 1000) / 1000 }, 'request')
@@ -35,20 +42,25 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
     }
     metrics?.observeRequest(request.method, route, status, ms / 1000)
   }
-  // SSE streams are hijacked, so fastify never calls onResponse for them: they are recorded when their
-  // response closes, by one shared listener. Every other request is recorded by onResponse ('finish'
-  // comes before 'close'), with no listener of its own. Callback-style hooks: no promise per request.
-  const streams = new WeakMap<ServerResponse, { request: FastifyRequest, started: number }>()
+  // SSE streams are hijacked: startSseResponse lets fastify's own response listener go (it would hold the
+  // Request and Reply for the stream's whole life), so fastify does not run onResponse for them. They are
+  // recorded when their response closes, by one shared listener, from what the record needs (not the Request).
+  // Every other request is recorded by onResponse ('finish' comes before 'close'), with no listener of its own.
+  // Callback-style hooks: no promise per request.
+  const streams = new WeakMap<ServerResponse, OpenStreamRecord>()
   function onStreamClose (this: ServerResponse): void {
     const stream = streams.get(this)
     if (stream === undefined) return
     streams.delete(this)
-    record(stream.request, this.statusCode, performance.now() - stream.started)
+    record(stream, this.statusCode, performance.now() - stream.started)
   }
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.url === EVENTS_PATH || request.routeOptions.url === TOPICS_EVENTS_PATH) {
-      streams.set(reply.raw, { request, started: performance.now() })
-      reply.raw.once('close', onStreamClose)
+    const route = request.routeOptions.url
+    if (route === EVENTS_PATH || route === TOPICS_EVENTS_PATH) {
+      // A stream's status is the 200 it started with: the topic (read for an error's line only) is not kept.
+      streams.set(reply.raw, { log: request.log, method: request.method, routeOptions: route === EVENTS_PATH ? EVENTS_ROUTE : TOPICS_EVENTS_ROUTE, params: undefined, raw: request.raw, started: performance.now() })
+      // A response closes once: a shared listener, not a `once` wrapper per stream.
+      reply.raw.on('close', onStreamClose)
     }
     done()
   })

@@ -12,6 +12,7 @@ import { channelConfig, stopGateway, type Running } from '../helpers.ts'
 import { joined, SseStream, startSseGateway, type SseGatewayOptions } from '../sse/helpers.ts'
 import { scrape } from './support.ts'
 import { within } from '../../helpers/wait.ts'
+import { pollUntil } from '../../helpers/poll.ts'
 
 const TOPIC = 'room:obs'
 const NAME = 'lobby'
@@ -125,4 +126,24 @@ test('a reader that falls behind is cut off and counted, and leaves the subscrib
   assert.equal(m.value('backchannel_sse_clients_cut_off_total', L), 1)
   assert.equal(m.value('backchannel_sse_disconnects_total', { ...L, reason: 'overflow' }), 1)
   assert.equal(m.value('backchannel_sse_subscribers', L), 0)
+})
+
+test('an SSE stream is one HTTP request sample, whether the client or the gateway ends it', async (t) => {
+  const r = await start(t)
+  const route = '/v1/channels/:topic/events'
+  const recorded = async (n: number): Promise<true | undefined> => {
+    const m = await scrape(r.base)
+    return m.value('backchannel_http_requests_total', { method: 'GET', route, status: '200' }) === n ? true : undefined
+  }
+  const first = await open(t, r)
+  first.close()
+  await pollUntil(async () => recorded(1), { timeoutMs: 5000, intervalMs: 20, what: 'the stream the client closed, recorded' })
+
+  // The gateway ends the next one: its response finishes, then closes; it is recorded once, on its close.
+  const second = await open(t, r)
+  assert.equal(r.daemon.broker.readers.endAll('shutdown', {}), 1)
+  await second.event('shutdown')
+  await pollUntil(async () => recorded(2), { timeoutMs: 5000, intervalMs: 20, what: 'the stream the gateway ended, recorded' })
+  const m = await scrape(r.base)
+  assert.equal(m.value('backchannel_http_request_duration_seconds_count', { method: 'GET', route }), 2)
 })

@@ -42,6 +42,17 @@ const streams = new WeakMap<ServerResponse, SseResponseStream>()
 function onDrain (this: ServerResponse): void { streams.get(this)?.drained() }
 function onClose (this: ServerResponse): void { streams.get(this)?.closed() }
 
+/**
+ * The streams with text joined in this turn of the event loop, flushed together at the next tick: one queue and
+ * one tick callback for all of them (an event fanned out to 1,000 readers schedules one, not 1,000 closures).
+ */
+let toFlush: SseResponseStream[] = []
+function flushAll (): void {
+  const due = toFlush
+  toFlush = []
+  for (const stream of due) stream.flushJoined()
+}
+
 export abstract class SseResponseStream {
   protected readonly res: ServerResponse
   readonly #options: SseResponseOptions
@@ -55,6 +66,7 @@ export abstract class SseResponseStream {
   #active = false
   /** Text written in this turn of the event loop, not yet given to the response. */
   #pending = ''
+  /** It is in the queue of streams flushed at the next tick. */
   #flushScheduled = false
   /** Most streams have one end listener: an array only for more. */
   #onEnd: EndListener | EndListener[] | null = null
@@ -165,11 +177,12 @@ export abstract class SseResponseStream {
     if (this.res.writableLength + this.#pending.length >= this.#options.bufferBytes) this.#flush()
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true
-      process.nextTick(this.#flushLater)
+      if (toFlush.push(this) === 1) process.nextTick(flushAll)
     }
   }
 
-  readonly #flushLater = (): void => {
+  /** The tick after a write: gives the text joined since to the response (the shared queue calls it). */
+  flushJoined (): void {
     this.#flushScheduled = false
     if (this.#ended === null) this.#flush()
   }

@@ -34,10 +34,30 @@ export function sseRequest (broker: Broker, request: FastifyRequest<{ Querystrin
   return { lastEventId, bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs }
 }
 
+/** A response error after the hijack: the response closes next (its 'close' ends the stream), nothing else to do. */
+function ignoreResponseError (): void {}
+
+/**
+ * Lets go of fastify's own response listener of a hijacked reply: it listens for 'finish' and 'error' (both, the
+ * same function) to run the onResponse hooks, and holds the Request and Reply for as long as the stream lasts, about
+ * 1 KB a stream. A stream is recorded when its response closes (see observe/http-observer.ts). An 'error'
+ * listener stays, a shared one, so that an error emitted on the response is not thrown.
+ */
+function releaseFastifyListener (res: ServerResponse): void {
+  // The shared listener goes on first: the 'error' list then never empties (an emptied list is deleted from the
+  // response's listener table, which turns it into a slower, bigger dictionary).
+  res.on('error', ignoreResponseError)
+  const [listener] = res.listeners('error')
+  if (listener === undefined || listener === ignoreResponseError || res.listenerCount('finish', listener) !== 1) return
+  res.off('finish', listener as () => void)
+  res.off('error', listener as () => void)
+}
+
 /** Takes the response over from fastify and writes the SSE headers and the `ready` event with `ready` as its data. */
 export function startSseResponse (reply: FastifyReply, ready: unknown, retryMs: number): ServerResponse {
   reply.hijack()
   const res = reply.raw
+  releaseFastifyListener(res)
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
