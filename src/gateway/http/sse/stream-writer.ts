@@ -26,12 +26,31 @@ import { formatEvent } from './format.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
 
 /**
- * The SSE text of a held event, formatted by the first stream that writes it and kept on the entry for the rest.
+ * The SSE text of a held event, formatted by the first stream that writes it and kept on the entry for the rest
+ * (a long one is not kept: see keepsFormattedText).
  * A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
  */
 export function sseText (entry: RingEntry, epoch: string): string {
-  entry.sseText ??= formatEvent({ id: formatEventId(epoch, entry.seq), event: sseEventName(entry.event), data: entry.data })
-  return entry.sseText
+  const kept = entry.sseText
+  if (kept !== undefined) return kept
+  const text = formatEvent({ id: formatEventId(epoch, entry.seq), event: sseEventName(entry.event), data: entry.data })
+  if (keepsFormattedText(entry)) entry.sseText = text
+  return text
+}
+
+/** Data this long and longer is formatted again for each write rather than kept formatted on its entry. */
+export const KEPT_TEXT_MAX_DATA = 1024
+
+/**
+ * Whether an entry keeps the SSE text formatted from it. A short one does:
+ * every stream then writes the same string. A long one does not: formatting
+ * it again is one concatenation, cheap beside the write itself (which
+ * measures and encodes the text whatever it is), while keeping it would
+ * double what the topic holds on the JavaScript heap, text the garbage
+ * collector copies and marks as long as the entry is held.
+ */
+export function keepsFormattedText (entry: RingEntry): boolean {
+  return entry.data.length < KEPT_TEXT_MAX_DATA
 }
 
 /** An event name as an SSE field: line breaks become a space. */

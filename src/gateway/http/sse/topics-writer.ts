@@ -15,12 +15,15 @@ import type { RingEntry } from '../../hub/ring.ts'
 import { TopicMerge, type FollowedTopic, type MergeOutput } from '../../hub/topic-merge.ts'
 import { formatEvent } from './format.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
-import { sseEventName } from './stream-writer.ts'
+import { keepsFormattedText, sseEventName } from './stream-writer.ts'
 
-/** The SSE text of a held event on a multi-topic stream, formatted by the first such stream that writes it. */
+/** The SSE text of a held event on a multi-topic stream, formatted by the first such stream that writes it and kept if short (see keepsFormattedText). */
 export function sseTopicsText (entry: RingEntry, topic: FollowedTopic, epoch: string): string {
-  entry.sseTopicsText ??= formatEvent({ id: formatStreamEventId(epoch, entry.order), event: sseEventName(entry.event), data: `{"topic":${topic.topicJson},"payload":${entry.data}}` })
-  return entry.sseTopicsText
+  const kept = entry.sseTopicsText
+  if (kept !== undefined) return kept
+  const text = formatEvent({ id: formatStreamEventId(epoch, entry.order), event: sseEventName(entry.event), data: `{"topic":${topic.topicJson},"payload":${entry.data}}` })
+  if (keepsFormattedText(entry)) entry.sseTopicsText = text
+  return text
 }
 
 export interface SseTopicsWriterOptions extends SseResponseOptions {
