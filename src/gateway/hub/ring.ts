@@ -26,6 +26,8 @@ export interface RingEntry {
   readonly data: string
   /** Lifecycle and gap entries pass every `?events=` filter. */
   readonly control: boolean
+  /** `data` is known to hold only ASCII characters (it came so from upstream): its UTF-8 bytes are its characters. */
+  readonly ascii?: boolean
   /**
    * The SSE outlet's formatted text of it, filled in by the first SSE
    * reader that writes it and shared by the rest (so a message is

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { KEPT_TEXT_MAX_DATA, sseText } from '../../../src/gateway/http/sse/stream-writer.ts'
+import { KEPT_TEXT_MAX_DATA, sseText, sseTextIsAscii } from '../../../src/gateway/http/sse/stream-writer.ts'
 import { Hub } from '../../../src/gateway/hub/hub.ts'
 import { oneLineJson } from '../../../src/gateway/hub/payload-json.ts'
 import { v2 } from '../../../src/phoenix/serializer.ts'
@@ -52,6 +52,19 @@ test('a short event keeps its SSE text for every stream; a long one is formatted
   assert.equal(sseText(second, hub.epoch), `id: ep-2\nevent: msg\ndata: ${long}\n\n`)
   assert.equal(sseText(second, hub.epoch), `id: ep-2\nevent: msg\ndata: ${long}\n\n`)
   assert.equal(second.sseText, undefined)
+})
+
+test('an entry is marked ASCII only from a payload text known to be; its SSE text only if its id and event name are too', () => {
+  const hub = hubWith('room:a')
+  const frame = (event: string, text: string): string => `[null,null,"room:a",${JSON.stringify(event)},${text}]`
+  hub.onReceived('main', 'room:a', 'msg', v2.decodeFromServerLazily(frame('msg', '{"a":1}'), true))
+  hub.onReceived('main', 'room:a', 'msg', v2.decodeFromServerLazily(frame('msg', '{"a":1}')))
+  hub.onReceived('main', 'room:a', 'é', v2.decodeFromServerLazily(frame('é', '{"a":1}'), true))
+  hub.onMessage('main', 'room:a', 'msg', { a: 1 })
+  const entries = hub.get('main', 'room:a')?.ring.since(0) ?? assert.fail('nothing published')
+  assert.deepEqual(entries.map((e) => e.ascii), [true, false, true, false])
+  assert.deepEqual(entries.map((e) => sseTextIsAscii(e, hub.epoch)), [true, false, false, false])
+  assert.equal(sseTextIsAscii(entries[0]!, 'époque'), false)
 })
 
 test('CR and LF between tokens are taken out: one data line, the same value; CR/LF escaped in strings stay escaped', () => {

@@ -141,7 +141,8 @@ export abstract class SseResponseStream {
     this.end('overflow', { reason: 'slow_reader', cause })
   }
 
-  protected writeText (text: string): void {
+  /** Writes SSE text; `ascii`: it is known to hold only ASCII characters, and goes as Latin-1 (the same bytes, neither measured nor encoded). */
+  protected writeText (text: string, ascii = false): void {
     this.#active = true
     const res = this.res
     // Corked at the socket, not the response: the socket's own back-pressure then drives the response's `drain`.
@@ -151,7 +152,8 @@ export abstract class SseResponseStream {
       socket.cork()
       process.nextTick(this.#uncork)
     }
-    res.write(text)
+    if (ascii) res.write(text, 'latin1')
+    else res.write(text)
     // Past the socket's high-water mark, `drain` follows once it empties: wait for it when the buffer is full.
     if (res.writableNeedDrain && res.writableLength >= this.#options.bufferBytes) {
       this.#waiting = true

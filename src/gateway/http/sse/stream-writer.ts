@@ -53,6 +53,27 @@ export function keepsFormattedText (entry: RingEntry): boolean {
   return entry.data.length < KEPT_TEXT_MAX_DATA
 }
 
+// eslint-disable-next-line no-control-regex -- every character below U+0080, controls included: ASCII
+const ASCII = /^[\u0000-\u007f]*$/
+
+/** Whether every string given holds only ASCII characters (a check for short ones: ids, event names, topics). */
+export function allAscii (...texts: string[]): boolean {
+  for (const text of texts) if (!ASCII.test(text)) return false
+  return true
+}
+
+/**
+ * Whether the SSE text of a held event holds only ASCII characters: its
+ * data is known to (see RingEntry.ascii) and its id and event name, short,
+ * are checked. Such text is written as Latin-1, which for ASCII is the same
+ * bytes as UTF-8, and which the response neither measures (its length is
+ * its size) nor encodes (its characters are copied): for a long event, that
+ * is a pass over it saved on each of two steps.
+ */
+export function sseTextIsAscii (entry: RingEntry, epoch: string): boolean {
+  return entry.ascii === true && allAscii(epoch, entry.event)
+}
+
 /** An event name as an SSE field: line breaks become a space. */
 export function sseEventName (event: string): string {
   return event.replace(/[\r\n]+/g, ' ')
@@ -114,7 +135,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
     this.#cursor = entry.seq
     if (!this.#passes(entry)) return false
     this.#lastWrittenSeq = entry.seq
-    this.writeText(sseText(entry, source.epoch))
+    this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
     return true
   }
 
@@ -145,7 +166,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
       this.#cursor = entry.seq
       if (this.#passes(entry)) {
         this.#lastWrittenSeq = entry.seq
-        this.writeText(sseText(entry, source.epoch))
+        this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
         source.eventsSent++
       }
       const pending = this.#pending
