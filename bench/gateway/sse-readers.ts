@@ -114,7 +114,7 @@ class Reader {
     })
     this.socket.on('error', (err) => { if (!this.#headers) onConnected(err) })
     this.socket.on('close', () => {
-      if (!this.#closing) this.#owner.cutOff++
+      if (!this.#closing) this.#owner.noteCutOff()
     })
   }
 
@@ -150,6 +150,20 @@ export class SseReaders {
   /** Readers whose stream ended while the benchmark did not close them (e.g. cut off as too slow). */
   cutOff = 0
   readonly #readers: Reader[] = []
+  #cut: (() => void) | null = null
+  /** Rejects once a reader has been cut off: its events never come, so a wait for them can stop at once. */
+  readonly cut: Promise<never> = new Promise<never>((_resolve, reject) => {
+    this.#cut = () => { reject(new Error('an SSE reader was cut off (it fell further behind than its topic holds)')) }
+  })
+
+  constructor () {
+    this.cut.catch(() => {})
+  }
+
+  noteCutOff (): void {
+    this.cutOff++
+    this.#cut?.()
+  }
 
   /** Opens `n` readers of `base` + `path`, at most 100 connecting at once; resolves when each has its 200. */
   static async open (base: string, path: string, n: number): Promise<SseReaders> {

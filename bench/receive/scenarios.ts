@@ -93,7 +93,7 @@ async function gatewaySide (path: ScriptPath, profileFlags: readonly string[]): 
       const capture = readers.capture
       if (capture === null) throw new Error('gateway: not armed')
       // The last message ends the step; messages the reader was told it missed (a `gap`: it fell more than the topic's ring behind) are counted.
-      await capture.reached(capture.capacity - 1, timeoutMs)
+      await Promise.race([capture.reached(capture.capacity - 1, timeoutMs), readers.cut])
       if (readers.cutOff > 0) throw new Error('gateway: the SSE reader was cut off')
       return capture.received
     },

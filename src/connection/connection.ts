@@ -6,6 +6,7 @@
  * ask for (as phoenix.js 1.8.16, a server 1000 included). A refused upgrade
  * is reported with its HTTP status, headers and body.
  */
+import { isAscii } from 'node:buffer'
 import { EventEmitter } from 'node:events'
 import { WebSocket } from 'ws'
 import { isBackchannelError, type BackchannelError } from '../errors.ts'
@@ -157,7 +158,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#batch = new WriteBatch(socket)
       this.#state = 'open'
       this.#backoff.reset()
-      ws.on('message', (data: Buffer, isBinary: boolean) => { this.#receive(isBinary ? data : data.toString('utf8'), data.length) })
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (isBinary) this.#receive(data, data.length, false)
+        // A text frame of ASCII only (a native check) is marked so: its payload text can then be written without being measured or encoded.
+        else this.#receive(data.toString('utf8'), data.length, isAscii(data))
+      })
       ws.once('close', (code: number, reason: Buffer) => { this.#onClose(ws, code, reason.toString('utf8')) })
       this.session.opened(this.#now())
       this.#arm()
@@ -171,10 +176,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     })
   }
 
-  #receive (frame: Frame, bytes: number): void {
+  #receive (frame: Frame, bytes: number, ascii: boolean): void {
     let message: Message
     try {
-      message = this.#serializer.decodeFromServerLazily(frame)
+      message = this.#serializer.decodeFromServerLazily(frame, ascii)
     } catch (err) {
       const error = err instanceof ProtocolError ? err : new ProtocolError('bad_shape', 'undecodable frame', err)
       this.emit('protocol_error', error)

@@ -25,14 +25,16 @@ export class ScannedMessage implements Message {
   readonly topic: string
   readonly event: string
   readonly payloadText: string
+  readonly payloadTextAscii: boolean
   #payload: unknown = UNREAD
 
-  constructor (joinRef: string | null, ref: string | null, topic: string, event: string, payloadText: string) {
+  constructor (joinRef: string | null, ref: string | null, topic: string, event: string, payloadText: string, payloadTextAscii = false) {
     this.joinRef = joinRef
     this.ref = ref
     this.topic = topic
     this.event = event
     this.payloadText = payloadText
+    this.payloadTextAscii = payloadTextAscii
   }
 
   /** The payload's value: parsed once (the text was checked: this does not throw), then kept. */
@@ -82,8 +84,11 @@ function comma (text: string, c: Cursor): boolean {
   return true
 }
 
-/** The message in a V2 text frame, its payload kept as text; null when the frame is not of the common shape (see above). */
-export function scanServerFrame (text: string): ScannedMessage | null {
+/**
+ * The message in a V2 text frame, its payload kept as text; null when the frame is not of the common shape (see above).
+ * `ascii`: the caller knows the frame holds only ASCII characters (its payload text then says so).
+ */
+export function scanServerFrame (text: string, ascii = false): ScannedMessage | null {
   const start = skipWhitespace(text, 0)
   if (text.charCodeAt(start) !== 0x5b) return null
   const c: Cursor = { i: skipWhitespace(text, start + 1), value: null }
@@ -100,5 +105,5 @@ export function scanServerFrame (text: string): ScannedMessage | null {
   if (payloadEnd < 0) return null
   const close = skipWhitespace(text, payloadEnd)
   if (text.charCodeAt(close) !== 0x5d || skipWhitespace(text, close + 1) !== text.length) return null
-  return new ScannedMessage(joinRef, ref, topic, event, text.slice(payloadStart, payloadEnd))
+  return new ScannedMessage(joinRef, ref, topic, event, text.slice(payloadStart, payloadEnd), ascii)
 }

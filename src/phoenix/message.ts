@@ -24,6 +24,8 @@ export interface Message extends ReceivedPayload {
 export interface ReceivedPayload {
   readonly payload: unknown
   readonly payloadText?: string | undefined
+  /** True when `payloadText` is known to hold only ASCII characters (so its UTF-8 bytes are its characters, one each). */
+  readonly payloadTextAscii?: boolean | undefined
 }
 
 /** A frame as the WebSocket carries it: text, or binary bytes. */

@@ -24,9 +24,12 @@ export interface Serializer {
    * payload may be kept as text: `payloadText` is set and `payload` is
    * parsed on first read. Such a message is a class instance with `payload`
    * a getter: read its fields by name (a spread or a deep equality check
-   * does not see `payload`).
+   * does not see `payload`). `asciiText`: the caller knows a text frame
+   * holds only ASCII characters; a payload kept as text then has
+   * `payloadTextAscii` set (which lets it be written without measuring or
+   * encoding it).
    */
-  decodeFromServerLazily: (frame: Frame) => Message
+  decodeFromServerLazily: (frame: Frame, asciiText?: boolean) => Message
   encodeToClient: (msg: Message) => Frame
   decodeFromClient: (frame: Frame) => Message
 }
@@ -105,9 +108,9 @@ export const v2: Serializer = {
   decodeFromServer (frame) {
     return typeof frame === 'string' ? fromArray(parseJson(frame)) : decodeServerBinary(frame)
   },
-  decodeFromServerLazily (frame) {
+  decodeFromServerLazily (frame, asciiText = false) {
     // The common shape keeps its payload as text (frame-scan.ts); anything else is decoded whole, as before.
-    return (typeof frame === 'string' ? scanServerFrame(frame) : null) ?? v2.decodeFromServer(frame)
+    return (typeof frame === 'string' ? scanServerFrame(frame, asciiText) : null) ?? v2.decodeFromServer(frame)
   },
   encodeToClient (msg) {
     const { payload } = msg

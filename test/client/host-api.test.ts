@@ -57,6 +57,29 @@ describe('addMessageListener', () => {
     assert.deepEqual(heard.map((h) => h.payload instanceof Uint8Array ? [...h.payload] : h.payload), [{ n: 1, s: 'aA]"', deep: [[{}]] }, [1, 2, 3]])
   })
 
+  test('a payload text is marked ASCII only when its frame holds nothing but ASCII', async (t) => {
+    const { server, connected } = await harness(t)
+    const c = await connected()
+    await c.join('room:t')
+    const heard: Array<{ text: string | undefined, ascii: boolean | undefined }> = []
+    c.addMessageListener((_topic, _event, received) => { heard.push({ text: received.payloadText, ascii: received.payloadTextAscii }) })
+    const payloads = ['{"s":"plain \\u00e9"}', '{"s":"é"}', '{"s":"𝄞"}', '{"s":"plain"}']
+    server.faults.sendRaw(`[null,null,"room:t","a",${payloads[0]}]`)
+    server.faults.sendRaw(`[null,null,"room:t","b",${payloads[1]}]`)
+    server.faults.sendRaw(`[null,null,"room:t","c",${payloads[2]}]`)
+    // Only the event name holds a non-ASCII character: the frame is not ASCII, and its payload is not said to be.
+    server.faults.sendRaw(`[null,null,"room:t","dé",${payloads[3]}]`)
+    server.broadcast('room:t', 'bin', Buffer.from([1, 2, 3]))
+    await c.nextMessage('room:t', { event: 'bin', timeout: DEADLINE_MS })
+    assert.deepEqual(heard, [
+      { text: payloads[0], ascii: true },
+      { text: payloads[1], ascii: false },
+      { text: payloads[2], ascii: false },
+      { text: payloads[3], ascii: false },
+      { text: undefined, ascii: undefined },
+    ])
+  })
+
   test('the returned function removes the listener; one removed while a message is handed out does not make another miss it', async (t) => {
     const { server, connected } = await harness(t)
     const c = await connected()

@@ -35,6 +35,15 @@ export class JsonGen {
     return out
   }
 
+  /** A string of 400 to 1,500 characters, mostly plain (no quote, backslash or control), now and then one of `chars`. */
+  longChars (): string {
+    let out = ''
+    for (let n = 400 + this.int(1100); n > 0; n--) {
+      out += this.int(200) === 0 ? this.chars(1) : this.int(8) === 0 ? String.fromCodePoint(0xa0 + this.int(0xd000)) : String.fromCharCode(0x20 + this.int(0x5f)).replace(/["\\]/, 'q')
+    }
+    return out
+  }
+
   number (): number {
     switch (this.int(4)) {
       case 0: return this.int(1000)

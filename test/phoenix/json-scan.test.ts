@@ -66,6 +66,23 @@ describe('isJsonText agrees with JSON.parse', () => {
     }
     assert.ok(valid > 2000 && valid < 18_000, `both verdicts exercised: ${valid} valid of 20,000`)
   })
+
+  test('on 3,000 long strings (past the regexp: found by native searches), in containers, and mutations of them', () => {
+    const g = new JsonGen(SEED + 2)
+    let valid = 0
+    for (let i = 0; i < 3000; i++) {
+      const long = g.write(g.longChars())
+      const text = g.mutate(i % 2 === 0 ? `[${long},${g.ws()}${long}]` : `{"k":${long}}`)
+      const expected = parses(text)
+      if (expected) valid++
+      assert.equal(isJsonText(text, MAX_JSON_DEPTH), expected, `long ${i} (seed ${SEED + 2}): ${JSON.stringify(text)}`)
+      if (!expected) continue
+      const start = text.length - text.trimStart().length
+      const end = scanJsonValue(`${text}]`, start, MAX_JSON_DEPTH)
+      assert.ok(end > start && /^[ \t\r\n]*$/.test(text.slice(end)) && parses(text.slice(start, end)), `long ${i}: its end`)
+    }
+    assert.ok(valid > 300 && valid < 2700, `both verdicts exercised: ${valid} valid of 3,000`)
+  })
 })
 
 describe('scanJsonValue', () => {

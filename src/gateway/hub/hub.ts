@@ -172,7 +172,8 @@ export class Hub {
       return
     }
     if (derived === null) {
-      sub.publish(event, data, this.#now())
+      // The text received goes on as it is (payload-json.ts), so what is known of its characters holds for it.
+      sub.publish(event, data, this.#now(), received.payloadText !== undefined && received.payloadTextAscii === true)
       return
     }
     for (const e of derived) sub.publish(e.event, e.data, this.#now())

@@ -8,8 +8,9 @@
  * whatever its size. An entry counts its event name and data plus a fixed
  * overhead (about what its SSE text and the entry took before the ring
  * kept messages, so a byte bound holds as many events as it did). The SSE
- * text a stream formats from an entry is kept on it beside the message and
- * is not counted: a topic read over SSE holds up to about twice its count.
+ * text a stream formats from a short entry is kept on it beside the message
+ * and is not counted: a topic read over SSE holds up to about twice its
+ * count (a long entry's text is not kept: http/sse/stream-writer.ts).
  */
 
 /** One event of a topic as the hub keeps it: the message, not any outlet's wire text. */
@@ -25,6 +26,8 @@ export interface RingEntry {
   readonly data: string
   /** Lifecycle and gap entries pass every `?events=` filter. */
   readonly control: boolean
+  /** `data` is known to hold only ASCII characters (it came so from upstream): its UTF-8 bytes are its characters. */
+  readonly ascii?: boolean
   /**
    * The SSE outlet's formatted text of it, filled in by the first SSE
    * reader that writes it and shared by the rest (so a message is

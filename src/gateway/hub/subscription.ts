@@ -97,10 +97,10 @@ export class Subscription implements ReaderSource {
   /** A held event, for a reader pulling what it has not been given yet. */
   entry (seq: number): RingEntry | undefined { return this.ring.get(seq) }
 
-  /** Appends a Phoenix message (`data` is its JSON) and offers it to every reader and sink. */
-  publish (event: string, data: string, now: number): void {
+  /** Appends a Phoenix message (`data` is its JSON; `ascii`: it is known to hold only ASCII) and offers it to every reader and sink. */
+  publish (event: string, data: string, now: number, ascii = false): void {
     this.#messages++
-    const entry = this.#append(event, data, false, now)
+    const entry = this.#append(event, data, false, now, ascii)
     for (const sink of this.#sinks) sink.offer(entry)
   }
 
@@ -135,10 +135,10 @@ export class Subscription implements ReaderSource {
     }
   }
 
-  #append (event: string, data: string, control: boolean, now: number): RingEntry {
+  #append (event: string, data: string, control: boolean, now: number, ascii = false): RingEntry {
     const seq = ++this.#seq
     this.#issued.note(seq)
-    const entry: RingEntry = { seq, order: this.#issued.nextOrder(), at: now, event, data, control }
+    const entry: RingEntry = { seq, order: this.#issued.nextOrder(), at: now, event, data, control, ascii }
     this.ring.push(entry)
     for (const reader of this.readers) if (reader.offer(entry)) this.eventsSent++
     return entry

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { sseText } from '../../../src/gateway/http/sse/stream-writer.ts'
+import { KEPT_TEXT_MAX_DATA, sseText, sseTextIsAscii } from '../../../src/gateway/http/sse/stream-writer.ts'
 import { Hub } from '../../../src/gateway/hub/hub.ts'
 import { oneLineJson } from '../../../src/gateway/hub/payload-json.ts'
 import { v2 } from '../../../src/phoenix/serializer.ts'
@@ -37,6 +37,34 @@ test('a payload received as text is published as that very text, its whitespace 
   assert.equal(entry.data, text)
   assert.equal(sseText(entry, hub.epoch), `id: ep-1\nevent: msg\ndata: ${text}\n\n`)
   assert.equal(reads(), 0, 'the payload was never read')
+})
+
+test('a short event keeps its SSE text for every stream; a long one is formatted again each time, the same text, and not kept', () => {
+  const hub = hubWith('room:a')
+  const short = '{"a":"é"}'
+  const long = `{"p":"${'é✓'.repeat(KEPT_TEXT_MAX_DATA)}"}`
+  hub.onReceived('main', 'room:a', 'msg', received('room:a', 'msg', short))
+  hub.onReceived('main', 'room:a', 'msg', received('room:a', 'msg', long))
+  const [first, second] = hub.get('main', 'room:a')?.ring.since(0) ?? assert.fail('nothing published')
+  assert.ok(first !== undefined && second !== undefined)
+  assert.equal(sseText(first, hub.epoch), `id: ep-1\nevent: msg\ndata: ${short}\n\n`)
+  assert.equal(first.sseText, sseText(first, hub.epoch))
+  assert.equal(sseText(second, hub.epoch), `id: ep-2\nevent: msg\ndata: ${long}\n\n`)
+  assert.equal(sseText(second, hub.epoch), `id: ep-2\nevent: msg\ndata: ${long}\n\n`)
+  assert.equal(second.sseText, undefined)
+})
+
+test('an entry is marked ASCII only from a payload text known to be; its SSE text only if its id and event name are too', () => {
+  const hub = hubWith('room:a')
+  const frame = (event: string, text: string): string => `[null,null,"room:a",${JSON.stringify(event)},${text}]`
+  hub.onReceived('main', 'room:a', 'msg', v2.decodeFromServerLazily(frame('msg', '{"a":1}'), true))
+  hub.onReceived('main', 'room:a', 'msg', v2.decodeFromServerLazily(frame('msg', '{"a":1}')))
+  hub.onReceived('main', 'room:a', 'é', v2.decodeFromServerLazily(frame('é', '{"a":1}'), true))
+  hub.onMessage('main', 'room:a', 'msg', { a: 1 })
+  const entries = hub.get('main', 'room:a')?.ring.since(0) ?? assert.fail('nothing published')
+  assert.deepEqual(entries.map((e) => e.ascii), [true, false, true, false])
+  assert.deepEqual(entries.map((e) => sseTextIsAscii(e, hub.epoch)), [true, false, false, false])
+  assert.equal(sseTextIsAscii(entries[0]!, 'époque'), false)
 })
 
 test('CR and LF between tokens are taken out: one data line, the same value; CR/LF escaped in strings stay escaped', () => {

@@ -164,12 +164,16 @@ export abstract class SseResponseStream {
     this.end('overflow', { reason: 'slow_reader', cause })
   }
 
-  protected writeText (text: string): void {
+  /**
+   * Writes SSE text: a short one joined with the others of this tick, a long one by itself; `ascii`: it is known to
+   * hold only ASCII characters, so a long one goes as Latin-1 (the same bytes, neither measured nor encoded).
+   */
+  protected writeText (text: string, ascii = false): void {
     this.#active = true
     if (text.length >= JOIN_BELOW) {
       this.#flush()
       this.#pending = text
-      this.#flush()
+      this.#flush(ascii)
       return
     }
     this.#pending += text
@@ -187,13 +191,14 @@ export abstract class SseResponseStream {
     if (this.#ended === null) this.#flush()
   }
 
-  /** Gives the pending text to the response; waits for `drain` once the buffer is full. */
-  #flush (): void {
+  /** Gives the pending text to the response (as Latin-1 when it is known to be ASCII); waits for `drain` once the buffer is full. */
+  #flush (ascii = false): void {
     const text = this.#pending
     if (text === '') return
     this.#pending = ''
     const res = this.res
-    res.write(text)
+    if (ascii) res.write(text, 'latin1')
+    else res.write(text)
     // Past the socket's high-water mark, `drain` follows once it empties: wait for it when the buffer is full.
     if (this.#ended === null && res.writableNeedDrain && res.writableLength >= this.#options.bufferBytes) {
       this.#waiting = true

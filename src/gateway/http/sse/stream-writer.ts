@@ -26,12 +26,52 @@ import { formatEvent } from './format.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
 
 /**
- * The SSE text of a held event, formatted by the first stream that writes it and kept on the entry for the rest.
+ * The SSE text of a held event, formatted by the first stream that writes it and kept on the entry for the rest
+ * (a long one is not kept: see keepsFormattedText).
  * A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
  */
 export function sseText (entry: RingEntry, epoch: string): string {
-  entry.sseText ??= formatEvent({ id: formatEventId(epoch, entry.seq), event: sseEventName(entry.event), data: entry.data })
-  return entry.sseText
+  const kept = entry.sseText
+  if (kept !== undefined) return kept
+  const text = formatEvent({ id: formatEventId(epoch, entry.seq), event: sseEventName(entry.event), data: entry.data })
+  if (keepsFormattedText(entry)) entry.sseText = text
+  return text
+}
+
+/** Data this long and longer is formatted again for each write rather than kept formatted on its entry. */
+export const KEPT_TEXT_MAX_DATA = 1024
+
+/**
+ * Whether an entry keeps the SSE text formatted from it. A short one does:
+ * every stream then writes the same string. A long one does not: formatting
+ * it again is one concatenation, cheap beside the write itself (which
+ * measures and encodes the text whatever it is), while keeping it would
+ * double what the topic holds on the JavaScript heap, text the garbage
+ * collector copies and marks as long as the entry is held.
+ */
+export function keepsFormattedText (entry: RingEntry): boolean {
+  return entry.data.length < KEPT_TEXT_MAX_DATA
+}
+
+// eslint-disable-next-line no-control-regex -- every character below U+0080, controls included: ASCII
+const ASCII = /^[\u0000-\u007f]*$/
+
+/** Whether every string given holds only ASCII characters (a check for short ones: ids, event names, topics). */
+export function allAscii (...texts: string[]): boolean {
+  for (const text of texts) if (!ASCII.test(text)) return false
+  return true
+}
+
+/**
+ * Whether the SSE text of a held event holds only ASCII characters: its
+ * data is known to (see RingEntry.ascii) and its id and event name, short,
+ * are checked. Such text is written as Latin-1, which for ASCII is the same
+ * bytes as UTF-8, and which the response neither measures (its length is
+ * its size) nor encodes (its characters are copied): for a long event, that
+ * is a pass over it saved on each of two steps.
+ */
+export function sseTextIsAscii (entry: RingEntry, epoch: string): boolean {
+  return entry.ascii === true && allAscii(epoch, entry.event)
 }
 
 /** An event name as an SSE field: line breaks become a space. */
@@ -95,7 +135,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
     this.#cursor = entry.seq
     if (!this.#passes(entry)) return false
     this.#lastWrittenSeq = entry.seq
-    this.writeText(sseText(entry, source.epoch))
+    this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
     return true
   }
 
@@ -126,7 +166,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
       this.#cursor = entry.seq
       if (this.#passes(entry)) {
         this.#lastWrittenSeq = entry.seq
-        this.writeText(sseText(entry, source.epoch))
+        this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
         source.eventsSent++
       }
       const pending = this.#pending
