@@ -11,7 +11,7 @@ import type { ReceivedPayload } from '../../phoenix/message.ts'
 import type { ChannelConfig } from '../config/types.ts'
 import type { PresenceEvent } from './presence-view.ts'
 import { EndedLives } from './ended-lives.ts'
-import { forwardedJson } from './payload-json.ts'
+import { forwardedJson, isAsciiText } from './payload-json.ts'
 import type { CutCause, EndReason, Reader } from './reader.ts'
 import { planResume, planTopicResume, type Gap } from './resume.ts'
 import { IssuedSeq, Subscription } from './subscription.ts'
@@ -172,8 +172,9 @@ export class Hub {
       return
     }
     if (derived === null) {
-      // The text received goes on as it is (payload-json.ts), so what is known of its characters holds for it.
-      sub.publish(event, data, this.#now(), received.payloadText !== undefined && received.payloadTextAscii === true)
+      // The text received goes on as it is (payload-json.ts), so what is known of its characters holds for it; the
+      // event name, which a JSON escape may have made non-ASCII, is checked once here rather than at every write.
+      sub.publish(event, data, this.#now(), received.payloadText !== undefined && received.payloadTextAscii === true && isAsciiText(event))
       return
     }
     for (const e of derived) sub.publish(e.event, e.data, this.#now())

@@ -22,6 +22,14 @@ export function oneLineJson (text: string): string {
   return text.includes('\n') || text.includes('\r') ? text.replace(/[\r\n]+/g, '') : text
 }
 
+// eslint-disable-next-line no-control-regex -- every character below U+0080, controls included: ASCII
+const ASCII = /^[\u0000-\u007f]*$/
+
+/** Whether `text` holds only ASCII characters (for short texts: event names, topics, epochs). */
+export function isAsciiText (text: string): boolean {
+  return ASCII.test(text)
+}
+
 /** The payload's JSON text to publish: the text received (on one line), else the value encoded. */
 export function forwardedJson (received: ReceivedPayload): string {
   const text = received.payloadText

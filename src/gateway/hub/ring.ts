@@ -26,7 +26,7 @@ export interface RingEntry {
   readonly data: string
   /** Lifecycle and gap entries pass every `?events=` filter. */
   readonly control: boolean
-  /** `data` is known to hold only ASCII characters (it came so from upstream): its UTF-8 bytes are its characters. */
+  /** `data` and `event` are known to hold only ASCII characters (they came so from upstream): their UTF-8 bytes are their characters. */
   readonly ascii?: boolean
   /**
    * The SSE outlet's formatted text of it, filled in by the first SSE

@@ -18,6 +18,7 @@
  */
 import type { Hub } from './hub.ts'
 import { OrderHeap } from './order-heap.ts'
+import { isAsciiText } from './payload-json.ts'
 import type { CutCause, EndReason, Reader, ReaderSource } from './reader.ts'
 import type { Gap } from './resume.ts'
 import type { RingEntry } from './ring.ts'
@@ -29,6 +30,8 @@ export interface FollowedTopic {
   readonly upstream: string
   /** The topic as a JSON string, made once. */
   readonly topicJson: string
+  /** That string holds only ASCII characters (checked once). */
+  readonly topicAscii: boolean
 }
 
 /** Where the merged events go: the stream's transport. */
@@ -50,6 +53,7 @@ class TopicLane implements Reader, FollowedTopic {
   readonly topic: string
   readonly upstream: string
   readonly topicJson: string
+  readonly topicAscii: boolean
   readonly sub: Subscription
   readonly #merge: TopicMerge
   /** Set by `start`: the topic's held events. */
@@ -73,6 +77,7 @@ class TopicLane implements Reader, FollowedTopic {
     this.topic = sub.config.topic
     this.upstream = sub.config.upstream
     this.topicJson = JSON.stringify(this.topic)
+    this.topicAscii = isAsciiText(this.topicJson)
   }
 
   get ended (): boolean { return this.#ended !== null }

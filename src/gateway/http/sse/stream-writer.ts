@@ -19,6 +19,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import { formatEventId } from '../../hub/event-id.ts'
+import { isAsciiText } from '../../hub/payload-json.ts'
 import type { EndReason, Reader, ReaderSource } from '../../hub/reader.ts'
 import type { Gap } from '../../hub/resume.ts'
 import type { RingEntry } from '../../hub/ring.ts'
@@ -53,25 +54,27 @@ export function keepsFormattedText (entry: RingEntry): boolean {
   return entry.data.length < KEPT_TEXT_MAX_DATA
 }
 
-// eslint-disable-next-line no-control-regex -- every character below U+0080, controls included: ASCII
-const ASCII = /^[\u0000-\u007f]*$/
+/** The last epoch found to hold only ASCII characters: a sidecar has one epoch, so it is checked once, not at every write. */
+let asciiEpoch: string | null = null
 
-/** Whether every string given holds only ASCII characters (a check for short ones: ids, event names, topics). */
-export function allAscii (...texts: string[]): boolean {
-  for (const text of texts) if (!ASCII.test(text)) return false
+/** Whether an epoch (of ids) holds only ASCII characters. */
+export function epochIsAscii (epoch: string): boolean {
+  if (epoch === asciiEpoch) return true
+  if (!isAsciiText(epoch)) return false
+  asciiEpoch = epoch
   return true
 }
 
 /**
  * Whether the SSE text of a held event holds only ASCII characters: its
- * data is known to (see RingEntry.ascii) and its id and event name, short,
- * are checked. Such text is written as Latin-1, which for ASCII is the same
+ * data and event name are known to (see RingEntry.ascii), and its id's
+ * epoch is. Such text is written as Latin-1, which for ASCII is the same
  * bytes as UTF-8, and which the response neither measures (its length is
  * its size) nor encodes (its characters are copied): for a long event, that
  * is a pass over it saved on each of two steps.
  */
 export function sseTextIsAscii (entry: RingEntry, epoch: string): boolean {
-  return entry.ascii === true && allAscii(epoch, entry.event)
+  return entry.ascii === true && epochIsAscii(epoch)
 }
 
 /** An event name as an SSE field: line breaks become a space. */

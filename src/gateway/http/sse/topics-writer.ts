@@ -15,7 +15,7 @@ import type { RingEntry } from '../../hub/ring.ts'
 import { TopicMerge, type FollowedTopic, type MergeOutput } from '../../hub/topic-merge.ts'
 import { formatEvent } from './format.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
-import { allAscii, sseEventName } from './stream-writer.ts'
+import { epochIsAscii, sseEventName } from './stream-writer.ts'
 
 /**
  * The last event formatted for multi-topic streams. A live event is given to
@@ -68,7 +68,7 @@ export class SseTopicsWriter extends SseResponseStream implements MergeOutput {
   event (topic: FollowedTopic, entry: RingEntry): void {
     if (this.ended) return
     this.#lastOrder = entry.order
-    this.writeText(sseTopicsText(entry, topic, this.#epoch), entry.ascii === true && allAscii(this.#epoch, entry.event, topic.topicJson))
+    this.writeText(sseTopicsText(entry, topic, this.#epoch), entry.ascii === true && topic.topicAscii && epochIsAscii(this.#epoch))
   }
 
   notice (event: string, data: string): void {
