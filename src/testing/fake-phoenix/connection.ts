@@ -292,19 +292,24 @@ export class FakeConnection implements ConnectionPort {
     return 'ok'
   }
 
+  /**
+   * Phoenix's socket keeps, per joined topic, the join_ref the join carried
+   * (null stays null) and compares each later message's join_ref with it.
+   */
   #isStalePush (channel: ChannelInstance, message: Message): boolean {
     const stored = channel.wireJoinRef
     switch (this.#hub.options.profile.staleJoinRef) {
       case 'none': return false
       case 'null-is-stale': return stored !== null && message.joinRef !== stored
-      case 'null-is-fresh': return stored !== null && message.joinRef !== null && message.joinRef !== stored
+      case 'null-is-fresh': return message.joinRef !== null && message.joinRef !== stored
     }
   }
 
+  /** Before 1.8.12 a null stored join_ref accepts any leave; from 1.8.12 a null leave join_ref is accepted instead. */
   #isStaleLeave (channel: ChannelInstance, message: Message): boolean {
     const stored = channel.wireJoinRef
-    if (stored === null || message.joinRef === stored) return false
-    return message.joinRef !== null || this.#hub.options.profile.nullLeaveIsStale
+    if (message.joinRef === stored) return false
+    return this.#hub.options.profile.nullLeaveIsStale ? stored !== null : message.joinRef !== null
   }
 
   #replyOk (message: Message, joinRef: string | null): void {
