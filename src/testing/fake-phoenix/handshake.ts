@@ -143,14 +143,17 @@ export async function negotiate (req: IncomingMessage, options: ResolvedOptions)
     secWebsocketHeaders: pickHeaders(req, (n) => n.startsWith('sec-websocket-')),
   }
 
+  // Phoenix puts the chosen subprotocol on the response before it goes on, so every
+  // later refusal (vsn, connect, the upgrade's own checks) carries it too.
+  const chosen: Record<string, string> = protocol === null ? {} : { 'sec-websocket-protocol': protocol }
   const vsn = params['vsn'] ?? '1.0.0'
   const serializer = typeof vsn === 'string' ? serializerFor(vsn) : undefined
-  if (serializer === undefined) return refuse(403)
+  if (serializer === undefined) return refuse(403, '', chosen)
 
   const result = await options.connect(params, info)
-  if (!result.ok) return refuse(result.status ?? 403, result.body ?? '', result.headers ?? {})
+  if (!result.ok) return refuse(result.status ?? 403, result.body ?? '', { ...chosen, ...result.headers })
 
   const problem = upgradeProblem(req)
-  if (problem !== null) return refuse(400, problem)
+  if (problem !== null) return refuse(400, problem, chosen)
   return { kind: 'accept', serializer, params, info, protocol, socketId: result.id ?? null, assigns: { ...result.assigns } }
 }

@@ -74,7 +74,8 @@ export async function startFakePhoenix (options: FakePhoenixOptions = {}): Promi
     const refusal = hub.faults.refusal
     const decision = refusal === null ? await negotiate(req, resolved) : { kind: 'refuse' as const, ...refusal }
     if (decision.kind === 'refuse' || head === null || !('remoteAddress' in target) || 'writeHead' in target) {
-      writeRefusal(target, decision.kind === 'refuse' ? decision : { kind: 'refuse', status: 400, body: "'connection' header must contain 'upgrade', got []", headers: {} })
+      const chosen: Record<string, string> = decision.kind === 'accept' && decision.protocol !== null ? { 'sec-websocket-protocol': decision.protocol } : {}
+      writeRefusal(target, decision.kind === 'refuse' ? decision : { kind: 'refuse', status: 400, body: "'connection' header must contain 'upgrade', got []", headers: chosen })
       return
     }
     protocols.set(req, decision.protocol)
