@@ -80,11 +80,11 @@ describe('presence and the join', () => {
 
   test('a join refused after sending itself the tracking message tracks nothing', async (t) => {
     const refusing: ChannelHandler = {
+      ...presenceChannel,
       async join (topic, params, socket) {
         await presenceChannel.join(topic, params, socket)
         return error({ reason: 'no' })
       },
-      handleInfo: presenceChannel.handleInfo,
     }
     const { connect, server } = await harness(t, { channels: { 'presence:refused': refusing, 'presence:*': presenceChannel } })
     const observer = await connect()
