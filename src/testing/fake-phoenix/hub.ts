@@ -24,7 +24,8 @@ export interface FaultState {
 }
 
 export interface FakePhoenixEvents {
-  connect: [{ connectionId: number, socketId: string | null, vsn: string }]
+  /** `mount` is the path of the socket mount the client upgraded on. */
+  connect: [{ connectionId: number, socketId: string | null, vsn: string, mount: string }]
   disconnect: [{ connectionId: number, code: number, reason: string }]
   /** Every decoded message a client sent. */
   frame: [{ connectionId: number, message: Message }]
