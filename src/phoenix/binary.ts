@@ -45,6 +45,7 @@ function readFields (frame: Uint8Array, count: number): { fields: string[], rest
   return { fields, rest: buf.subarray(offset) }
 }
 
+/** Server frames: Phoenix writes a nil join_ref or ref as "" (length 0), so the client reads "" as null. */
 const orNull = (s: string | undefined): string | null => (s === undefined || s === '' ? null : s)
 
 export function encodeClientPush (msg: Message, payload: Uint8Array): Buffer {
@@ -58,8 +59,9 @@ export function decodeClientPush (frame: Uint8Array): Message {
     throw new ProtocolError('unknown_binary_kind', `a client may only send binary kind 0, got ${String(frame[0])}`)
   }
   const { fields, rest } = readFields(frame, 4)
-  const [joinRef, ref, topic = '', event = ''] = fields
-  return { joinRef: orNull(joinRef), ref: orNull(ref), topic, event, payload: rest }
+  // Phoenix keeps what the client wrote: an empty join_ref or ref is "", which is not nil (it makes a push stale in 1.8.12).
+  const [joinRef = '', ref = '', topic = '', event = ''] = fields
+  return { joinRef, ref, topic, event, payload: rest }
 }
 
 /** Server side: a push (join_ref set), a reply with binary response, or a broadcast. */

@@ -3,8 +3,8 @@
  *
  *   import { startFakePhoenix, ok } from 'backchannel/testing'
  */
-export { startFakePhoenix, type FakePhoenix } from './fake-phoenix/server.ts'
-export type { FakePhoenixOptions, ConnectCallback, ConnectResult } from './fake-phoenix/options.ts'
+export { startFakePhoenix, type FakePhoenix, type MountAddress } from './fake-phoenix/server.ts'
+export type { FakePhoenixOptions, MountOptions, ConnectCallback, ConnectResult } from './fake-phoenix/options.ts'
 export {
   ok, error, reply, noreply, stop, routeTopic,
   type ChannelHandler, type ChannelRoutes, type ChannelSocket, type ConnectInfo, type JoinResult, type InResult, type InfoResult, type ReplyResult, type ReplyTo,

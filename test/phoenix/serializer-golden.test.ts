@@ -120,15 +120,15 @@ describe('V2 binary layouts', () => {
       plain({ joinRef: '100', ref: '12', topic: 'top', event: 'phx_reply', payload: { status: 'ok', response: Uint8Array.from([1, 1]) } }))
   })
 
-  test('an empty join_ref or ref decodes as null, and null encodes as length 0', () => {
+  test('from the server an empty join_ref or ref decodes as null; from a client it stays "" as Phoenix keeps it; null encodes as length 0', () => {
     const push = bytesOf([0x00, 0x00, 0x05, 0x01], 'topic', 'e', [9])
     assert.deepEqual(plain(v2.decodeFromServer(push)), plain({ joinRef: null, ref: null, topic: 'topic', event: 'e', payload: Uint8Array.from([9]) }))
     const reply = bytesOf([0x01, 0x00, 0x00, 0x01, 0x02], 't', 'ok', [])
     assert.deepEqual(plain(v2.decodeFromServer(reply)), plain({ joinRef: null, ref: null, topic: 't', event: 'phx_reply', payload: { status: 'ok', response: new Uint8Array() } }))
     const clientPush = bytesOf([0x00, 0x00, 0x00, 0x01, 0x01], 't', 'e', [7])
     const decoded = v2.decodeFromClient(clientPush)
-    assert.equal(decoded.joinRef, null)
-    assert.equal(decoded.ref, null)
+    assert.equal(decoded.joinRef, '')
+    assert.equal(decoded.ref, '')
     assertFrame(v2.encodeToServer({ joinRef: null, ref: null, topic: 't', event: 'e', payload: Uint8Array.from([7]) }), clientPush)
   })
 })

@@ -107,7 +107,9 @@ describe('round trips', () => {
         const message = clientMessage(g, withBytes)
         const frame = serializer.encodeToServer(message)
         if (typeof frame !== 'string') binary++
-        assert.deepEqual(plain(serializer.decodeFromClient(frame)), plain(message), `run ${i} (seed ${SEED})`)
+        // A binary push has no way to say nil: null goes as "" (length 0), and Phoenix reads "" back.
+        const expected = typeof frame === 'string' ? message : { ...message, joinRef: message.joinRef ?? '', ref: message.ref ?? '' }
+        assert.deepEqual(plain(serializer.decodeFromClient(frame)), plain(expected), `run ${i} (seed ${SEED})`)
       }
       assert.equal(binary > 0, withBytes, withBytes ? 'some messages went as binary frames' : 'V1 sends text only')
     })

@@ -73,9 +73,18 @@ export interface ChannelSocket {
   broadcastFrom: (event: string, payload: unknown) => void
   /** Answers a message later, possibly more than once (Phoenix's `reply/2`). */
   reply: (to: ReplyTo, result: ReplyResult) => void
-  /** Delivers `message` to this channel's `handleInfo`, after the current callback. */
+  /**
+   * Delivers `message` to this channel's `handleInfo`, after the current
+   * callback. Sent from `join` (Phoenix's `send(self(), :after_join)`), it
+   * runs once the join succeeded: the channel is subscribed to its topic and
+   * the join reply is out. A refused join drops it.
+   */
   sendInfo: (message: unknown) => void
-  /** Phoenix.Presence `track/3` for this channel; untracked when the channel ends. */
+  /**
+   * Phoenix.Presence `track/3` for this channel; untracked when the channel
+   * ends (or its join is refused). The `presence_diff` goes out after the
+   * current callback, as Phoenix.Presence broadcasts it from its own process.
+   */
   track: (key: string, meta: Record<string, unknown>) => void
   /** Phoenix.Presence `update/3`: a new phx_ref, with phx_ref_prev. */
   updatePresence: (key: string, meta: Record<string, unknown>) => void

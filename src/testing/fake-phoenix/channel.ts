@@ -23,6 +23,12 @@ export class ChannelInstance implements Subscriber {
   #chain: Promise<void> = Promise.resolve()
   /** Until the join reply is out, pushes wait here (Phoenix sends the reply first). */
   #held: Message[] | null = []
+  /**
+   * What `sendInfo` delivered while the join runs: Phoenix's channel process
+   * reads its mailbox only once join/3 returned, it subscribed to the topic
+   * and the socket sent the reply; a refused join drops it with the process.
+   */
+  #mailbox: unknown[] | null = []
   #ended = false
 
   constructor (conn: ConnectionPort, hub: Hub, topic: string, handler: ChannelHandler, join: Message) {
@@ -43,11 +49,14 @@ export class ChannelInstance implements Subscriber {
     this.#conn.sendFrame(frame)
   }
 
-  /** Called once the join reply is sent: releases what the channel pushed meanwhile. */
+  /** Called once the channel is subscribed and the join reply sent: releases what it pushed meanwhile, then runs the messages sent to it. */
   open (): void {
     const held = this.#held ?? []
     this.#held = null
     for (const message of held) this.#conn.send(message)
+    const mailbox = this.#mailbox ?? []
+    this.#mailbox = null
+    for (const info of mailbox) this.handleInfo(info)
   }
 
   /** Runs `task` after every earlier message of this channel. */
@@ -66,6 +75,11 @@ export class ChannelInstance implements Subscriber {
   }
 
   handleInfo (info: unknown): void {
+    if (this.#ended) return
+    if (this.#mailbox !== null) {
+      this.#mailbox.push(info)
+      return
+    }
     this.enqueue(async () => {
       if (this.#ended) return
       const handleInfo = this.#handler.handleInfo
@@ -84,10 +98,16 @@ export class ChannelInstance implements Subscriber {
     })
   }
 
-  /** Forgets a channel whose join was refused: no terminate, nothing on the wire. */
+  /**
+   * Forgets a channel whose join was refused: no terminate, nothing on the
+   * wire to its client. What was sent to it is dropped, and what it tracked
+   * is untracked (Phoenix's tracker sees the process exit).
+   */
   discard (): void {
     this.#ended = true
     this.#held = null
+    this.#mailbox = null
+    this.#hub.presence.untrack(this, this.topic)
   }
 
   crash (err: unknown): void {
@@ -100,6 +120,7 @@ export class ChannelInstance implements Subscriber {
     if (this.#ended) return
     this.#ended = true
     this.#held = null
+    this.#mailbox = null
     this.#hub.unsubscribe(this.topic, this)
     this.#hub.presence.untrack(this, this.topic)
     this.#conn.detach(this)

@@ -13,11 +13,15 @@ import { routeTopic, type ConnectInfo } from './channel-api.ts'
 import { ChannelInstance } from './channel.ts'
 import type { ConnectionPort } from './connection-port.ts'
 import type { Hub } from './hub.ts'
+import type { ResolvedMount } from './options.ts'
 import type { QueryParams } from './query.ts'
+import { isStaleLeave, isStalePush } from './stale.ts'
 
 let nextConnectionId = 1
 
 export interface ConnectionSetup {
+  /** The socket mount the client upgraded on: its channels, idle timeout and channel limit. */
+  mount: ResolvedMount
   ws: WebSocket
   raw: Socket
   serializer: Serializer
@@ -29,6 +33,8 @@ export interface ConnectionSetup {
 
 export class FakeConnection implements ConnectionPort {
   readonly id = nextConnectionId++
+  /** The mount path the client upgraded on (`/socket`). */
+  readonly mount: string
   readonly socketId: string | null
   readonly params: QueryParams
   readonly info: ConnectInfo
@@ -39,6 +45,7 @@ export class FakeConnection implements ConnectionPort {
   readonly channels = new Map<string, ChannelInstance>()
   readonly closed: Promise<void>
   readonly #hub: Hub
+  readonly #options: ResolvedMount
   #inbound: Promise<void> = Promise.resolve()
   #held: Array<() => Promise<void>> = []
   #drained: Promise<void> | null = null
@@ -51,6 +58,8 @@ export class FakeConnection implements ConnectionPort {
 
   constructor (hub: Hub, setup: ConnectionSetup) {
     this.#hub = hub
+    this.#options = setup.mount
+    this.mount = setup.mount.path
     this.ws = setup.ws
     this.raw = setup.raw
     this.serializer = setup.serializer
@@ -58,7 +67,7 @@ export class FakeConnection implements ConnectionPort {
     this.info = setup.info
     this.socketId = setup.socketId
     this.assigns = setup.assigns
-    this.#idle = setTimeout(() => { this.#idleTimeout() }, hub.options.idleTimeoutMs)
+    this.#idle = setTimeout(() => { this.#idleTimeout() }, this.#options.idleTimeoutMs)
     this.raw.on('data', () => { this.#idle.refresh() })
     this.ws.on('message', (data: Buffer, isBinary: boolean) => { this.#receive(isBinary ? data : data.toString('utf8')) })
     this.closed = new Promise((resolve) => {
@@ -164,7 +173,7 @@ export class FakeConnection implements ConnectionPort {
   /** Frames held while stalled are handled now, in order. */
   resumeHeld (): void {
     clearTimeout(this.#idle)
-    if (this.ws.readyState === this.ws.OPEN) this.#idle = setTimeout(() => { this.#idleTimeout() }, this.#hub.options.idleTimeoutMs)
+    if (this.ws.readyState === this.ws.OPEN) this.#idle = setTimeout(() => { this.#idleTimeout() }, this.#options.idleTimeoutMs)
     const held = this.#held
     this.#held = []
     for (const task of held) this.#inbound = this.#inbound.then(task)
@@ -223,13 +232,13 @@ export class FakeConnection implements ConnectionPort {
     const channel = this.channels.get(topic)
     if (event === ControlEvent.leave) {
       if (channel === undefined) this.#replyOk(message, message.joinRef)
-      else if (this.#isStaleLeave(channel, message)) this.#hub.emit('stale', { connectionId: this.id, message })
+      else if (isStaleLeave(this.#hub.options.profile.nullLeaveIsStale, channel.wireJoinRef, message.joinRef)) this.#hub.emit('stale', { connectionId: this.id, message })
       else channel.leave(message.ref)
       return
     }
     if (channel === undefined) {
       this.#replyError(message, null, 'unmatched topic')
-    } else if (this.#isStalePush(channel, message)) {
+    } else if (isStalePush(this.#hub.options.profile.staleJoinRef, channel.wireJoinRef, message.joinRef)) {
       this.#hub.emit('stale', { connectionId: this.id, message })
     } else {
       channel.handleIn(message)
@@ -238,7 +247,7 @@ export class FakeConnection implements ConnectionPort {
 
   async #join (message: Message): Promise<void> {
     const { topic } = message
-    const handler = routeTopic(this.#hub.options.channels, topic)
+    const handler = routeTopic(this.#options.channels, topic)
     if (handler === undefined) {
       this.#replyError(message, null, 'unmatched topic')
       this.#hub.emit('join', { connectionId: this.id, topic, joinRef: message.joinRef, status: 'unmatched' })
@@ -254,7 +263,7 @@ export class FakeConnection implements ConnectionPort {
       }
     }
     let status: string
-    if (this.channels.size >= this.#hub.options.profile.maxChannels) {
+    if (this.channels.size >= this.#options.maxChannels) {
       this.#replyError(message, message.joinRef, 'too many channels joined')
       closePrevious()
       status = 'too_many_channels'
@@ -290,21 +299,6 @@ export class FakeConnection implements ConnectionPort {
     afterReply()
     channel.open()
     return 'ok'
-  }
-
-  #isStalePush (channel: ChannelInstance, message: Message): boolean {
-    const stored = channel.wireJoinRef
-    switch (this.#hub.options.profile.staleJoinRef) {
-      case 'none': return false
-      case 'null-is-stale': return stored !== null && message.joinRef !== stored
-      case 'null-is-fresh': return stored !== null && message.joinRef !== null && message.joinRef !== stored
-    }
-  }
-
-  #isStaleLeave (channel: ChannelInstance, message: Message): boolean {
-    const stored = channel.wireJoinRef
-    if (stored === null || message.joinRef === stored) return false
-    return message.joinRef !== null || this.#hub.options.profile.nullLeaveIsStale
   }
 
   #replyOk (message: Message, joinRef: string | null): void {

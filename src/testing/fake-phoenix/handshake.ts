@@ -1,13 +1,14 @@
 /**
  * The HTTP phase of a Phoenix socket (reference A2, Part E 1–7), in
- * Phoenix's order: path and method, origin, auth token, subprotocols,
- * connect_info, vsn, the connect callback, and only then the upgrade
- * headers. The first failure is the answer; nothing is upgraded.
+ * Phoenix's order once the path picked the mount: method, origin, auth
+ * token, subprotocols, connect_info, vsn, the connect callback, and only
+ * then the upgrade headers. The first failure is the answer; nothing is
+ * upgraded.
  */
 import type { IncomingMessage } from 'node:http'
 import { serializerFor, type Serializer } from '../../phoenix/serializer.ts'
 import type { ConnectInfo } from './channel-api.ts'
-import type { ResolvedOptions } from './options.ts'
+import type { ResolvedMount } from './options.ts'
 import { parseQuery, type QueryParams } from './query.ts'
 
 /** Elixir's URI.default_port for the schemes an origin can have. */
@@ -90,14 +91,24 @@ function upgradeProblem (req: IncomingMessage): string | null {
   return null
 }
 
+/** The URL of a request, as the server routes it. */
+export function requestUrl (req: IncomingMessage): URL {
+  return new URL(req.url ?? '/', 'http://fake.invalid')
+}
+
+/** The mount whose WebSocket path is `pathname`; other paths are answered 404. */
+export function mountFor (mounts: readonly ResolvedMount[], pathname: string): ResolvedMount | Refusal {
+  return mounts.find((m) => pathname === `${m.path}/websocket`) ?? refuse(404, 'Not Found')
+}
+
 /**
- * Decides an upgrade request. Mutates `req.headers['sec-websocket-protocol']`
- * as Phoenix does: the auth-token entry is removed, and the header is
- * dropped when the server has no subprotocol list to check it against.
+ * Decides an upgrade request to one mount. Mutates
+ * `req.headers['sec-websocket-protocol']` as Phoenix does: the auth-token
+ * entry is removed, and the header is dropped when the mount has no
+ * subprotocol list to check it against.
  */
-export async function negotiate (req: IncomingMessage, options: ResolvedOptions): Promise<Acceptance | Refusal> {
-  const url = new URL(req.url ?? '/', 'http://fake.invalid')
-  if (url.pathname !== `${options.mount}/websocket`) return refuse(404, 'Not Found')
+export async function negotiate (req: IncomingMessage, options: ResolvedMount): Promise<Acceptance | Refusal> {
+  const url = requestUrl(req)
   if (req.method !== 'GET') return refuse(400)
   // Plug's fetch_query_params comes next; a query that is not UTF-8 raises (plug_status 400).
   let params: QueryParams
@@ -143,14 +154,17 @@ export async function negotiate (req: IncomingMessage, options: ResolvedOptions)
     secWebsocketHeaders: pickHeaders(req, (n) => n.startsWith('sec-websocket-')),
   }
 
+  // Phoenix puts the chosen subprotocol on the response before it goes on, so every
+  // later refusal (vsn, connect, the upgrade's own checks) carries it too.
+  const chosen: Record<string, string> = protocol === null ? {} : { 'sec-websocket-protocol': protocol }
   const vsn = params['vsn'] ?? '1.0.0'
   const serializer = typeof vsn === 'string' ? serializerFor(vsn) : undefined
-  if (serializer === undefined) return refuse(403)
+  if (serializer === undefined) return refuse(403, '', chosen)
 
   const result = await options.connect(params, info)
-  if (!result.ok) return refuse(result.status ?? 403, result.body ?? '', result.headers ?? {})
+  if (!result.ok) return refuse(result.status ?? 403, result.body ?? '', { ...chosen, ...result.headers })
 
   const problem = upgradeProblem(req)
-  if (problem !== null) return refuse(400, problem)
+  if (problem !== null) return refuse(400, problem, chosen)
   return { kind: 'accept', serializer, params, info, protocol, socketId: result.id ?? null, assigns: { ...result.assigns } }
 }

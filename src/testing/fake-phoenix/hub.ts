@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import type { Frame, Message } from '../../phoenix/message.ts'
 import type { Serializer } from '../../phoenix/serializer.ts'
 import type { ResolvedOptions } from './options.ts'
-import { PresenceTracker } from './presence-tracker.ts'
+import { PresenceTracker, type PresenceDiff } from './presence-tracker.ts'
 
 /** What a subscription needs to receive a broadcast. */
 export interface Subscriber {
@@ -24,7 +24,8 @@ export interface FaultState {
 }
 
 export interface FakePhoenixEvents {
-  connect: [{ connectionId: number, socketId: string | null, vsn: string }]
+  /** `mount` is the path of the socket mount the client upgraded on. */
+  connect: [{ connectionId: number, socketId: string | null, vsn: string, mount: string }]
   disconnect: [{ connectionId: number, code: number, reason: string }]
   /** Every decoded message a client sent. */
   frame: [{ connectionId: number, message: Message }]
@@ -43,11 +44,26 @@ export class Hub extends EventEmitter<FakePhoenixEvents> {
   readonly faults: FaultState = { heartbeatsPaused: false, stalled: false, replyDelayMs: 0, refusal: null }
   readonly presence: PresenceTracker
   readonly #subscribers = new Map<string, Set<Subscriber>>()
+  readonly #diffs: Array<{ topic: string, diff: PresenceDiff }> = []
 
   constructor (options: ResolvedOptions) {
     super()
     this.options = options
-    this.presence = new PresenceTracker((topic, diff) => { this.broadcast(topic, 'presence_diff', diff) })
+    this.presence = new PresenceTracker((topic, diff) => { this.#queueDiff(topic, diff) })
+  }
+
+  /**
+   * Phoenix.Presence broadcasts a diff from its own process once a task
+   * computed it, never inside the `track` call: what the tracking channel
+   * pushes right after (`presence_state`) reaches its client first. Diffs
+   * keep their order.
+   */
+  #queueDiff (topic: string, diff: PresenceDiff): void {
+    this.#diffs.push({ topic, diff })
+    if (this.#diffs.length > 1) return
+    setImmediate(() => {
+      for (const queued of this.#diffs.splice(0)) this.broadcast(queued.topic, 'presence_diff', queued.diff)
+    })
   }
 
   subscribe (topic: string, subscriber: Subscriber): void {

@@ -1,5 +1,7 @@
 /**
- * Options of the fake Phoenix server, with Phoenix's defaults.
+ * Options of the fake Phoenix server, with Phoenix's defaults: those of the
+ * endpoint (where it listens, which release it plays), and those of each
+ * socket mount (`socket "/socket", UserSocket, websocket: [...]`).
  */
 import type { ChannelRoutes, ConnectInfo } from './channel-api.ts'
 import type { QueryParams } from './query.ts'
@@ -12,13 +14,8 @@ export type ConnectResult =
 
 export type ConnectCallback = (params: QueryParams, info: ConnectInfo) => ConnectResult | Promise<ConnectResult>
 
-export interface FakePhoenixOptions {
-  /** Port to listen on; 0 (the default) picks a free one. */
-  port?: number
-  /** Address to listen on; 127.0.0.1 by default. */
-  host?: string
-  /** Socket mount path; the WebSocket lives at `<mount>/websocket`. Default `/socket`. */
-  mount?: string
+/** One socket mount's own options; each defaults to Phoenix's, whatever other mounts say. */
+export interface MountOptions {
   /** Topic patterns and their handlers. Default: the built-in demo handlers. */
   channels?: ChannelRoutes
   /** Phoenix's `connect/3`. Default: accept everyone. */
@@ -35,22 +32,36 @@ export interface FakePhoenixOptions {
   idleTimeoutMs?: number
   /** Largest frame accepted; larger closes with 1009. Default 10 000 000 bytes. */
   maxFrameBytes?: number
+  /** Override of the version's channel limit per connection (`max_channels_per_transport`). */
+  maxChannels?: number
+}
+
+export interface FakePhoenixOptions extends MountOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number
+  /** Address to listen on; 127.0.0.1 by default. */
+  host?: string
+  /** Socket mount path; the WebSocket lives at `<mount>/websocket`. Default `/socket`. The options above are this mount's. */
+  mount?: string
+  /**
+   * More socket mounts on the same endpoint, by path (`{ '/socket_auth': { authToken: true } }`),
+   * each with its own options. All mounts share topics and presence, as the
+   * sockets of one endpoint share its PubSub.
+   */
+  mounts?: Record<string, MountOptions>
   /** Which Phoenix release to behave like (reference Part F). Default 1.8.12. */
   phoenixVersion?: string
   /** Override of the version's stale join_ref rule. */
   staleJoinRef?: StaleJoinRefRule
-  /** Override of the version's channel limit per connection. */
-  maxChannels?: number
   /** Serve wss:// with this key and certificate (PEM); plain ws:// without. */
   tls?: { key: string | Buffer, cert: string | Buffer }
   /** Close-code style: Bandit (default; idle closes with 1002) or Cowboy (idle closes with 1000). */
   adapter?: 'bandit' | 'cowboy'
 }
 
-export interface ResolvedOptions {
-  port: number
-  host: string
-  mount: string
+export interface ResolvedMount {
+  /** The mount path without a trailing slash (`/socket`); the WebSocket is at `<path>/websocket`. */
+  path: string
   channels: ChannelRoutes
   connect: ConnectCallback
   checkOrigin: false | string[]
@@ -59,17 +70,27 @@ export interface ResolvedOptions {
   compress: boolean
   idleTimeoutMs: number
   maxFrameBytes: number
+  maxChannels: number
+}
+
+export interface ResolvedOptions {
+  port: number
+  host: string
+  /** The first is the `mount` option's; then `mounts` in their order. */
+  mounts: ResolvedMount[]
   profile: VersionProfile
   adapter: 'bandit' | 'cowboy'
   tls: { key: string | Buffer, cert: string | Buffer } | null
 }
 
-export function resolveOptions (options: FakePhoenixOptions, defaultChannels: ChannelRoutes): ResolvedOptions {
-  const base = versionProfile(options.phoenixVersion ?? DEFAULT_PHOENIX_VERSION)
+function mountPath (path: string): string {
+  if (!path.startsWith('/')) throw new TypeError(`a mount path starts with "/", got "${path}"`)
+  return path.replace(/\/+$/, '')
+}
+
+function resolveMount (path: string, options: MountOptions, profile: VersionProfile, defaultChannels: ChannelRoutes): ResolvedMount {
   return {
-    port: options.port ?? 0,
-    host: options.host ?? '127.0.0.1',
-    mount: (options.mount ?? '/socket').replace(/\/+$/, ''),
+    path: mountPath(path),
     channels: options.channels ?? defaultChannels,
     connect: options.connect ?? (() => ({ ok: true })),
     checkOrigin: options.checkOrigin ?? false,
@@ -78,11 +99,27 @@ export function resolveOptions (options: FakePhoenixOptions, defaultChannels: Ch
     compress: options.compress ?? false,
     idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
     maxFrameBytes: options.maxFrameBytes ?? 10_000_000,
-    profile: {
-      ...base,
-      staleJoinRef: options.staleJoinRef ?? base.staleJoinRef,
-      maxChannels: options.maxChannels ?? base.maxChannels,
-    },
+    maxChannels: options.maxChannels ?? profile.maxChannels,
+  }
+}
+
+export function resolveOptions (options: FakePhoenixOptions, defaultChannels: ChannelRoutes): ResolvedOptions {
+  const base = versionProfile(options.phoenixVersion ?? DEFAULT_PHOENIX_VERSION)
+  const profile = { ...base, staleJoinRef: options.staleJoinRef ?? base.staleJoinRef }
+  const mounts = [
+    resolveMount(options.mount ?? '/socket', options, profile, defaultChannels),
+    ...Object.entries(options.mounts ?? {}).map(([path, mount]) => resolveMount(path, mount, profile, defaultChannels)),
+  ]
+  const seen = new Set<string>()
+  for (const { path } of mounts) {
+    if (seen.has(path)) throw new TypeError(`mount "${path || '/'}" is given twice`)
+    seen.add(path)
+  }
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    mounts,
+    profile,
     adapter: options.adapter ?? 'bandit',
     tls: options.tls ?? null,
   }

@@ -9,18 +9,28 @@ import { once } from 'node:events'
 import { WebSocketServer } from 'ws'
 import type { Frame } from '../../phoenix/message.ts'
 import { FakeConnection } from './connection.ts'
-import { negotiate, type Refusal } from './handshake.ts'
+import { mountFor, negotiate, requestUrl, type Refusal } from './handshake.ts'
 import { Hub, type FakePhoenixEvents } from './hub.ts'
 import { builtinChannels } from './handlers/index.ts'
 import { resolveOptions, type FakePhoenixOptions } from './options.ts'
 import { Faults } from './faults.ts'
 import { waitForEvent } from './wait.ts'
 
+/** Where one socket mount is reached. */
+export interface MountAddress {
+  /** `ws://127.0.0.1:PORT/socket_auth`, as phoenix.js takes it. */
+  readonly endpoint: string
+  /** `ws://127.0.0.1:PORT/socket_auth/websocket`. */
+  readonly url: string
+}
+
 export interface FakePhoenix {
   /** `ws://127.0.0.1:PORT/socket/websocket` (wss:// with `tls`): the WebSocket URL itself. */
   readonly url: string
   /** `ws://127.0.0.1:PORT/socket`: the endpoint as phoenix.js and Backchannel's Client take it. */
   readonly endpoint: string
+  /** Where the mount at `path` (`/socket`, or one of the `mounts` option) is reached; throws for a path that is not mounted. */
+  mount: (path: string) => MountAddress
   readonly port: number
   /** Events: connect, disconnect, frame, join, leave, channelEnd, stale, protocolError. */
   readonly events: Hub
@@ -58,13 +68,14 @@ export async function startFakePhoenix (options: FakePhoenixOptions = {}): Promi
   const hub = new Hub(resolved)
   const connections = new Set<FakeConnection>()
   const protocols = new WeakMap<IncomingMessage, string | null>()
-  const wss = new WebSocketServer({
+  // One WebSocket server per mount: frame limit and compression are mount options.
+  const upgraders = new Map(resolved.mounts.map((mount) => [mount, new WebSocketServer({
     noServer: true,
-    maxPayload: resolved.maxFrameBytes,
-    perMessageDeflate: resolved.compress,
+    maxPayload: mount.maxFrameBytes,
+    perMessageDeflate: mount.compress,
     clientTracking: false,
     handleProtocols: (_offered, req) => protocols.get(req) ?? false,
-  })
+  })]))
   const stalledUpgrades: Array<() => void> = []
 
   async function handle (req: IncomingMessage, target: ServerResponse | Socket, head: Buffer | null): Promise<void> {
@@ -72,18 +83,24 @@ export async function startFakePhoenix (options: FakePhoenixOptions = {}): Promi
       await new Promise<void>((resolve) => { stalledUpgrades.push(resolve) })
     }
     const refusal = hub.faults.refusal
-    const decision = refusal === null ? await negotiate(req, resolved) : { kind: 'refuse' as const, ...refusal }
+    const mount = refusal === null ? mountFor(resolved.mounts, requestUrl(req).pathname) : { kind: 'refuse' as const, ...refusal }
+    if ('kind' in mount) {
+      writeRefusal(target, mount)
+      return
+    }
+    const decision = await negotiate(req, mount)
     if (decision.kind === 'refuse' || head === null || !('remoteAddress' in target) || 'writeHead' in target) {
-      writeRefusal(target, decision.kind === 'refuse' ? decision : { kind: 'refuse', status: 400, body: "'connection' header must contain 'upgrade', got []", headers: {} })
+      const chosen: Record<string, string> = decision.kind === 'accept' && decision.protocol !== null ? { 'sec-websocket-protocol': decision.protocol } : {}
+      writeRefusal(target, decision.kind === 'refuse' ? decision : { kind: 'refuse', status: 400, body: "'connection' header must contain 'upgrade', got []", headers: chosen })
       return
     }
     protocols.set(req, decision.protocol)
     const raw = target
-    wss.handleUpgrade(req, raw, head, (ws) => {
-      const conn = new FakeConnection(hub, { ws, raw, ...decision })
+    upgraders.get(mount)?.handleUpgrade(req, raw, head, (ws) => {
+      const conn = new FakeConnection(hub, { ws, raw, mount, ...decision })
       connections.add(conn)
       conn.ws.once('close', () => connections.delete(conn))
-      hub.emit('connect', { connectionId: conn.id, socketId: conn.socketId, vsn: conn.serializer.vsn })
+      hub.emit('connect', { connectionId: conn.id, socketId: conn.socketId, vsn: conn.serializer.vsn, mount: conn.mount })
     })
   }
 
@@ -125,15 +142,22 @@ export async function startFakePhoenix (options: FakePhoenixOptions = {}): Promi
     hub.presence.clear()
   }
 
-  const base = `${resolved.tls === null ? 'ws' : 'wss'}://${resolved.host}:${port}${resolved.mount}`
+  const origin = `${resolved.tls === null ? 'ws' : 'wss'}://${resolved.host}:${port}`
+  const mount = (path: string): MountAddress => {
+    const found = resolved.mounts.find((m) => m.path === path.replace(/\/+$/, ''))
+    if (found === undefined) throw new TypeError(`no mount at "${path}"; mounted: ${resolved.mounts.map((m) => m.path || '/').join(', ')}`)
+    return { endpoint: `${origin}${found.path}`, url: `${origin}${found.path}/websocket` }
+  }
+  const primary = resolved.mounts[0]?.path ?? ''
   const faults = new Faults(hub, () => [...connections], {
     stop: shutdown,
     start: async () => { await listen(port) },
     resumeUpgrades: () => { for (const resume of stalledUpgrades.splice(0)) resume() },
   })
   return {
-    url: `${base}/websocket`,
-    endpoint: base,
+    url: `${origin}${primary}/websocket`,
+    endpoint: `${origin}${primary}`,
+    mount,
     port,
     events: hub,
     faults,

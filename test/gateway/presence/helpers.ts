@@ -12,7 +12,7 @@ import { WebSocket as WsWebSocket } from 'ws'
 import type { ChannelConfig } from '../../../src/gateway/config/types.ts'
 import { startFakePhoenix, type FakePhoenix } from '../../../src/testing/index.ts'
 import { channelConfig, type Running } from '../helpers.ts'
-import { DEADLINE_MS, SseStream, joined, startSseGateway, type SseMessage } from '../sse/helpers.ts'
+import { DEADLINE_MS, SseStream, joined, startSseGateway, subscription, type SseMessage } from '../sse/helpers.ts'
 import { within } from '../../helpers/wait.ts'
 
 export { DEADLINE_MS }
@@ -111,6 +111,7 @@ export async function presenceSetup (t: TestContext, topic: string, over: Partia
   const running = await startSseGateway([channelConfig(topic, { presence: true, params: { user_id: GATEWAY_KEY }, ...over })], { phoenix: server })
   open.running = running
   await joined(running.daemon, topic)
+  await ownJoinReceived(running, topic)
   const stream = await SseStream.open(running.base, topic)
   open.stream = stream
   const enter = async (userId: string, meta: Record<string, unknown> = {}): Promise<Member> => {
@@ -128,6 +129,30 @@ export async function presenceSetup (t: TestContext, topic: string, over: Partia
     return { socket, channel, presence }
   }
   return { server, running, stream, enter }
+}
+
+/**
+ * Resolves once the gateway has its own join's presence_diff, which Phoenix
+ * sends the joiner after its presence_state: a stream opened later starts
+ * from a settled state, and a test's first diff is the one it caused.
+ */
+async function ownJoinReceived (running: Running, topic: string): Promise<void> {
+  const sub = subscription(running.daemon, topic)
+  const seen = (): boolean => {
+    for (let seq = sub.base + 1; seq <= sub.seq; seq++) {
+      const event = sub.entry(seq)?.event
+      if (event === 'presence_diff' || event === 'presence_join') return true
+    }
+    return false
+  }
+  if (seen()) return
+  const client = running.daemon.broker.clients.get(sub.config.upstream)
+  assert.ok(client !== undefined, `a client for ${sub.config.upstream}`)
+  await within<undefined>(DEADLINE_MS, `the gateway's own presence_diff on ${topic}`, (resolve) => {
+    const onMessage = (e: { topic: string, event: string }): void => { if (e.topic === topic && e.event === 'presence_diff') resolve(undefined) }
+    client.events.on('message', onMessage)
+    return () => { client.events.off('message', onMessage) }
+  })
 }
 
 /** Resolves once the stream's folded presence satisfies `cond`; returns the fold. */

@@ -68,6 +68,51 @@ describe('auth token (Phoenix 1.8 auth_token: true)', () => {
   })
 })
 
+describe('refusals after the subprotocol check carry the chosen subprotocol (Phoenix sets it before connect runs)', () => {
+  const offer = ['phoenix', tokenProtocol('1234')]
+
+  test('connect refusing on an auth_token mount: 403, empty body, sec-websocket-protocol: phoenix', async (t) => {
+    const server = await serve(t, { authToken: true, connect: () => ({ ok: false }) })
+    const answer = await refusedSocket(t, `${server.url}?vsn=2.0.0`, offer)
+    assert.equal(answer.status, 403)
+    assert.equal(answer.body, '')
+    assert.equal(answer.headers['sec-websocket-protocol'], 'phoenix')
+  })
+
+  test('a custom refusal keeps its own status, body and headers besides the subprotocol', async (t) => {
+    const server = await serve(t, { authToken: true, connect: () => ({ ok: false, status: 429, body: 'Too many requests', headers: { 'retry-after': '5' } }) })
+    const answer = await refusedSocket(t, `${server.url}?vsn=2.0.0`, offer)
+    assert.deepEqual([answer.status, answer.body, answer.headers['retry-after'], answer.headers['sec-websocket-protocol']], [429, 'Too many requests', '5', 'phoenix'])
+  })
+
+  test('an unknown vsn (403) and a bad upgrade request (400) carry it too', async (t) => {
+    const server = await serve(t, { authToken: true })
+    const badVsn = await refusedSocket(t, `${server.url}?vsn=3.0.0`, offer)
+    assert.deepEqual([badVsn.status, badVsn.body, badVsn.headers['sec-websocket-protocol']], [403, '', 'phoenix'])
+    const head = upgradeHead(server.port, '/socket/websocket?vsn=2.0.0', [`Sec-WebSocket-Protocol: ${offer.join(', ')}`])
+      .map((line) => (line.startsWith('Sec-WebSocket-Version') ? 'Sec-WebSocket-Version: 12' : line))
+    const badUpgrade = await rawUpgrade(server.port, head)
+    assert.deepEqual([badUpgrade.status, badUpgrade.body, badUpgrade.headers['sec-websocket-protocol']],
+      [400, '\'sec-websocket-version\' header must equal \'13\', got ["12"]', 'phoenix'])
+  })
+
+  test('a subprotocols mount: the match chosen is on the refusal', async (t) => {
+    const server = await serve(t, { subprotocols: ['mqtt', 'chat'], connect: () => ({ ok: false }) })
+    const answer = await refusedSocket(t, `${server.url}?vsn=2.0.0`, ['chat'])
+    assert.deepEqual([answer.status, answer.headers['sec-websocket-protocol']], [403, 'chat'])
+  })
+
+  test('no subprotocol on refusals before the check (origin, token encoding), nor when phoenix was not offered', async (t) => {
+    const refusing = await serve(t, { authToken: true, checkOrigin: ['https://a.example'], connect: () => ({ ok: false }) })
+    const origin = await refusedSocket(t, `${refusing.url}?vsn=2.0.0`, offer, { origin: 'https://evil.example' })
+    assert.deepEqual([origin.status, origin.headers['sec-websocket-protocol']], [403, undefined])
+    const encoding = await refusedSocket(t, `${refusing.url}?vsn=2.0.0`, ['phoenix', 'base64url.bearer.phx.ab-c'])
+    assert.deepEqual([encoding.status, encoding.headers['sec-websocket-protocol']], [500, undefined])
+    const tokenOnly = await refusedSocket(t, `${refusing.url}?vsn=2.0.0`, [tokenProtocol('1234')])
+    assert.deepEqual([tokenOnly.status, tokenOnly.headers['sec-websocket-protocol']], [403, undefined])
+  })
+})
+
 describe('subprotocols option', () => {
   test('the first server-listed protocol the client offered is echoed', async (t) => {
     const server = await serve(t, { subprotocols: ['mqtt', 'graphql-ws', 'chat'] })

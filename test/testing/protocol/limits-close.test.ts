@@ -38,6 +38,21 @@ describe('channel limit', () => {
     assert.deepEqual(replies, Array.from({ length: 120 }, (_, i) => ok(i)))
   })
 
+  test('1.7.24 already limits a connection to 100 channels: the 101st gets "too many channels joined"', async (t) => {
+    const { connect } = await harness(t, { phoenixVersion: '1.7.24' })
+    const client = await connect()
+    const replies = await joinMany(client, 101)
+    assert.deepEqual(replies.slice(0, 100), Array.from({ length: 100 }, (_, i) => ok(i)))
+    assert.equal(replies[100], tooMany(100))
+  })
+
+  test('1.7.23 has no limit', async (t) => {
+    const { connect } = await harness(t, { phoenixVersion: '1.7.23' })
+    const client = await connect()
+    const replies = await joinMany(client, 120)
+    assert.deepEqual(replies, Array.from({ length: 120 }, (_, i) => ok(i)))
+  })
+
   test('the maxChannels option overrides the version', async (t) => {
     const { connect } = await harness(t, { phoenixVersion: '1.8.8', maxChannels: 2 })
     const client = await connect()

@@ -7,7 +7,7 @@ import { describe, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type { RawClient } from '../../helpers/raw-client.ts'
 import type { FakePhoenix, FakePhoenixOptions } from '../../../src/testing/index.ts'
-import { harness, joined } from './setup.ts'
+import { harness, joined, rawOf, textFrom } from './setup.ts'
 
 const TOPIC = 'echo:stale'
 
@@ -95,5 +95,53 @@ describe('the staleJoinRef option overrides the version', () => {
     const stale = server.waitFor('stale', (e) => e.message.joinRef === null)
     assert.equal((await pushThenProbe(client, null)).answer, undefined)
     await stale
+  })
+})
+
+/**
+ * A channel joined with join_ref null: Phoenix stores nil for the topic and
+ * compares later join_refs with it; the channel itself stamps its replies
+ * with the join's ref (`join_ref || ref`), while phx_close carries the
+ * stored nil.
+ */
+describe('after a join with join_ref null', () => {
+  const NJ = 'echo:nulljoin'
+
+  async function joinedWithNull (t: TestContext, options: FakePhoenixOptions): Promise<{ client: RawClient, server: FakePhoenix }> {
+    const { connect, server } = await harness(t, options)
+    const client = await connect()
+    client.sendFrame(`[null,"3","${NJ}","phx_join",{}]`)
+    assert.equal(rawOf(client, await client.reply('3')), `[null,"3","${NJ}","phx_reply",{"response":{},"status":"ok"}]`)
+    return { client, server }
+  }
+
+  test('1.8.12: a push with join_ref "1" and a leave with "5" are dropped; a null leave is answered with the join\'s ref, then phx_close with null', async (t) => {
+    const { client, server } = await joinedWithNull(t, { phoenixVersion: '1.8.12' })
+    const staleLeave = server.waitFor('stale', (e) => e.message.ref === '5')
+    const from = client.frames.length
+    client.sendFrame(`["1","4","${NJ}","ping",{"n":4}]`)
+    client.sendFrame(`["5","5","${NJ}","phx_leave",{}]`)
+    client.sendFrame(`[null,"6","${NJ}","ping",{"n":6}]`)
+    client.sendFrame(`[null,"7","${NJ}","phx_leave",{}]`)
+    await client.next((m) => m.event === 'phx_close', 2000, from)
+    assert.deepEqual(textFrom(client, from), [
+      `["3","6","${NJ}","phx_reply",{"response":{"n":6},"status":"ok"}]`,
+      `["3","7","${NJ}","phx_reply",{"response":{},"status":"ok"}]`,
+      `[null,null,"${NJ}","phx_close",{}]`,
+    ])
+    assert.equal((await staleLeave).message.joinRef, '5')
+  })
+
+  test('1.8.3 – 1.8.11: a null stored join_ref accepts any: the push with "1" is delivered and the leave with "5" ends the channel', async (t) => {
+    const { client } = await joinedWithNull(t, { phoenixVersion: '1.8.11' })
+    const from = client.frames.length
+    client.sendFrame(`["1","4","${NJ}","ping",{"n":4}]`)
+    client.sendFrame(`["5","5","${NJ}","phx_leave",{}]`)
+    await client.next((m) => m.event === 'phx_close', 2000, from)
+    assert.deepEqual(textFrom(client, from), [
+      `["3","4","${NJ}","phx_reply",{"response":{"n":4},"status":"ok"}]`,
+      `["3","5","${NJ}","phx_reply",{"response":{},"status":"ok"}]`,
+      `[null,null,"${NJ}","phx_close",{}]`,
+    ])
   })
 })

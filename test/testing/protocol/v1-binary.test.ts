@@ -119,6 +119,26 @@ describe('V2 binary frames', () => {
     assert.deepEqual([...first.payload], [1, 2, 3])
   })
 
+  test('1.8.12: a kind-0 push with an empty join_ref carries "", not null: it is stale, dropped silently', async (t) => {
+    const { client, received, server } = await joinedBinary(t)
+    const stale = server.waitFor('stale', (e) => e.message.ref === '5')
+    const from = client.frames.length
+    client.sendFrame(bytes(0, 0, 1, 5, 4, '5', 'bin:x', 'data', 1, 2))
+    client.sendFrame(bytes(0, 1, 1, 5, 4, '1', '6', 'bin:x', 'data', 3))
+    await client.reply('6')
+    assert.deepEqual(textFrom(client, from), ['["1","6","bin:x","phx_reply",{"response":{"size":1},"status":"ok"}]'])
+    assert.equal((await stale).message.joinRef, '')
+    assert.equal(received.length, 1, 'only the push with the current join_ref reached handleIn')
+  })
+
+  test('an empty ref is "" too: a push to a topic not joined is answered with ref ""', async (t) => {
+    const { client } = await joinedBinary(t)
+    const from = client.frames.length
+    client.sendFrame(bytes(0, 0, 0, 8, 4, 'bin:none', 'data', 1))
+    await heartbeat(client)
+    assert.equal(textFrom(client, from)[0], '[null,"","bin:none","phx_reply",{"response":{"reason":"unmatched topic"},"status":"error"}]')
+  })
+
   test('a binary reply is kind 1: [1, J, R, T, S] join_ref ref topic status response', async (t) => {
     const { client } = await joinedBinary(t)
     client.sendFrame(bytes(0, 1, 1, 5, 7, '1', '3', 'bin:x', 'reverse', 1, 2, 3))

@@ -1,8 +1,11 @@
 /**
- * `presence:*` — tracks each joiner under `params.user_id` (or its
- * connection id) with `{ online_at, ...params.meta }`, then pushes
- * `presence_state`; diffs go out as `presence_diff` broadcasts. `update`
- * replaces the joiner's meta (a new phx_ref with phx_ref_prev).
+ * `presence:*` — as a Phoenix app's presence channel: join sends itself
+ * `afterJoin`, which runs once the join reply is out and tracks the joiner
+ * under `params.user_id` (or its connection id) with
+ * `{ online_at, ...params.meta }`, then pushes `presence_state`. Diffs go out
+ * as `presence_diff` broadcasts, to the joiner too: its own join arrives
+ * after its `presence_state`. `update` replaces the joiner's meta (a new
+ * phx_ref with phx_ref_prev).
  */
 import { noreply, ok, type ChannelHandler } from '../channel-api.ts'
 
