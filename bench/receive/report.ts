@@ -100,6 +100,10 @@ export function render (config: ReceiveConfig, results: ReceiveResults): string 
     goals.push({ figure: `(info) receiver CPU µs/msg, ${sizeLabel(w.size)}`, gateway: pick(w.size, w.count, 'gateway', 'cpu'), other: pick(w.size, w.count, 'Backchannel Client', 'cpu'), otherName: 'Backchannel Client', limit: null })
   }
   for (const w of config.workloads) {
+    goals.push({ figure: `(info) receiver CPU µs/msg, ${sizeLabel(w.size)}`, gateway: pick(w.size, w.count, 'gateway', 'cpu'), other: pick(w.size, w.count, 'relay floor', 'cpu'), otherName: 'relay floor', limit: null })
+    goals.push({ figure: `(info) relay floor's CPU µs/msg ÷ phoenix.js's, ${sizeLabel(w.size)}`, gateway: pick(w.size, w.count, 'relay floor', 'cpu'), other: pick(w.size, w.count, 'phoenix.js', 'cpu'), otherName: 'phoenix.js', limit: null })
+  }
+  for (const w of config.workloads) {
     const goal = w.size >= 10_000
     const tag = goal ? '' : '(info) '
     goals.push({ figure: `${tag}send-queue peak, frames, ${sizeLabel(w.size)} × ${fmtInt(w.count)}`, gateway: pick(w.size, w.count, 'gateway', 'frames'), other: pick(w.size, w.count, 'Backchannel Client', 'frames'), otherName: 'Backchannel Client', limit: goal ? 1.2 : null, digits: 0 })

@@ -47,8 +47,8 @@ export const QUICK: ReceiveConfig = {
   stepTimeoutMs: 30_000,
 }
 
-export type SideName = 'gateway' | 'phoenix.js' | 'Backchannel Client'
-export const SIDE_NAMES: readonly SideName[] = ['gateway', 'phoenix.js', 'Backchannel Client']
+export type SideName = 'gateway' | 'relay floor' | 'phoenix.js' | 'Backchannel Client'
+export const SIDE_NAMES: readonly SideName[] = ['gateway', 'relay floor', 'phoenix.js', 'Backchannel Client']
 
 const TOPIC = 'room:bench'
 const GATEWAY_EVENTS = `/v1/channels/${TOPIC}/events`
@@ -76,25 +76,27 @@ export interface Step {
 }
 
 /** Where the child scripts are: compiled JS (as the gateway ships) or the .ts sources. */
-export type ScriptPath = (relative: 'gateway/gateway-server' | 'receive/client-child') => string
+export type ScriptPath = (relative: 'gateway/gateway-server' | 'receive/relay-child' | 'receive/client-child') => string
 
 const latencies = new Float64Array(0)
 
-async function gatewaySide (path: ScriptPath, profileFlags: readonly string[]): Promise<Side> {
+/** A receiver that hands the stream to one SSE reader in this process: the gateway, or the relay floor (bench/receive/relay-child.ts). */
+async function sseSide (name: 'gateway' | 'relay floor', path: ScriptPath, profileFlags: readonly string[]): Promise<Side> {
   const fake = await ServerChild.start()
-  const receiver = await LineChild.start(path('gateway/gateway-server'), ['--endpoint', fake.endpoint], { execArgv: [...CHILD_FLAGS, ...profileFlags] })
-  const readers = await SseReaders.open(String(receiver.ready['base']), GATEWAY_EVENTS, 1)
+  const [script, events] = name === 'gateway' ? [path('gateway/gateway-server'), GATEWAY_EVENTS] : [path('receive/relay-child'), '/events']
+  const receiver = await LineChild.start(script, [`--endpoint=${fake.endpoint}`], { execArgv: [...CHILD_FLAGS, ...profileFlags] })
+  const readers = await SseReaders.open(String(receiver.ready['base']), events, 1)
   return {
-    name: 'gateway',
+    name,
     fake,
     receiver,
     arm: async (count) => { readers.capture = new Capture(1, count, latencies) },
     reached: async (timeoutMs) => {
       const capture = readers.capture
-      if (capture === null) throw new Error('gateway: not armed')
+      if (capture === null) throw new Error(`${name}: not armed`)
       // The last message ends the step; messages the reader was told it missed (a `gap`: it fell more than the topic's ring behind) are counted.
       await Promise.race([capture.reached(capture.capacity - 1, timeoutMs), readers.cut])
-      if (readers.cutOff > 0) throw new Error('gateway: the SSE reader was cut off')
+      if (readers.cutOff > 0) throw new Error(`${name}: the SSE reader was cut off`)
       return capture.received
     },
     close: async () => {
@@ -125,7 +127,8 @@ async function clientSide (name: SideName, flag: 'phoenixjs' | 'ours', path: Scr
 export async function startSides (path: ScriptPath, profileFlags: readonly string[], profile: ReadonlySet<string>): Promise<Side[]> {
   const flags = (name: SideName): readonly string[] => (profile.has(name) ? profileFlags : [])
   return Promise.all([
-    gatewaySide(path, flags('gateway')),
+    sseSide('gateway', path, flags('gateway')),
+    sseSide('relay floor', path, flags('relay floor')),
     clientSide('phoenix.js', 'phoenixjs', path, flags('phoenix.js')),
     clientSide('Backchannel Client', 'ours', path, flags('Backchannel Client')),
   ])

@@ -160,8 +160,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#backoff.reset()
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (isBinary) this.#receive(data, data.length, false)
-        // A text frame of ASCII only (a native check) is marked so: its payload text can then be written without being measured or encoded.
-        else this.#receive(data.toString('utf8'), data.length, isAscii(data))
+        // A text frame of ASCII only (a native check) is marked so, and keeps its bytes: its payload can then be
+        // checked over them and forwarded as them, without being measured or encoded.
+        else if (isAscii(data)) this.#receive(data.toString('latin1'), data.length, true, data)
+        else this.#receive(data.toString('utf8'), data.length, false)
       })
       ws.once('close', (code: number, reason: Buffer) => { this.#onClose(ws, code, reason.toString('utf8')) })
       this.session.opened(this.#now())
@@ -176,10 +178,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     })
   }
 
-  #receive (frame: Frame, bytes: number, ascii: boolean): void {
+  #receive (frame: Frame, bytes: number, ascii: boolean, asciiBytes?: Buffer): void {
     let message: Message
     try {
-      message = this.#serializer.decodeFromServerLazily(frame, ascii)
+      message = this.#serializer.decodeFromServerLazily(frame, ascii, asciiBytes)
     } catch (err) {
       const error = err instanceof ProtocolError ? err : new ProtocolError('bad_shape', 'undecodable frame', err)
       this.emit('protocol_error', error)

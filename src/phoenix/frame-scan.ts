@@ -5,6 +5,9 @@
  * the frame's text, parsed only when someone reads it (a gateway that
  * forwards the text never does).
  *
+ * A frame of ASCII only may come with its bytes: long strings are then
+ * checked for control characters over the bytes (json-scan.ts).
+ *
  * It takes only the common shape: five elements, join_ref and ref null, a
  * number or a string, topic and event strings, a payload nested at most
  * MAX_JSON_DEPTH levels. For anything else it returns null, and the caller
@@ -27,7 +30,6 @@ export class ScannedMessage implements Message {
   readonly payloadText: string
   readonly payloadTextAscii: boolean
   #payload: unknown = UNREAD
-
   constructor (joinRef: string | null, ref: string | null, topic: string, event: string, payloadText: string, payloadTextAscii = false) {
     this.joinRef = joinRef
     this.ref = ref
@@ -86,9 +88,11 @@ function comma (text: string, c: Cursor): boolean {
 
 /**
  * The message in a V2 text frame, its payload kept as text; null when the frame is not of the common shape (see above).
- * `ascii`: the caller knows the frame holds only ASCII characters (its payload text then says so).
+ * `ascii`: the caller knows the frame holds only ASCII characters (its payload text then says so); `bytes`: then
+ * also the frame's bytes, one per character.
  */
-export function scanServerFrame (text: string, ascii = false): ScannedMessage | null {
+export function scanServerFrame (text: string, ascii = false, bytes?: Uint8Array): ScannedMessage | null {
+  const asciiBytes = ascii && bytes !== undefined && bytes.length === text.length ? bytes : undefined
   const start = skipWhitespace(text, 0)
   if (text.charCodeAt(start) !== 0x5b) return null
   const c: Cursor = { i: skipWhitespace(text, start + 1), value: null }
@@ -101,7 +105,7 @@ export function scanServerFrame (text: string, ascii = false): ScannedMessage | 
   if (!readString(text, c) || !comma(text, c)) return null
   const event = c.value as string
   const payloadStart = c.i
-  const payloadEnd = scanJsonValue(text, payloadStart, MAX_JSON_DEPTH)
+  const payloadEnd = scanJsonValue(text, payloadStart, MAX_JSON_DEPTH, asciiBytes)
   if (payloadEnd < 0) return null
   const close = skipWhitespace(text, payloadEnd)
   if (text.charCodeAt(close) !== 0x5d || skipWhitespace(text, close + 1) !== text.length) return null

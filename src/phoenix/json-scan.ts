@@ -13,6 +13,10 @@
  * with a counter and a small stack, never the call stack, and is bounded:
  * a value nested deeper than `maxDepth` is reported as such (a value that
  * passes can be parsed, then stringified or walked recursively, safely).
+ *
+ * A caller that has the text's bytes, one per character (ASCII text), may
+ * pass them: a long string is then checked for control characters over its
+ * bytes, four at a time, at about half what JSON.parse of the token costs.
  */
 
 // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings: that is what is matched here
@@ -51,8 +55,8 @@ const SHORT_STRING = 24
 /** From this many characters on, a string without escapes is checked by JSON.parse, faster there than the regexp (see scanString). */
 const LONG_STRING = 512
 
-/** The end of the JSON string token at `i` (which must start with `"`), or NOT_JSON. */
-export function scanString (text: string, i: number): number {
+/** The end of the JSON string token at `i` (which must start with `"`), or NOT_JSON. `bytes`: the text's, one per character. */
+export function scanString (text: string, i: number, bytes?: Uint8Array): number {
   const stop = Math.min(i + SHORT_STRING, text.length)
   let j = i + 1
   for (; j < stop; j++) {
@@ -69,7 +73,36 @@ export function scanString (text: string, i: number): number {
   if (close - i < LONG_STRING) return scanStringByRegexp(text, i)
   const token = text.slice(i, close + 1)
   if (token.includes('\\')) return scanStringByRegexp(text, i)
+  if (bytes !== undefined) return hasControlByte(bytes, i + 1, close) ? NOT_JSON : close + 1
   return isJsonString(token) ? close + 1 : NOT_JSON
+}
+
+/** Bytes 0x20 and above in every lane of a 32-bit word: subtracting 0x20 from each then borrows into no lane's top bit that was clear. */
+const LANE_SPACE = 0x20202020
+const LANE_TOP = 0x80808080
+
+/**
+ * Whether `bytes[from, to)` holds a byte below 0x20, read a 32-bit word at a
+ * time where it is aligned: a word holds such a byte exactly when
+ * `(w - 0x20202020) & ~w & 0x80808080` is not zero (the classic "has a byte
+ * less than n" test, exact for n ≤ 128).
+ */
+export function hasControlByte (bytes: Uint8Array, from: number, to: number): boolean {
+  let i = from
+  // Up to the first byte whose address is a multiple of 4.
+  const aligned = Math.min(to, from + ((4 - ((bytes.byteOffset + from) & 3)) & 3))
+  for (; i < aligned; i++) if ((bytes[i] ?? 0) < 0x20) return true
+  const words = (to - i) >> 2
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words)
+    for (let k = 0; k < words; k++) {
+      const w = view[k] ?? 0
+      if ((((w - LANE_SPACE) & ~w) & LANE_TOP) !== 0) return true
+    }
+    i += words << 2
+  }
+  for (; i < to; i++) if ((bytes[i] ?? 0) < 0x20) return true
+  return false
 }
 
 /** The end of the JSON string token at `i` by the regexp, or NOT_JSON. */
@@ -125,8 +158,8 @@ function scanLiteral (text: string, i: number, c: number): number {
 }
 
 /** The end of the scalar (string, number, literal) at `i`, or NOT_JSON. */
-function scanScalar (text: string, i: number, c: number): number {
-  if (c === QUOTE) return scanString(text, i)
+function scanScalar (text: string, i: number, c: number, bytes: Uint8Array | undefined): number {
+  if (c === QUOTE) return scanString(text, i, bytes)
   if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) return scanNumber(text, i)
   return scanLiteral(text, i, c)
 }
@@ -136,8 +169,9 @@ function scanScalar (text: string, i: number, c: number): number {
  * the index just after it, NOT_JSON when the text is not a JSON value
  * there, or TOO_DEEP when arrays and objects nest more than `maxDepth`
  * levels (a scalar is depth 0). What follows the value is not looked at.
+ * `bytes`: the text's bytes, one per character, when the caller has them.
  */
-export function scanJsonValue (text: string, start: number, maxDepth: number): number {
+export function scanJsonValue (text: string, start: number, maxDepth: number, bytes?: Uint8Array): number {
   // One entry per open container: true for an object (whose next element is a key), false for an array.
   const inObject: boolean[] = []
   let i = start
@@ -152,10 +186,10 @@ export function scanJsonValue (text: string, start: number, maxDepth: number): n
         i++
       } else {
         inObject.push(object)
-        if (object && (i = scanKey(text, i)) < 0) return NOT_JSON
+        if (object && (i = scanKey(text, i, bytes)) < 0) return NOT_JSON
         continue
       }
-    } else if ((i = scanScalar(text, i, c)) < 0) {
+    } else if ((i = scanScalar(text, i, c, bytes)) < 0) {
       return NOT_JSON
     }
     // A value ended at i: close what it ends, then find the next value, or the end.
@@ -167,7 +201,7 @@ export function scanJsonValue (text: string, start: number, maxDepth: number): n
       const object = inObject[depth - 1] === true
       if (c === COMMA) {
         i = skipWhitespace(text, i + 1)
-        if (object && (i = scanKey(text, i)) < 0) return NOT_JSON
+        if (object && (i = scanKey(text, i, bytes)) < 0) return NOT_JSON
         break
       }
       if (c !== (object ? CLOSE_OBJECT : CLOSE_ARRAY)) return NOT_JSON
@@ -178,9 +212,9 @@ export function scanJsonValue (text: string, start: number, maxDepth: number): n
 }
 
 /** Reads `"key" :` and the whitespace after it; returns where the member's value starts, or NOT_JSON. */
-function scanKey (text: string, i: number): number {
+function scanKey (text: string, i: number, bytes: Uint8Array | undefined): number {
   if (text.charCodeAt(i) !== QUOTE) return NOT_JSON
-  i = scanString(text, i)
+  i = scanString(text, i, bytes)
   if (i < 0) return NOT_JSON
   i = skipWhitespace(text, i)
   if (text.charCodeAt(i) !== COLON) return NOT_JSON

@@ -29,7 +29,7 @@ export interface Serializer {
    * `payloadTextAscii` set (which lets it be written without measuring or
    * encoding it).
    */
-  decodeFromServerLazily: (frame: Frame, asciiText?: boolean) => Message
+  decodeFromServerLazily: (frame: Frame, asciiText?: boolean, asciiBytes?: Uint8Array) => Message
   encodeToClient: (msg: Message) => Frame
   decodeFromClient: (frame: Frame) => Message
 }
@@ -108,9 +108,9 @@ export const v2: Serializer = {
   decodeFromServer (frame) {
     return typeof frame === 'string' ? fromArray(parseJson(frame)) : decodeServerBinary(frame)
   },
-  decodeFromServerLazily (frame, asciiText = false) {
+  decodeFromServerLazily (frame, asciiText = false, asciiBytes) {
     // The common shape keeps its payload as text (frame-scan.ts); anything else is decoded whole, as before.
-    return (typeof frame === 'string' ? scanServerFrame(frame, asciiText) : null) ?? v2.decodeFromServer(frame)
+    return (typeof frame === 'string' ? scanServerFrame(frame, asciiText, asciiBytes) : null) ?? v2.decodeFromServer(frame)
   },
   encodeToClient (msg) {
     const { payload } = msg

@@ -8,7 +8,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MAX_JSON_DEPTH } from '../../src/phoenix/depth.ts'
-import { isJsonText, NOT_JSON, scanJsonValue, TOO_DEEP } from '../../src/phoenix/json-scan.ts'
+import { hasControlByte, isJsonText, NOT_JSON, scanJsonValue, TOO_DEEP } from '../../src/phoenix/json-scan.ts'
 import { JsonGen, parses } from './json-gen.ts'
 
 const SEED = 0x13_5ca7
@@ -111,5 +111,49 @@ describe('scanJsonValue', () => {
     assert.equal(scanJsonValue(nested(100_000), 0, 200_000), 200_000, 'a bound above the depth reads it all')
     assert.equal(scanJsonValue(nested(100_000).slice(0, -1), 0, 200_000), NOT_JSON)
     assert.equal(scanJsonValue('{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), 0, 200_000), 600_001)
+  })
+})
+
+describe('with the text\'s bytes (ASCII frames): long strings checked for control characters over the bytes', () => {
+  test('hasControlByte finds a byte below 0x20 at every position and alignment, and no other', () => {
+    const backing = Buffer.alloc(700, 0x41)
+    for (let offset = 0; offset < 4; offset++) {
+      const bytes = backing.subarray(offset, offset + 600)
+      assert.equal(hasControlByte(bytes, 0, bytes.length), false)
+      for (const value of [0x00, 0x09, 0x0a, 0x1f]) {
+        for (let at = 0; at < 40; at++) {
+          for (const [from, to] of [[0, 600], [at, 600], [0, at + 1], [Math.max(0, at - 5), at + 3]] as const) {
+            bytes[at] = value
+            assert.equal(hasControlByte(bytes, from, to), at >= from && at < to, `offset ${offset}, 0x${value.toString(16)} at ${at} in [${from}, ${to})`)
+            bytes[at] = 0x41
+          }
+        }
+      }
+      // Every byte from 0x20 up (0x7f and above too) passes, in every lane of a word.
+      for (let v = 0x20; v <= 0xff; v++) bytes.fill(v, 100, 108)
+      for (let v = 0x20; v <= 0xff; v++) {
+        bytes.fill(v, 100, 108)
+        assert.equal(hasControlByte(bytes, 96, 112), false, `0x${v.toString(16)}`)
+      }
+    }
+  })
+
+  test('a frame scanned with its bytes is accepted and refused exactly as without them', () => {
+    const gen = new JsonGen(SEED ^ 0xb17e5)
+    const long = (fill: string): string => `"${fill.repeat(2048)}"`
+    const texts = [
+      ...VALID, ...INVALID,
+      `{"p":${long('x')}}`, `{"p":"${'x'.repeat(2048)}\u0001"}`, `{"p":"\u0001${'x'.repeat(2048)}"}`, `{"p":"${'x'.repeat(1000)}\t${'x'.repeat(1000)}"}`,
+      `[${long('ab')},${long('c')}]`, `{${long('k')}:${long('v')}}`,
+    ]
+    for (let i = 0; i < 300; i++) {
+      const text = gen.write(gen.value(3))
+      texts.push(text, gen.mutate(text), `{"pad":${long('p')},"v":${text}}`, `{"pad":${long('p')},"v":${gen.mutate(text)}}`)
+    }
+    for (const text of texts.filter((t) => Buffer.byteLength(t) === t.length)) {
+      const bytes = Buffer.from(text, 'latin1')
+      const start = text.search(/\S|$/)
+      assert.equal(scanJsonValue(text, start, MAX_JSON_DEPTH, bytes), scanJsonValue(text, start, MAX_JSON_DEPTH), JSON.stringify(text.slice(0, 80)))
+    }
   })
 })
