@@ -106,8 +106,13 @@ export function render (config: Config, ours: SideResults | undefined, theirs: S
   const sq = ratio(sb?.cpuUsPerMsg, sa?.cpuUsPerMsg)
   goalRows.push([`(info) CPU µs/msg, ${singleLabel(config)}`, fmt(sa?.cpuUsPerMsg), fmt(sb?.cpuUsPerMsg),
     `${fmt(sq)} (user only: ${fmt(ratio(sb?.userUsPerMsg, sa?.userUsPerMsg))})`, '≤ 0.2× phoenix.js', `${verdict(sq, 0.2)} (info)`])
+  // Issue 13: a lone push's round trip, its tail and its CPU, each no more than phoenix.js's.
   const p50q = ratio(ours?.rt?.p50Us, theirs?.rt?.p50Us)
-  goalRows.push(['round trip p50 (µs)', fmt(theirs?.rt?.p50Us, 0), fmt(ours?.rt?.p50Us, 0), fmt(p50q), '≤ 1.1× phoenix.js', verdict(p50q, 1.1)])
+  goalRows.push(['round trip p50 (µs)', fmt(theirs?.rt?.p50Us, 0), fmt(ours?.rt?.p50Us, 0), fmt(p50q), '≤ 1.0× phoenix.js', verdict(p50q, 1.0)])
+  const p99q = ratio(ours?.rt?.p99Us, theirs?.rt?.p99Us)
+  goalRows.push(['round trip p99 (µs)', fmt(theirs?.rt?.p99Us, 0), fmt(ours?.rt?.p99Us, 0), fmt(p99q), '≤ 1.0× phoenix.js', verdict(p99q, 1.0)])
+  const cpuq = ratio(ours?.rt?.cpuUsPerRt, theirs?.rt?.cpuUsPerRt)
+  goalRows.push(['CPU per round trip (µs)', fmt(theirs?.rt?.cpuUsPerRt, 1), fmt(ours?.rt?.cpuUsPerRt, 1), fmt(cpuq), '≤ 1.0× phoenix.js', verdict(cpuq, 1.0)])
   goalRows.push(['V8 heap per joined topic (B)', fmt(theirs?.heap?.bytesPerTopic, 0), fmt(ours?.heap?.bytesPerTopic, 0),
     fmt(ratio(ours?.heap?.bytesPerTopic, theirs?.heap?.bytesPerTopic)), '≤ 2,048 B', verdict(ours?.heap?.bytesPerTopic, 2048)])
   goalRows.push([`rejoin of ${fmtInt(config.topics)} topics from server up (ms)`, fmt(theirs?.rejoin?.fromUpMs, 1), fmt(ours?.rejoin?.fromUpMs, 1),

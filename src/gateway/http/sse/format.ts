@@ -22,8 +22,9 @@ export function formatEvent (e: SseEvent): string {
   if (e.id !== undefined) parts.push(field('id', e.id))
   if (e.event !== undefined) parts.push(field('event', e.event))
   if (e.retryMs !== undefined) parts.push(`retry: ${Math.max(0, Math.floor(e.retryMs))}\n`)
-  // JSON from JSON.stringify, the usual data, has no line breaks: one line, without splitting.
-  if (!LINE_BREAK.test(e.data)) parts.push('data: ', e.data, '\n\n')
+  // JSON from JSON.stringify, the usual data, has no line breaks: one line, without splitting. (Two native searches:
+  // over long data, several times faster than the regexp's loop.)
+  if (!e.data.includes('\n') && !e.data.includes('\r')) parts.push('data: ', e.data, '\n\n')
   else {
     for (const line of e.data.split(/\r\n|\r|\n/)) parts.push(`data: ${line}\n`)
     parts.push('\n')
