@@ -41,7 +41,7 @@ export function grantsOf (payload: Readonly<Record<string, unknown>>, token: str
   if (sub !== undefined && (typeof sub !== 'string' || sub === '')) throw new TokenRejectedError('claims')
   const exp = payload['exp']
   if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) throw new TokenRejectedError('claims')
-  const claim = payload['backchannel'] ?? payload['mercure']
+  const claim = payload['backchannel'] !== undefined ? payload['backchannel'] : payload['mercure']
   if (claim !== undefined && (typeof claim !== 'object' || claim === null || Array.isArray(claim))) throw new TokenRejectedError('claims')
   const topics = (claim ?? {}) as Record<string, unknown>
   return {

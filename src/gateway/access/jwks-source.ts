@@ -54,7 +54,8 @@ export function jwksUrlLoader (url: string, timeoutMs: number): KeySetLoader {
       if (signal.aborted) throw new Error(`${where} did not answer within ${timeoutMs} ms`, { cause: err })
       throw err
     } finally {
-      res.body.destroy()
+      // What was not read is dropped (the destroy's own abort error is not ours to report).
+      if (!res.body.destroyed) res.body.on('error', () => undefined).destroy()
     }
   }
 }

@@ -15,8 +15,10 @@ export const API_TOKEN = 'api-token-for-tests'
 /** A fresh HS256 secret per process: 32 random bytes, hex. */
 export const SECRET = randomBytes(32).toString('hex')
 
-export function tokensConfig (over: Partial<TokensConfig> = {}): TokensConfig {
-  return { secret: SECRET, jwksTimeoutMs: 2000, jwksCooldownMs: 30_000, jwksMaxAgeMs: 600_000, leewayMs: 5000, cookie: 'backchannel_token', queryParameter: false, ...over }
+/** A `tokens` config: HS256 with SECRET unless `over` says otherwise (a key field set to undefined is left out). */
+export function tokensConfig (over: { [K in keyof TokensConfig]?: TokensConfig[K] | undefined } = {}): TokensConfig {
+  const all = { secret: SECRET, jwksTimeoutMs: 2000, jwksCooldownMs: 30_000, jwksMaxAgeMs: 600_000, leewayMs: 5000, cookie: 'backchannel_token', queryParameter: false, ...over }
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as unknown as TokensConfig
 }
 
 export function sseConfig (over: Partial<SseConfig> = {}): SseConfig {
