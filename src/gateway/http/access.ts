@@ -24,6 +24,7 @@ import type { OpenStream } from '../hub/reader.ts'
 import { allows, type Grants, type TokenVerifier } from '../access/claims.ts'
 import { bearerToken, cookieValue, TOKEN_QUERY_PARAMETER } from '../access/credentials.ts'
 import { StreamCaps, type StreamLimits } from '../access/stream-caps.ts'
+import { endAtExpiry } from '../access/expiry.ts'
 
 /** What a route lets a browser token do: `action` on the topics it names; `stream`: an SSE route (cookie, query token). */
 export interface RouteAccess { action: TopicAction, stream?: boolean }
@@ -36,8 +37,6 @@ declare module 'fastify' {
 }
 
 const OPEN_PATHS = new Set(['/livez', '/readyz'])
-/** setTimeout's longest delay: a later expiry is reached in steps. */
-const MAX_TIMER_MS = 2_147_483_647
 
 function digest (text: string): Buffer {
   return createHash('sha256').update(text).digest()
@@ -152,19 +151,6 @@ export class HttpAccess {
   /** Ends `stream` with `token_expired` once the request's token expires (plus the leeway); the timer goes when the stream ends. */
   endAtExpiry (request: FastifyRequest, stream: OpenStream, retryMs: number): void {
     const expiresAtMs = this.grants(request)?.expiresAtMs ?? null
-    if (expiresAtMs === null || stream.ended) return
-    const at = expiresAtMs + (this.#options.verifier?.leewayMs ?? 0)
-    let timer: NodeJS.Timeout | undefined
-    const check = (): void => {
-      const left = at - this.#now()
-      if (left <= 0) {
-        stream.end('token_expired', { reason: 'token_expired' }, retryMs)
-        return
-      }
-      timer = setTimeout(check, Math.min(left, MAX_TIMER_MS))
-      timer.unref()
-    }
-    check()
-    stream.onEnd(() => { clearTimeout(timer) })
+    if (expiresAtMs !== null) endAtExpiry(stream, expiresAtMs + (this.#options.verifier?.leewayMs ?? 0), retryMs, this.#now)
   }
 }
