@@ -82,7 +82,7 @@ export class TopicForbiddenError extends BackchannelError implements ProblemFiel
   readonly action: TopicAction
   get details (): { topic: string, action: TopicAction } { return { topic: this.topic, action: this.action } }
   constructor (topic: string, action: TopicAction) {
-    super('BC_ERR_TOPIC_FORBIDDEN', `the token does not allow to ${action} ${JSON.stringify(topic)}`, { statusCode: 403 })
+    super('BC_ERR_TOPIC_FORBIDDEN', `the token's claims do not let it ${action === 'subscribe' ? 'subscribe to' : 'push to'} ${JSON.stringify(topic)}`, { statusCode: 403 })
     this.topic = topic
     this.action = action
   }
