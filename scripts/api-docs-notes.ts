@@ -52,7 +52,8 @@ export const ROUTE_NOTES: Readonly<Record<string, readonly string[]>> = {
     'hint; when a dynamic topic is left, with a `channel_closed` event, `{"lastEventId", "topic", "reason"}`. A reader is given events as fast as it reads them; one whose next event',
     'the topic no longer holds (`sse.topicBufferBytes`), or that takes nothing for `sse.stallTimeoutMs`, is cut off with an `overflow` event,',
     '`{"lastEventId", "reason": "slow_reader", "cause": "behind" | "stalled"}` naming the last id it was given: resuming from it loses nothing',
-    'the topic still holds.',
+    'the topic still holds. A stream opened with a browser token ends with a `token_expired` event, `{"lastEventId", "reason": "token_expired"}`,',
+    'and a `retry:` hint when the token expires (its `exp` plus `tokens.leewayMs`; see [browsers.md](browsers.md)).',
     'Every stream gets a `: keep-alive` comment every `sse.keepAliveMs`.',
   ],
   'GET /v1/events': [
@@ -77,7 +78,8 @@ export const ROUTE_NOTES: Readonly<Record<string, readonly string[]>> = {
     '',
     '**Resume** with `Last-Event-ID` (or `?lastEventId=`): each topic\'s events after the id are given exactly, merged in order, where',
     'its replay still holds them all; otherwise that topic gets a `gap` first and what its ring holds. `?events=`, the keep-alive, the',
-    'cut-off of a slow reader (`overflow`) and `shutdown` work as on per-topic streams; the stream counts as one toward `sse.maxClients`.',
+    'cut-off of a slow reader (`overflow`), `shutdown` and `token_expired` work as on per-topic streams; the stream counts as one toward',
+    '`sse.maxClients` (and `sse.maxClientsPerSubject`, `sse.maxClientsPerAddress`).',
   ],
   'GET /v1/channels': [
     'Every subscription the sidecar holds: the configured channels, and the dynamic topics joined now',
@@ -159,17 +161,24 @@ export type RouteError = string | readonly [code: string, when: string]
 const BAD_QUERY = 'an unknown query parameter; a topic longer than 1,024 characters, or (a dynamic one) holding a control character'
 
 /** The codes each route answers with, besides BC_ERR_UNAUTHORIZED and BC_ERR_INTERNAL: `METHOD path` → codes. */
+/** What a route that takes browser tokens may answer besides BC_ERR_UNAUTHORIZED (see docs/browsers.md). */
+const TOKEN_ERRORS: readonly RouteError[] = [
+  'BC_ERR_TOKEN_MALFORMED', 'BC_ERR_TOKEN_ALGORITHM', 'BC_ERR_TOKEN_SIGNATURE', 'BC_ERR_TOKEN_EXPIRED', 'BC_ERR_TOKEN_NOT_YET_VALID', 'BC_ERR_TOKEN_CLAIMS',
+  'BC_ERR_TOKEN_KEYS_UNAVAILABLE', 'BC_ERR_TOPIC_FORBIDDEN',
+]
+
 export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
   'POST /v1/channels/{topic}/push': [
+    ...TOKEN_ERRORS,
     'BC_ERR_BAD_REQUEST', 'BC_ERR_TOO_DEEP', 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_PAYLOAD_TOO_LARGE', 'BC_ERR_UNSUPPORTED_MEDIA_TYPE',
     'BC_ERR_JOIN_REFUSED', 'BC_ERR_CHANNEL_CLOSED', 'BC_ERR_NOT_JOINED', 'BC_ERR_BUFFER_FULL', 'BC_ERR_SEND_BUFFER_FULL',
     'BC_ERR_DISCONNECTED', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CLOSED', 'BC_ERR_DRAINING', 'BC_ERR_DRAIN_CUT', 'BC_ERR_TIMEOUT',
   ],
   'GET /v1/channels/{topic}/events': [
-    ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_SSE_LIMIT', 'BC_ERR_DRAINING',
+    ...TOKEN_ERRORS, ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_SSE_LIMIT', 'BC_ERR_SSE_CLIENT_LIMIT', 'BC_ERR_DRAINING',
   ],
   'GET /v1/events': [
-    ['BC_ERR_BAD_REQUEST', 'no `topic`; an unknown query parameter; a bad pattern (`**`, or nothing but `*` and `:`)'], 'BC_ERR_TOO_MANY_TOPICS', 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_SSE_LIMIT', 'BC_ERR_DRAINING',
+    ...TOKEN_ERRORS, ['BC_ERR_BAD_REQUEST', 'no `topic`; an unknown query parameter; a bad pattern (`**`, or nothing but `*` and `:`)'], 'BC_ERR_TOO_MANY_TOPICS', 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_TOPIC_LIMIT', 'BC_ERR_CHANNEL_LIMIT', 'BC_ERR_SSE_LIMIT', 'BC_ERR_SSE_CLIENT_LIMIT', 'BC_ERR_DRAINING',
   ],
   'GET /v1/channels': [],
   'PUT /v1/channels/{topic}': [
@@ -181,7 +190,7 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly RouteError[]>> = {
   'DELETE /v1/channels/{topic}': [
     ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_TOPIC_NOT_ALLOWED', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_CONFIGURED_TOPIC', 'BC_ERR_DRAINING',
   ],
-  'GET /v1/channels/{topic}/presence': [['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_PRESENCE_OFF', 'BC_ERR_DRAINING'],
+  'GET /v1/channels/{topic}/presence': [...TOKEN_ERRORS, ['BC_ERR_BAD_REQUEST', BAD_QUERY], 'BC_ERR_AMBIGUOUS_TOPIC', 'BC_ERR_UNKNOWN_TOPIC', 'BC_ERR_PRESENCE_OFF', 'BC_ERR_DRAINING'],
   'GET /livez': [],
   'GET /readyz': [],
   'GET /metrics': [],

@@ -37,7 +37,14 @@ export interface BrokerEvents {
    * configured); `status` is the reply's status, or null when it failed with the error `code`.
    */
   push_done: [{ subscription: string | null, upstream: string | null, status: string | null, code: string | null, seconds: number }]
+  /** An SSE stream was refused before it opened: past a limit, or its token did not allow it. */
+  sse_refused: [{ reason: SseRefusal }]
+  /** A request was answered 401, by reason: `unauthorized` (no token, or not the API token), or the TokenRejectedError's reason. */
+  token_rejected: [{ reason: string }]
 }
+
+/** Why an SSE stream was refused: sse.maxClients, a per-subject or per-address cap, no valid token, or a topic its token does not cover. */
+export type SseRefusal = 'max_clients' | 'subject_limit' | 'address_limit' | 'unauthorized' | 'forbidden'
 
 /** A subscription in use by one reader or push: `release` once it is done (a dynamic topic may then linger and leave). */
 export interface InUse { sub: Subscription, release: () => void }

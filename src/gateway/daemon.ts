@@ -32,6 +32,7 @@ import { componentLogger } from './observe/logger.ts'
 import { createMetrics } from './observe/metrics.ts'
 import { logReloads } from './observe/reload-log.ts'
 import { logWebhookEvents } from './observe/webhook-log.ts'
+import { logKeySet } from './observe/access-log.ts'
 import { applyDiff } from './reload/apply.ts'
 import type { ConfigDiff } from './reload/diff.ts'
 import { startKeepAlive } from './readers.ts'
@@ -98,8 +99,12 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     }, diff, next),
   })
   const version = deps.version ?? '0.0.0'
-  const app = await buildHttpApp({ broker, registry, logger: componentLogger(deps.logger, 'http'), version })
-  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now() }))
+  const httpLog = componentLogger(deps.logger, 'http')
+  // jose and its key set are loaded only when browser tokens are configured.
+  const tokens = config.tokens === undefined ? null : await (await import('./access/verifier.ts')).createTokenVerifier(config.tokens, deps.resolve, now)
+  if (tokens?.keySet != null) logKeySet(httpLog, tokens.keySet)
+  const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null })
+  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null }))
   logWebhookEvents(componentLogger(deps.logger, 'webhook'), webhooks)
   logBrokerEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), broker)
   const configLog = componentLogger(deps.logger, 'config')
@@ -146,6 +151,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     reload,
     async start () {
       await webhooks.start()
+      // The JWKS is read before the first request (bounded by tokens.jwksTimeoutMs); a failure is logged and retried on use.
+      await tokens?.keySet?.start()
       const address = await app.listen({ port: config.env.port, host: config.env.host })
       broker.start()
       keepAlive = startKeepAlive(broker.readers, broker.config.sse.keepAliveMs)

@@ -4,7 +4,7 @@
  * Broker code throws these; the HTTP layer (http/problem.ts) writes any
  * BackchannelError as a problem from its `code`, `statusCode`, `message`,
  * `details` (the only field written into the answer) and
- * `retryAfterSeconds` (a 503's Retry-After). docs/errors.md lists them.
+ * `retryAfterSeconds` (the Retry-After of a 503 or 429). docs/errors.md lists them.
  */
 import { BackchannelError } from '../errors.ts'
 import { TimeoutError } from '../phoenix/errors.ts'
@@ -13,7 +13,7 @@ import { TimeoutError } from '../phoenix/errors.ts'
 export interface ProblemFields {
   /** Written as the problem's `details`. */
   readonly details?: unknown
-  /** A 503's Retry-After, in seconds (1 when absent). */
+  /** Retry-After, in seconds: a 503's (1 when absent), a 429's. */
   readonly retryAfterSeconds?: number
 }
 
@@ -37,6 +37,79 @@ export class TooDeepError extends BackchannelError {
 export class UnauthorizedError extends BackchannelError {
   constructor () {
     super('BC_ERR_UNAUTHORIZED', 'a valid bearer token is required', { statusCode: 401 })
+  }
+}
+
+/** Why a token was refused: each reason has its own code (BC_ERR_TOKEN_…), all answered 401. */
+export type TokenRejection = 'malformed' | 'algorithm' | 'signature' | 'expired' | 'not_yet_valid' | 'claims'
+
+const TOKEN_REJECTIONS: Readonly<Record<TokenRejection, { code: string, message: string }>> = {
+  malformed: { code: 'BC_ERR_TOKEN_MALFORMED', message: 'the token is not a JWT in compact form (three base64url parts; a JSON header and a JSON object of claims)' },
+  algorithm: { code: 'BC_ERR_TOKEN_ALGORITHM', message: 'the token\'s algorithm ("alg") is not one the gateway accepts' },
+  // One answer for a bad signature and for a key id the gateway does not hold: which key ids exist is not told.
+  signature: { code: 'BC_ERR_TOKEN_SIGNATURE', message: 'the token\'s signature does not verify with the gateway\'s keys' },
+  expired: { code: 'BC_ERR_TOKEN_EXPIRED', message: 'the token has expired ("exp"); get a new one' },
+  not_yet_valid: { code: 'BC_ERR_TOKEN_NOT_YET_VALID', message: 'the token is not valid yet ("nbf")' },
+  claims: { code: 'BC_ERR_TOKEN_CLAIMS', message: 'a claim of the token is missing, of the wrong type or not the expected value' },
+}
+
+/** A token (a JWT) that cannot be accepted: `reason` says why; the message never says more than the reason does. */
+export class TokenRejectedError extends BackchannelError implements ProblemFields {
+  readonly reason: TokenRejection
+  get details (): { reason: TokenRejection } { return { reason: this.reason } }
+  constructor (reason: TokenRejection) {
+    const { code, message } = TOKEN_REJECTIONS[reason]
+    super(code, message, { statusCode: 401 })
+    this.reason = reason
+  }
+}
+
+/** The keys that verify tokens could not be read (a JWKS URL unreachable since start): no token can be checked now. */
+export class TokenKeysUnavailableError extends BackchannelError implements ProblemFields {
+  readonly retryAfterSeconds: number
+  constructor (retryAfterSeconds: number) {
+    super('BC_ERR_TOKEN_KEYS_UNAVAILABLE', 'the keys that verify tokens cannot be read now; retry later', { statusCode: 503 })
+    this.retryAfterSeconds = Math.max(1, retryAfterSeconds)
+  }
+}
+
+/** What a token may do with a topic. */
+export type TopicAction = 'subscribe' | 'publish'
+
+/** A valid token whose claims do not cover a topic (or pattern) the request names. */
+export class TopicForbiddenError extends BackchannelError implements ProblemFields {
+  readonly topic: string
+  readonly action: TopicAction
+  get details (): { topic: string, action: TopicAction } { return { topic: this.topic, action: this.action } }
+  constructor (topic: string, action: TopicAction) {
+    super('BC_ERR_TOPIC_FORBIDDEN', `the token's claims do not let it ${action === 'subscribe' ? 'subscribe to' : 'push to'} ${JSON.stringify(topic)}`, { statusCode: 403 })
+    this.topic = topic
+    this.action = action
+  }
+}
+
+/** Which cap an SSE stream met: its token's subject, or its client address. */
+export type ClientLimitScope = 'subject' | 'address'
+
+/** An SSE stream beyond sse.maxClientsPerSubject or sse.maxClientsPerAddress; retry after the stream's `retry` hint. */
+export class SseClientLimitError extends BackchannelError implements ProblemFields {
+  readonly scope: ClientLimitScope
+  readonly limit: number
+  readonly retryAfterSeconds: number
+  get details (): { scope: ClientLimitScope, limit: number } { return { scope: this.scope, limit: this.limit } }
+  constructor (scope: ClientLimitScope, limit: number, retryMs: number) {
+    const setting = scope === 'subject' ? 'sse.maxClientsPerSubject' : 'sse.maxClientsPerAddress'
+    super('BC_ERR_SSE_CLIENT_LIMIT', `this ${scope === 'subject' ? 'token subject' : 'client address'} holds its ${setting} (${limit}) streams; close one or retry later`, { statusCode: 429 })
+    this.scope = scope
+    this.limit = limit
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryMs / 1000))
+  }
+}
+
+/** A CORS preflight from an origin not in cors.origins. */
+export class OriginNotAllowedError extends BackchannelError {
+  constructor () {
+    super('BC_ERR_ORIGIN_NOT_ALLOWED', 'this origin is not allowed to call the gateway (cors.origins)', { statusCode: 403 })
   }
 }
 

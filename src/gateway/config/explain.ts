@@ -59,6 +59,24 @@ function envLines (env: EnvConfig): string[] {
   ]
 }
 
+/** Browser tokens, CORS and the per-client caps, when set: where the keys come from, never a secret. */
+function browserLines (config: FileConfig): string[] {
+  const { tokens, cors, sse } = config
+  const lines: string[] = []
+  if (tokens !== undefined) {
+    const keys = tokens.secret !== undefined
+      ? `HS256, secret from ${describeSource(tokens.secret)}`
+      : tokens.publicKeyFile !== undefined
+        ? `RS256/ES256, public key file ${tokens.publicKeyFile}`
+        : tokens.jwks !== undefined && 'url' in tokens.jwks ? `RS256/ES256, JWKS ${redactUrl(tokens.jwks.url)}` : `RS256/ES256, JWKS file ${tokens.jwks?.file ?? ''}`
+    lines.push(`Browser tokens: ${keys}; leeway ${tokens.leewayMs} ms; cookie "${tokens.cookie}"${tokens.queryParameter ? '; ?access_token= accepted' : ''}`)
+  }
+  if (cors !== undefined) lines.push(`CORS: ${cors.origins.join(', ')}${cors.credentials ? ' (with credentials)' : ''}`)
+  const caps = [sse.maxClientsPerSubject === undefined ? null : `${sse.maxClientsPerSubject} per token subject`, sse.maxClientsPerAddress === undefined ? null : `${sse.maxClientsPerAddress} per client address`].filter((c) => c !== null)
+  if (caps.length > 0) lines.push(`SSE streams at most: ${caps.join(', ')}`)
+  return lines.length === 0 ? [] : ['', ...lines]
+}
+
 /** A human summary of a configuration: upstreams, channels (required ones marked), replay sizes, SSE and limits. */
 export function explainConfig (config: FileConfig & { env?: EnvConfig }): string {
   const required = config.channels.filter((c) => c.required)
@@ -75,6 +93,7 @@ export function explainConfig (config: FileConfig & { env?: EnvConfig }): string
       return [`  ${c.topic}${name} on ${c.upstream}: replay ${c.replay}${c.required ? ', required' : ''}${params}`, ...webhookLines(c)]
     }),
     ...dynamicLines(config.dynamic),
+    ...browserLines(config),
     '',
     `SSE: keep-alive every ${config.sse.keepAliveMs} ms, readers hold ${config.sse.clientBufferBytes} bytes each and topics ${config.sse.topicBufferBytes} bytes of events, stalled readers cut after ${config.sse.stallTimeoutMs} ms, retry hint ${config.sse.retryMs} ms`,
     `Limits: push body ${config.maxBodyBytes} bytes, push reply deadline ${config.pushTimeoutMs} ms`,

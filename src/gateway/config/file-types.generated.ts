@@ -29,6 +29,44 @@ export interface RawFile {
     clientQueue: number
     /** The `retry:` reconnect hint sent to clients, ms. */
     retryMs: number
+    /** SSE streams one token subject (its `sub` claim; a token without one counts as a subject of its own) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. See docs/browsers.md. */
+    maxClientsPerSubject?: number
+    /** SSE streams one client address (the peer's IP address as the HTTP server sees it) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. Behind a proxy every client has the proxy's address: cap per subject there. See docs/browsers.md. */
+    maxClientsPerAddress?: number
+  }
+  /** Tokens for browsers and other untrusted clients: JWTs whose claims list the topics they may subscribe to and push to (see docs/browsers.md). Absent: no token is accepted and the API works as without it (the API token, when set, still gates everything). Set exactly one key source: `secret` (HS256), `publicKeyFile` (RS256 or ES256) or `jwks` (RS256 and ES256 keys chosen by `kid`). Read at start; a change needs a restart. */
+  tokens?: {
+    /** HS256 shared secret, at least 32 bytes: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored). Never logged. */
+    secret?: HeaderValue
+    /** PEM file of the public key that signs tokens (`PUBLIC KEY`, or a `CERTIFICATE`): an RSA key verifies RS256, a P-256 key ES256. Relative paths are relative to the config file. */
+    publicKeyFile?: string
+    /** A JSON Web Key Set holding the keys that sign tokens (RS256 and ES256, chosen by the token's `kid`): `{ file: PATH }` or `{ url: https://… }`. Read at start, again when a token names a `kid` the set does not hold (at most once per `jwksCooldownMs`) and, for a URL, in the background once `jwksMaxAgeMs` has passed; a failed read keeps the last good set. */
+    jwks?: { file: FilePath } | { url: string }
+    /** Deadline of one fetch of a `jwks` URL, ms. */
+    jwksTimeoutMs: number
+    /** Least time between two reads of `jwks` for an unknown `kid` or after a failed read, ms. */
+    jwksCooldownMs: number
+    /** A `jwks` URL is fetched again, in the background, once the set is this old, ms. */
+    jwksMaxAgeMs: number
+    /** When set, a token's `iss` must be this. */
+    issuer?: string
+    /** When set, a token's `aud` must be or hold this. */
+    audience?: string
+    /** Clock skew allowed when checking `exp` and `nbf`, ms. An SSE stream ends with a `token_expired` event this long after its token's `exp`. */
+    leewayMs: number
+    /** Name of the cookie a token may come in, for EventSource, which cannot set headers. Read on the SSE routes only: a push must send `Authorization: Bearer`. */
+    cookie: string
+    /** Also take a token from the `access_token` query parameter of the SSE routes. Off by default: URLs end up in proxy logs and browser history (see docs/browsers.md). */
+    queryParameter: boolean
+  }
+  /** Cross-origin requests from browsers: the origins allowed, answered with `Access-Control-Allow-Origin` and `Vary: Origin`, and their preflight (`OPTIONS`) requests. Absent: no CORS header is ever sent. Read at start; a change needs a restart. */
+  cors?: {
+    /** Origins allowed, exactly as a browser sends them: scheme, host and port when not the default (`https://app.example`, `http://localhost:3000`), no path. */
+    origins: string[]
+    /** Send `Access-Control-Allow-Credentials: true`, so that a page may send the token cookie (`new EventSource(url, { withCredentials: true })`, `fetch(url, { credentials: 'include' })`). */
+    credentials: boolean
+    /** How long a browser may keep a preflight answer (`Access-Control-Max-Age`), s. */
+    maxAgeSeconds: number
   }
   /** Largest HTTP push body accepted, bytes; a larger one is answered 413. */
   maxBodyBytes: number

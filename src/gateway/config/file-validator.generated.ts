@@ -3,11 +3,11 @@
 import runtime0 from 'ajv/dist/runtime/ucs2length.js'
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientBufferBytes":{"description":"Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event.","type":"integer","minimum":1024,"maximum":1073741824,"default":65536},"topicBufferBytes":{"description":"Bytes of recent events each topic holds at most (each counts its event name and payload plus 128 bytes; a topic read over SSE also keeps each event's SSE text beside it, up to about as much again): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels).","type":"integer","minimum":65536,"maximum":1073741824,"default":16777216},"maxClients":{"description":"SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each).","type":"integer","minimum":1,"maximum":1000000,"default":10000},"maxTopicsPerStream":{"description":"Topics one stream over several topics (`GET /v1/events`) follows at most: more named or matched when it opens is refused with 400 `BC_ERR_TOO_MANY_TOPICS`; a topic matched later, past it, is not followed and the stream gets a `topic_skipped` event.","type":"integer","minimum":1,"maximum":100000,"default":1000},"stallTimeoutMs":{"description":"An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"lingerMs":{"description":"How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it.","type":"integer","minimum":0,"maximum":2147483647,"default":10000},"clientQueue":{"description":"Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientBufferBytes":{"description":"Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event.","type":"integer","minimum":1024,"maximum":1073741824,"default":65536},"topicBufferBytes":{"description":"Bytes of recent events each topic holds at most (each counts its event name and payload plus 128 bytes; a topic read over SSE also keeps each event's SSE text beside it, up to about as much again): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels).","type":"integer","minimum":65536,"maximum":1073741824,"default":16777216},"maxClients":{"description":"SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each).","type":"integer","minimum":1,"maximum":1000000,"default":10000},"maxTopicsPerStream":{"description":"Topics one stream over several topics (`GET /v1/events`) follows at most: more named or matched when it opens is refused with 400 `BC_ERR_TOO_MANY_TOPICS`; a topic matched later, past it, is not followed and the stream gets a `topic_skipped` event.","type":"integer","minimum":1,"maximum":100000,"default":1000},"stallTimeoutMs":{"description":"An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"lingerMs":{"description":"How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it.","type":"integer","minimum":0,"maximum":2147483647,"default":10000},"clientQueue":{"description":"Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000},"maxClientsPerSubject":{"description":"SSE streams one token subject (its `sub` claim; a token without one counts as a subject of its own) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000},"maxClientsPerAddress":{"description":"SSE streams one client address (the peer's IP address as the HTTP server sees it) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. Behind a proxy every client has the proxy's address: cap per subject there. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000}}},"tokens":{"description":"Tokens for browsers and other untrusted clients: JWTs whose claims list the topics they may subscribe to and push to (see docs/browsers.md). Absent: no token is accepted and the API works as without it (the API token, when set, still gates everything). Set exactly one key source: `secret` (HS256), `publicKeyFile` (RS256 or ES256) or `jwks` (RS256 and ES256 keys chosen by `kid`). Read at start; a change needs a restart.","type":"object","additionalProperties":false,"properties":{"secret":{"description":"HS256 shared secret, at least 32 bytes: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored). Never logged.","$ref":"#/definitions/headerValue"},"publicKeyFile":{"description":"PEM file of the public key that signs tokens (`PUBLIC KEY`, or a `CERTIFICATE`): an RSA key verifies RS256, a P-256 key ES256. Relative paths are relative to the config file.","type":"string","minLength":1},"jwks":{"description":"A JSON Web Key Set holding the keys that sign tokens (RS256 and ES256, chosen by the token's `kid`): `{ file: PATH }` or `{ url: https://… }`. Read at start, again when a token names a `kid` the set does not hold (at most once per `jwksCooldownMs`) and, for a URL, in the background once `jwksMaxAgeMs` has passed; a failed read keeps the last good set.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"file":{"$ref":"#/definitions/filePath"},"url":{"description":"http:// or https:// URL of the key set.","type":"string","minLength":1,"maxLength":2048}}},"jwksTimeoutMs":{"description":"Deadline of one fetch of a `jwks` URL, ms.","type":"integer","minimum":1,"maximum":60000,"default":5000},"jwksCooldownMs":{"description":"Least time between two reads of `jwks` for an unknown `kid` or after a failed read, ms.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"jwksMaxAgeMs":{"description":"A `jwks` URL is fetched again, in the background, once the set is this old, ms.","type":"integer","minimum":1000,"maximum":2147483647,"default":600000},"issuer":{"description":"When set, a token's `iss` must be this.","type":"string","minLength":1},"audience":{"description":"When set, a token's `aud` must be or hold this.","type":"string","minLength":1},"leewayMs":{"description":"Clock skew allowed when checking `exp` and `nbf`, ms. An SSE stream ends with a `token_expired` event this long after its token's `exp`.","type":"integer","minimum":0,"maximum":300000,"default":5000},"cookie":{"description":"Name of the cookie a token may come in, for EventSource, which cannot set headers. Read on the SSE routes only: a push must send `Authorization: Bearer`.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$","default":"backchannel_token"},"queryParameter":{"description":"Also take a token from the `access_token` query parameter of the SSE routes. Off by default: URLs end up in proxy logs and browser history (see docs/browsers.md).","type":"boolean","default":false}}},"cors":{"description":"Cross-origin requests from browsers: the origins allowed, answered with `Access-Control-Allow-Origin` and `Vary: Origin`, and their preflight (`OPTIONS`) requests. Absent: no CORS header is ever sent. Read at start; a change needs a restart.","type":"object","additionalProperties":false,"required":["origins"],"properties":{"origins":{"description":"Origins allowed, exactly as a browser sends them: scheme, host and port when not the default (`https://app.example`, `http://localhost:3000`), no path.","type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","minLength":1,"maxLength":2048}},"credentials":{"description":"Send `Access-Control-Allow-Credentials: true`, so that a page may send the token cookie (`new EventSource(url, { withCredentials: true })`, `fetch(url, { credentials: 'include' })`).","type":"boolean","default":false},"maxAgeSeconds":{"description":"How long a browser may keep a preflight answer (`Access-Control-Max-Age`), s.","type":"integer","minimum":0,"maximum":86400,"default":600}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
 const schema25 = {"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}};
+const schema15 = {"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1};
 const schema12 = {"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}};
 const schema14 = {"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
-const schema15 = {"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1};
 const schema18 = {"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = runtime0.default;
@@ -2145,6 +2145,7 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
+const pattern14 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2176,7 +2177,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "upstreams") || (key0 === "channels")) || (key0 === "dynamic")) || (key0 === "sse")) || (key0 === "maxBodyBytes")) || (key0 === "pushTimeoutMs"))){
+if(!((((((((key0 === "upstreams") || (key0 === "channels")) || (key0 === "dynamic")) || (key0 === "sse")) || (key0 === "tokens")) || (key0 === "cors")) || (key0 === "maxBodyBytes")) || (key0 === "pushTimeoutMs"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -2924,9 +2925,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/sse",schemaPath:"#/properties/sse/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sse.type,parentSchema:schema11.properties.sse,data:data15};
+if(data15.maxClientsPerSubject !== undefined){
+let data25 = data15.maxClientsPerSubject;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err62 = {instancePath:instancePath+"/sse/maxClientsPerSubject",schemaPath:"#/properties/sse/properties/maxClientsPerSubject/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.maxClientsPerSubject.type,parentSchema:schema11.properties.sse.properties.maxClientsPerSubject,data:data25};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2935,9 +2937,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-let data25 = data.maxBodyBytes;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err63 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.maxBodyBytes.type,parentSchema:schema11.properties.maxBodyBytes,data:data25};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 1000000 || isNaN(data25)){
+const err63 = {instancePath:instancePath+"/sse/maxClientsPerSubject",schemaPath:"#/properties/sse/properties/maxClientsPerSubject/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema11.properties.sse.properties.maxClientsPerSubject,data:data25};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2946,9 +2948,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 1073741824 || isNaN(data25)){
-const err64 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.maxBodyBytes,data:data25};
+if(data25 < 1 || isNaN(data25)){
+const err64 = {instancePath:instancePath+"/sse/maxClientsPerSubject",schemaPath:"#/properties/sse/properties/maxClientsPerSubject/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.maxClientsPerSubject,data:data25};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2957,8 +2958,12 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data25 < 1 || isNaN(data25)){
-const err65 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.maxBodyBytes,data:data25};
+}
+}
+if(data15.maxClientsPerAddress !== undefined){
+let data26 = data15.maxClientsPerAddress;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err65 = {instancePath:instancePath+"/sse/maxClientsPerAddress",schemaPath:"#/properties/sse/properties/maxClientsPerAddress/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sse.properties.maxClientsPerAddress.type,parentSchema:schema11.properties.sse.properties.maxClientsPerAddress,data:data26};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2967,10 +2972,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-let data26 = data.pushTimeoutMs;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err66 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.pushTimeoutMs.type,parentSchema:schema11.properties.pushTimeoutMs,data:data26};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 1000000 || isNaN(data26)){
+const err66 = {instancePath:instancePath+"/sse/maxClientsPerAddress",schemaPath:"#/properties/sse/properties/maxClientsPerAddress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema11.properties.sse.properties.maxClientsPerAddress,data:data26};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2979,9 +2983,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 > 2147483647 || isNaN(data26)){
-const err67 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.pushTimeoutMs,data:data26};
+if(data26 < 1 || isNaN(data26)){
+const err67 = {instancePath:instancePath+"/sse/maxClientsPerAddress",schemaPath:"#/properties/sse/properties/maxClientsPerAddress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sse.properties.maxClientsPerAddress,data:data26};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2990,8 +2993,11 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data26 < 1 || isNaN(data26)){
-const err68 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.pushTimeoutMs,data:data26};
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/sse",schemaPath:"#/properties/sse/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sse.type,parentSchema:schema11.properties.sse,data:data15};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -3000,15 +3006,637 @@ vErrors.push(err68);
 }
 errors++;
 }
+if(data.tokens !== undefined){
+let data27 = data.tokens;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.jwksTimeoutMs === undefined){
+data27.jwksTimeoutMs = 5000;
 }
+if(data27.jwksCooldownMs === undefined){
+data27.jwksCooldownMs = 30000;
 }
-else {
-const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data27.jwksMaxAgeMs === undefined){
+data27.jwksMaxAgeMs = 600000;
+}
+if(data27.leewayMs === undefined){
+data27.leewayMs = 5000;
+}
+if(data27.cookie === undefined){
+data27.cookie = "backchannel_token";
+}
+if(data27.queryParameter === undefined){
+data27.queryParameter = false;
+}
+for(const key3 in data27){
+if(!(func2.call(schema11.properties.tokens.properties, key3))){
+const err69 = {instancePath:instancePath+"/tokens",schemaPath:"#/properties/tokens/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tokens,data:data27};
 if(vErrors === null){
 vErrors = [err69];
 }
 else {
 vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data27.secret !== undefined){
+if(!(validate17(data27.secret, {instancePath:instancePath+"/tokens/secret",parentData:data27,parentDataProperty:"secret",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+if(data27.publicKeyFile !== undefined){
+let data29 = data27.publicKeyFile;
+if(typeof data29 === "string"){
+if(func3(data29) < 1){
+const err70 = {instancePath:instancePath+"/tokens/publicKeyFile",schemaPath:"#/properties/tokens/properties/publicKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.publicKeyFile,data:data29};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/tokens/publicKeyFile",schemaPath:"#/properties/tokens/properties/publicKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tokens.properties.publicKeyFile.type,parentSchema:schema11.properties.tokens.properties.publicKeyFile,data:data29};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data27.jwks !== undefined){
+let data30 = data27.jwks;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(Object.keys(data30).length > 1){
+const err72 = {instancePath:instancePath+"/tokens/jwks",schemaPath:"#/properties/tokens/properties/jwks/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema11.properties.tokens.properties.jwks,data:data30};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(Object.keys(data30).length < 1){
+const err73 = {instancePath:instancePath+"/tokens/jwks",schemaPath:"#/properties/tokens/properties/jwks/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.tokens.properties.jwks,data:data30};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+for(const key4 in data30){
+if(!((key4 === "file") || (key4 === "url"))){
+const err74 = {instancePath:instancePath+"/tokens/jwks",schemaPath:"#/properties/tokens/properties/jwks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tokens.properties.jwks,data:data30};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data30.file !== undefined){
+let data31 = data30.file;
+if(typeof data31 === "string"){
+if(func3(data31) < 1){
+const err75 = {instancePath:instancePath+"/tokens/jwks/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data31};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/tokens/jwks/file",schemaPath:"#/definitions/filePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data31};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data30.url !== undefined){
+let data32 = data30.url;
+if(typeof data32 === "string"){
+if(func3(data32) > 2048){
+const err77 = {instancePath:instancePath+"/tokens/jwks/url",schemaPath:"#/properties/tokens/properties/jwks/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tokens.properties.jwks.properties.url,data:data32};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if(func3(data32) < 1){
+const err78 = {instancePath:instancePath+"/tokens/jwks/url",schemaPath:"#/properties/tokens/properties/jwks/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.jwks.properties.url,data:data32};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/tokens/jwks/url",schemaPath:"#/properties/tokens/properties/jwks/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tokens.properties.jwks.properties.url.type,parentSchema:schema11.properties.tokens.properties.jwks.properties.url,data:data32};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/tokens/jwks",schemaPath:"#/properties/tokens/properties/jwks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tokens.properties.jwks.type,parentSchema:schema11.properties.tokens.properties.jwks,data:data30};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+let data33 = data27.jwksTimeoutMs;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err81 = {instancePath:instancePath+"/tokens/jwksTimeoutMs",schemaPath:"#/properties/tokens/properties/jwksTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tokens.properties.jwksTimeoutMs.type,parentSchema:schema11.properties.tokens.properties.jwksTimeoutMs,data:data33};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 60000 || isNaN(data33)){
+const err82 = {instancePath:instancePath+"/tokens/jwksTimeoutMs",schemaPath:"#/properties/tokens/properties/jwksTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema11.properties.tokens.properties.jwksTimeoutMs,data:data33};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+if(data33 < 1 || isNaN(data33)){
+const err83 = {instancePath:instancePath+"/tokens/jwksTimeoutMs",schemaPath:"#/properties/tokens/properties/jwksTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.tokens.properties.jwksTimeoutMs,data:data33};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+let data34 = data27.jwksCooldownMs;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err84 = {instancePath:instancePath+"/tokens/jwksCooldownMs",schemaPath:"#/properties/tokens/properties/jwksCooldownMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tokens.properties.jwksCooldownMs.type,parentSchema:schema11.properties.tokens.properties.jwksCooldownMs,data:data34};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 > 86400000 || isNaN(data34)){
+const err85 = {instancePath:instancePath+"/tokens/jwksCooldownMs",schemaPath:"#/properties/tokens/properties/jwksCooldownMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000",schema:86400000,parentSchema:schema11.properties.tokens.properties.jwksCooldownMs,data:data34};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+if(data34 < 0 || isNaN(data34)){
+const err86 = {instancePath:instancePath+"/tokens/jwksCooldownMs",schemaPath:"#/properties/tokens/properties/jwksCooldownMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tokens.properties.jwksCooldownMs,data:data34};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+let data35 = data27.jwksMaxAgeMs;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+const err87 = {instancePath:instancePath+"/tokens/jwksMaxAgeMs",schemaPath:"#/properties/tokens/properties/jwksMaxAgeMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tokens.properties.jwksMaxAgeMs.type,parentSchema:schema11.properties.tokens.properties.jwksMaxAgeMs,data:data35};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 > 2147483647 || isNaN(data35)){
+const err88 = {instancePath:instancePath+"/tokens/jwksMaxAgeMs",schemaPath:"#/properties/tokens/properties/jwksMaxAgeMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.tokens.properties.jwksMaxAgeMs,data:data35};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+if(data35 < 1000 || isNaN(data35)){
+const err89 = {instancePath:instancePath+"/tokens/jwksMaxAgeMs",schemaPath:"#/properties/tokens/properties/jwksMaxAgeMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.tokens.properties.jwksMaxAgeMs,data:data35};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data27.issuer !== undefined){
+let data36 = data27.issuer;
+if(typeof data36 === "string"){
+if(func3(data36) < 1){
+const err90 = {instancePath:instancePath+"/tokens/issuer",schemaPath:"#/properties/tokens/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.issuer,data:data36};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/tokens/issuer",schemaPath:"#/properties/tokens/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tokens.properties.issuer.type,parentSchema:schema11.properties.tokens.properties.issuer,data:data36};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data27.audience !== undefined){
+let data37 = data27.audience;
+if(typeof data37 === "string"){
+if(func3(data37) < 1){
+const err92 = {instancePath:instancePath+"/tokens/audience",schemaPath:"#/properties/tokens/properties/audience/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.audience,data:data37};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/tokens/audience",schemaPath:"#/properties/tokens/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tokens.properties.audience.type,parentSchema:schema11.properties.tokens.properties.audience,data:data37};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+let data38 = data27.leewayMs;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err94 = {instancePath:instancePath+"/tokens/leewayMs",schemaPath:"#/properties/tokens/properties/leewayMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tokens.properties.leewayMs.type,parentSchema:schema11.properties.tokens.properties.leewayMs,data:data38};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 300000 || isNaN(data38)){
+const err95 = {instancePath:instancePath+"/tokens/leewayMs",schemaPath:"#/properties/tokens/properties/leewayMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300000},message:"must be <= 300000",schema:300000,parentSchema:schema11.properties.tokens.properties.leewayMs,data:data38};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+if(data38 < 0 || isNaN(data38)){
+const err96 = {instancePath:instancePath+"/tokens/leewayMs",schemaPath:"#/properties/tokens/properties/leewayMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tokens.properties.leewayMs,data:data38};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+let data39 = data27.cookie;
+if(typeof data39 === "string"){
+if(!pattern14.test(data39)){
+const err97 = {instancePath:instancePath+"/tokens/cookie",schemaPath:"#/properties/tokens/properties/cookie/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$",parentSchema:schema11.properties.tokens.properties.cookie,data:data39};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/tokens/cookie",schemaPath:"#/properties/tokens/properties/cookie/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tokens.properties.cookie.type,parentSchema:schema11.properties.tokens.properties.cookie,data:data39};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+let data40 = data27.queryParameter;
+if(typeof data40 !== "boolean"){
+const err99 = {instancePath:instancePath+"/tokens/queryParameter",schemaPath:"#/properties/tokens/properties/queryParameter/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tokens.properties.queryParameter.type,parentSchema:schema11.properties.tokens.properties.queryParameter,data:data40};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/tokens",schemaPath:"#/properties/tokens/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tokens.type,parentSchema:schema11.properties.tokens,data:data27};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data.cors !== undefined){
+let data41 = data.cors;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.credentials === undefined){
+data41.credentials = false;
+}
+if(data41.maxAgeSeconds === undefined){
+data41.maxAgeSeconds = 600;
+}
+if(data41.origins === undefined){
+const err101 = {instancePath:instancePath+"/cors",schemaPath:"#/properties/cors/required",keyword:"required",params:{missingProperty: "origins"},message:"must have required property '"+"origins"+"'",schema:schema11.properties.cors.required,parentSchema:schema11.properties.cors,data:data41};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+for(const key5 in data41){
+if(!(((key5 === "origins") || (key5 === "credentials")) || (key5 === "maxAgeSeconds"))){
+const err102 = {instancePath:instancePath+"/cors",schemaPath:"#/properties/cors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cors,data:data41};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data41.origins !== undefined){
+let data42 = data41.origins;
+if(Array.isArray(data42)){
+if(data42.length > 1000){
+const err103 = {instancePath:instancePath+"/cors/origins",schemaPath:"#/properties/cors/properties/origins/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema11.properties.cors.properties.origins,data:data42};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+if(data42.length < 1){
+const err104 = {instancePath:instancePath+"/cors/origins",schemaPath:"#/properties/cors/properties/origins/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.cors.properties.origins,data:data42};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+const len3 = data42.length;
+for(let i3=0; i3<len3; i3++){
+let data43 = data42[i3];
+if(typeof data43 === "string"){
+if(func3(data43) > 2048){
+const err105 = {instancePath:instancePath+"/cors/origins/" + i3,schemaPath:"#/properties/cors/properties/origins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.cors.properties.origins.items,data:data43};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+if(func3(data43) < 1){
+const err106 = {instancePath:instancePath+"/cors/origins/" + i3,schemaPath:"#/properties/cors/properties/origins/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.cors.properties.origins.items,data:data43};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/cors/origins/" + i3,schemaPath:"#/properties/cors/properties/origins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cors.properties.origins.items.type,parentSchema:schema11.properties.cors.properties.origins.items,data:data43};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/cors/origins",schemaPath:"#/properties/cors/properties/origins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.cors.properties.origins.type,parentSchema:schema11.properties.cors.properties.origins,data:data42};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+let data44 = data41.credentials;
+if(typeof data44 !== "boolean"){
+const err109 = {instancePath:instancePath+"/cors/credentials",schemaPath:"#/properties/cors/properties/credentials/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cors.properties.credentials.type,parentSchema:schema11.properties.cors.properties.credentials,data:data44};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+let data45 = data41.maxAgeSeconds;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err110 = {instancePath:instancePath+"/cors/maxAgeSeconds",schemaPath:"#/properties/cors/properties/maxAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cors.properties.maxAgeSeconds.type,parentSchema:schema11.properties.cors.properties.maxAgeSeconds,data:data45};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 86400 || isNaN(data45)){
+const err111 = {instancePath:instancePath+"/cors/maxAgeSeconds",schemaPath:"#/properties/cors/properties/maxAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema11.properties.cors.properties.maxAgeSeconds,data:data45};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+if(data45 < 0 || isNaN(data45)){
+const err112 = {instancePath:instancePath+"/cors/maxAgeSeconds",schemaPath:"#/properties/cors/properties/maxAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.cors.properties.maxAgeSeconds,data:data45};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/cors",schemaPath:"#/properties/cors/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cors.type,parentSchema:schema11.properties.cors,data:data41};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+let data46 = data.maxBodyBytes;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err114 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.maxBodyBytes.type,parentSchema:schema11.properties.maxBodyBytes,data:data46};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 > 1073741824 || isNaN(data46)){
+const err115 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.maxBodyBytes,data:data46};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+if(data46 < 1 || isNaN(data46)){
+const err116 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.maxBodyBytes,data:data46};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+let data47 = data.pushTimeoutMs;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err117 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.pushTimeoutMs.type,parentSchema:schema11.properties.pushTimeoutMs,data:data47};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 2147483647 || isNaN(data47)){
+const err118 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.pushTimeoutMs,data:data47};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+if(data47 < 1 || isNaN(data47)){
+const err119 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.pushTimeoutMs,data:data47};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+}
+else {
+const err120 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
 }
 errors++;
 }

@@ -16,6 +16,7 @@ import type { RawChannel, RawFile, RawUpstream } from './file-types.generated.ts
 import { completeWebhook } from './webhook.ts'
 import { checkSource, checkUrl, resolveUpstream, type UrlRule } from './checks.ts'
 import { completeDynamic } from './dynamic.ts'
+import { completeCors, completeTokens } from './access.ts'
 
 export type ConfigFormat = 'yaml' | 'json'
 
@@ -161,8 +162,11 @@ export async function validateFileConfig (data: unknown, baseDir: string): Promi
   checkDynamicNames(channels, dynamic, problems)
   checkUnique(channels, (c) => [`${c.upstream}\u0000${c.topic}`, `"${c.topic}" on upstream "${c.upstream}"`], (i) => `/channels/${i}/topic`, 'topic', problems)
   checkCapacity(upstreams, channels, problems)
+  const tokens = completeTokens(raw.tokens, baseDir, problems)
+  const cors = completeCors(raw.cors, problems)
   if (problems.length > 0) throw new ConfigError(problems)
-  return { ...raw, upstreams, channels, dynamic }
+  const { tokens: _tokens, cors: _cors, ...rest } = raw
+  return { ...rest, upstreams, channels, dynamic, ...(tokens === undefined ? {} : { tokens }), ...(cors === undefined ? {} : { cors }) }
 }
 
 /** Reads, parses and validates a config file. ConfigError messages name the file; problems name JSON paths. */

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { loadEnv } from './env.ts'
 import { ConfigError } from './errors.ts'
 import { loadConfigFile } from './file.ts'
+import { checkTokensEnv } from './access.ts'
 import type { Config, EnvConfig, FileConfig, ValueSource } from './types.ts'
 
 export { ConfigError } from './errors.ts'
@@ -98,6 +99,7 @@ export async function loadConfig (env: Readonly<Record<string, string | undefine
       file = await loadConfigFile(configFile)
       problems.push(...await checkRuntime(file, env))
       if (envConfig !== undefined) problems.push(...checkDrainBudget(file, envConfig.shutdownGraceMs))
+      problems.push(...checkTokensEnv(file.tokens, envConfig === undefined ? undefined : envConfig.apiToken, env))
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
       problems.push(...err.problems)

@@ -54,6 +54,12 @@ export interface DynamicConfig extends Omit<RawDynamic, 'name' | 'upstream'> {
 
 export type SseConfig = RawFile['sse']
 
+/** Tokens for browsers (JWTs with topic claims): absent, none are accepted. File paths are absolute. */
+export type TokensConfig = NonNullable<RawFile['tokens']>
+
+/** Cross-origin requests from browsers: absent, no CORS header is sent. */
+export type CorsConfig = NonNullable<RawFile['cors']>
+
 export interface FileConfig extends Omit<RawFile, 'upstreams' | 'channels' | 'dynamic'> {
   upstreams: UpstreamConfig[]
   channels: ChannelConfig[]

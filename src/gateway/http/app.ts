@@ -1,11 +1,10 @@
 /**
  * The fastify app: schemas on every route, unknown body fields rejected,
  * one problem shape for errors (fastify's own and Node's client errors
- * included), bearer auth when configured (compared in constant time), the
+ * included), CORS and who may do what (http/cors.ts, http/access.ts), the
  * connection limits of http/limits.ts, and SSE streams ended before the
  * server closes.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { Broker } from '../broker.ts'
@@ -14,7 +13,10 @@ import { collectOpenApi } from './openapi.ts'
 import { httpLimits } from '../config/env.ts'
 import { MAX_TOPIC_LENGTH } from '../config/topic.ts'
 import { clientErrorHandler, serverOptions } from './limits.ts'
-import { NotFoundError, UnauthorizedError } from '../errors.ts'
+import { NotFoundError } from '../errors.ts'
+import type { TokenVerifier } from '../access/claims.ts'
+import { HttpAccess } from './access.ts'
+import { installCors } from './cors.ts'
 import { sendProblem } from './problem.ts'
 import { parseTraceparent } from './trace.ts'
 import { channelsRoute } from './routes/channels.ts'
@@ -29,15 +31,11 @@ export interface HttpAppDeps {
   registry: Registry
   logger: FastifyBaseLogger
   version: string
+  /** Checks browser tokens, when `tokens` is configured (see http/access.ts). */
+  verifier?: TokenVerifier | null
 }
 
-const OPEN_PATHS = new Set(['/livez', '/readyz'])
-
-function digest (text: string): Buffer {
-  return createHash('sha256').update(text).digest()
-}
-
-export async function buildHttpApp ({ broker, registry, logger, version }: HttpAppDeps): Promise<FastifyInstance> {
+export async function buildHttpApp ({ broker, registry, logger, version, verifier = null }: HttpAppDeps): Promise<FastifyInstance> {
   const limits = httpLimits(broker.config.env)
   const app = Fastify({
     loggerInstance: logger,
@@ -69,21 +67,10 @@ export async function buildHttpApp ({ broker, registry, logger, version }: HttpA
     done()
   })
 
-  const token = broker.config.env.apiToken
-  if (token !== null) {
-    const expected = digest(token)
-    app.addHook('onRequest', async (request, reply) => {
-      if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return
-      const header = request.headers.authorization ?? ''
-      // The auth scheme is case-insensitive (RFC 9110 11.1).
-      const given = /^bearer /i.test(header) ? header.slice(7) : ''
-      if (!timingSafeEqual(digest(given), expected)) {
-        // A 401 must say which scheme to use (RFC 9110 15.5.2, RFC 6750 3).
-        reply.header('www-authenticate', 'Bearer')
-        throw new UnauthorizedError()
-      }
-    })
-  }
+  // CORS first: a preflight carries no credentials. Then who the caller is (http/access.ts).
+  installCors(app, broker.config.cors)
+  const access = new HttpAccess({ apiToken: broker.config.env.apiToken, verifier, tokens: broker.config.tokens, events: broker.events })
+  access.install(app)
 
   // No route: answered before the body is read (fastify's 404 route would parse it first), and the connection closed.
   app.addHook('onRequest', (request, _reply, done) => { done(request.is404 ? notFound(request) : undefined) })
@@ -92,11 +79,11 @@ export async function buildHttpApp ({ broker, registry, logger, version }: HttpA
     broker.readers.endAll('shutdown', { reason: 'shutdown' }, broker.config.sse.retryMs)
   })
 
-  await app.register(pushRoute, { broker })
-  await app.register(eventsRoute, { broker })
-  await app.register(topicsEventsRoute, { broker })
+  await app.register(pushRoute, { broker, access })
+  await app.register(eventsRoute, { broker, access })
+  await app.register(topicsEventsRoute, { broker, access })
   await app.register(channelsRoute, { broker })
-  await app.register(presenceRoute, { broker })
+  await app.register(presenceRoute, { broker, access })
   await app.register(healthRoute, { broker })
   const metricsSchema = { summary: 'Prometheus metrics in the text exposition format', response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } }
   app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))

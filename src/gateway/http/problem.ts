@@ -133,7 +133,7 @@ export async function sendProblem (reply: FastifyReply, request: FastifyRequest,
   answered.set(request.raw, body.error.code)
   if (!expected) request.log.error({ err }, 'unexpected error')
   const retryAfter = (err as ProblemFields).retryAfterSeconds
-  if (status === 503) reply.header('retry-after', String(retryAfter ?? 1))
+  if (status === 503 || (status === 429 && retryAfter !== undefined)) reply.header('retry-after', String(retryAfter ?? 1))
   // Answered before its body was read (401, 413, 415, a 404 on a POST…): the connection is closed after the answer,
   // so a client still trickling the body cannot keep it open.
   if (bodyUnread(request.raw)) reply.header('connection', 'close')

@@ -9,7 +9,7 @@ import type { Gap } from './resume.ts'
 import type { RingEntry } from './ring.ts'
 
 /** Why a reader ended. */
-export type EndReason = 'overflow' | 'shutdown' | 'client_closed' | 'channel_closed'
+export type EndReason = 'overflow' | 'shutdown' | 'client_closed' | 'channel_closed' | 'token_expired'
 
 /** Why a reader was cut off: the events it needed next were dropped (`behind`), or it took nothing for too long (`stalled`). */
 export type CutCause = 'behind' | 'stalled'

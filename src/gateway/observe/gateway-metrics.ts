@@ -38,7 +38,7 @@ export function gatewayMetrics (registry: Registry, broker: Broker, version: str
   })
 
   const opens = new Counter({ name: 'backchannel_sse_connections_total', help: 'SSE readers that attached', labelNames: s, registers })
-  const closes = new Counter({ name: 'backchannel_sse_disconnects_total', help: 'SSE readers that ended, by reason: client_closed, overflow, shutdown, channel_closed', labelNames: ['subscription', 'reason'] as const, registers })
+  const closes = new Counter({ name: 'backchannel_sse_disconnects_total', help: 'SSE readers that ended, by reason: client_closed, overflow, shutdown, channel_closed, token_expired', labelNames: ['subscription', 'reason'] as const, registers })
   const resumes = new Counter({ name: 'backchannel_sse_resumes_total', help: 'SSE readers that resumed with a Last-Event-ID, by result: complete, or gap (not everything could be replayed)', labelNames: ['subscription', 'result'] as const, registers })
   const replayed = new Counter({ name: 'backchannel_sse_replayed_events_total', help: 'Events replayed from the ring to resuming readers', labelNames: s, registers })
   const gaps = new Counter({ name: 'backchannel_sse_gaps_total', help: 'Gap events, by reason: upstream_disconnected, message_dropped (sent to every reader), replay_exhausted, sidecar_restarted, topic_restarted, unknown_id (one resuming reader)', labelNames: ['subscription', 'reason'] as const, registers })

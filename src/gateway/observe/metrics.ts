@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client'
 import type { Broker } from '../broker.ts'
+import { accessMetrics } from './access-metrics.ts'
 import { dynamicMetrics } from './dynamic-metrics.ts'
 import { gatewayMetrics } from './gateway-metrics.ts'
 import { OTHER } from './labels.ts'
@@ -14,6 +15,7 @@ import { LATENCY_BUCKETS, upstreamMetrics } from './upstream-metrics.ts'
 import { webhookMetrics } from './webhook-metrics.ts'
 import type { Reloader } from '../reload/reloader.ts'
 import type { Webhooks } from '../webhook/webhooks.ts'
+import type { RefreshingKeySet } from '../access/key-set.ts'
 
 export const METRIC_PREFIX = 'backchannel_'
 
@@ -46,6 +48,8 @@ export interface MetricsOptions {
   reloader?: Reloader
   /** When the running config was first applied (ms since the epoch); now by default. */
   startedAtMs?: number
+  /** The JWKS of `tokens.jwks`, whose reads are counted. */
+  keySet?: RefreshingKeySet | null
 }
 
 export function createMetrics (registry: Registry, broker: Broker, options: MetricsOptions = {}): Metrics {
@@ -56,6 +60,7 @@ export function createMetrics (registry: Registry, broker: Broker, options: Metr
   upstreamMetrics(registry, broker)
   gatewayMetrics(registry, broker, options.version ?? '0.0.0')
   dynamicMetrics(registry, broker.dynamic)
+  accessMetrics(registry, broker, options.keySet ?? null)
   if (options.webhooks !== undefined) webhookMetrics(registry, options.webhooks)
   if (options.reloader !== undefined) reloadMetrics(registry, options.reloader, options.startedAtMs ?? Date.now())
   const registers = [registry]

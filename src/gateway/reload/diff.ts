@@ -25,7 +25,7 @@ export interface ConfigDiff {
   dynamic: { added: DynamicConfig[], removed: DynamicConfig[], changed: DynamicConfig[] }
   /** File settings applied as they are: `sse.keepAliveMs`, `pushTimeoutMs`… */
   settings: string[]
-  /** Settings that differ but need a restart: environment variables, `maxBodyBytes`. */
+  /** Settings that differ but need a restart: environment variables, `maxBodyBytes`, `tokens`, `cors`. */
   needRestart: string[]
 }
 
@@ -78,11 +78,14 @@ export function diffConfig (before: Config, after: Config): ConfigDiff {
   const channels = compare(before.channels, after.channels, channelKey)
   const dynamic = compare(before.dynamic, after.dynamic, (d) => d.name)
   const settings: string[] = []
-  for (const key of ['keepAliveMs', 'clientBufferBytes', 'maxClients', 'maxTopicsPerStream', 'stallTimeoutMs', 'lingerMs', 'clientQueue', 'retryMs'] as const) if (before.sse[key] !== after.sse[key]) settings.push(`sse.${key}`)
+  for (const key of ['keepAliveMs', 'clientBufferBytes', 'maxClients', 'maxTopicsPerStream', 'stallTimeoutMs', 'lingerMs', 'clientQueue', 'retryMs', 'maxClientsPerSubject', 'maxClientsPerAddress'] as const) if (before.sse[key] !== after.sse[key]) settings.push(`sse.${key}`)
   if (before.pushTimeoutMs !== after.pushTimeoutMs) settings.push('pushTimeoutMs')
   const needRestart = (Object.keys(ENV_NAMES) as Array<keyof EnvConfig>).filter((k) => !isDeepStrictEqual(before.env[k], after.env[k])).map((k) => ENV_NAMES[k])
   if (before.maxBodyBytes !== after.maxBodyBytes) needRestart.push('maxBodyBytes')
   if (before.sse.topicBufferBytes !== after.sse.topicBufferBytes) needRestart.push('sse.topicBufferBytes')
+  // Browser tokens and CORS are set up once, at start (http/access.ts, http/cors.ts).
+  if (!isDeepStrictEqual(before.tokens, after.tokens)) needRestart.push('tokens')
+  if (!isDeepStrictEqual(before.cors, after.cors)) needRestart.push('cors')
   return {
     upstreams: { added: upstreams.added, removed: upstreams.removed, changed: upstreams.changed.map(([, u]) => u) },
     channels: {

@@ -3,7 +3,7 @@
  * (the same file and environment checks), diff it against the running one,
  * apply the diff. An invalid file changes nothing: the error is reported
  * (result `invalid`) and thrown. Settings that need a restart (environment
- * variables, maxBodyBytes) keep their running values and are reported.
+ * variables, maxBodyBytes, tokens, cors) keep their running values and are reported.
  * Reloads asked for while one runs wait their turn.
  */
 import { EventEmitter } from 'node:events'
@@ -87,7 +87,9 @@ export class Reloader {
     const before = this.#deps.current()
     const diff = diffConfig(before, next)
     try {
-      const warnings = await this.#deps.apply(diff, { ...next, env: before.env, maxBodyBytes: before.maxBodyBytes })
+      const { tokens: _tokens, cors: _cors, ...rest } = next
+      const kept = { ...(before.tokens === undefined ? {} : { tokens: before.tokens }), ...(before.cors === undefined ? {} : { cors: before.cors }) }
+      const warnings = await this.#deps.apply(diff, { ...rest, ...kept, env: before.env, maxBodyBytes: before.maxBodyBytes })
       this.events.emit('reload', { result: 'ok', trigger, seconds: seconds(), diff, warnings })
       return diff
     } catch (err) {

@@ -78,6 +78,8 @@ export interface OpenOptions {
   query?: Record<string, string>
   /** An agent to share connections with (default: a connection of its own). */
   agent?: Agent
+  /** More request headers (a token, a cookie, an Origin). */
+  headers?: Record<string, string>
 }
 
 /** One SSE response read over its own HTTP connection. */
@@ -115,7 +117,7 @@ export class SseStream {
   }
 
   static async openUrl (url: string, options: OpenOptions = {}): Promise<SseStream> {
-    const headers: Record<string, string> = { accept: 'text/event-stream' }
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers }
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId
     const req = request(url, { agent: options.agent ?? false, headers })
     return within<SseStream>(DEADLINE_MS, `SSE response from ${url}`, (resolve, reject) => {

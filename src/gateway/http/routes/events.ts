@@ -8,7 +8,8 @@
  * and held while a stream reads it (then it lingers and is left).
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Broker } from '../../broker.ts'
+import type { Broker, InUse } from '../../broker.ts'
+import type { HttpAccess } from '../access.ts'
 import { problemSchema } from '../problem.ts'
 import { SseStreamWriter } from '../sse/stream-writer.ts'
 import { sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
@@ -38,17 +39,29 @@ const eventsSchema = {
 /** The route's pattern (the HTTP observer records its hijacked streams when they close). */
 export const EVENTS_PATH = '/v1/channels/:topic/events'
 
-export interface EventsRouteOptions { broker: Broker }
+export interface EventsRouteOptions { broker: Broker, access: HttpAccess }
 
-export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { broker }) => {
-  app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema }, async (request, reply) => {
+export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { broker, access }) => {
+  app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema, config: { access: { action: 'subscribe', stream: true } } }, async (request, reply) => {
+    access.authorize(request, 'subscribe', [request.params.topic])
     const { lastEventId, ...options } = sseRequest(broker, request)
-    // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
-    const { sub, release } = broker.use(request.params.topic, request.query.upstream, 'sse')
-    const res = startSseResponse(reply, { topic: sub.config.topic, epoch: broker.hub.epoch, state: sub.state }, broker.config.sse.retryMs)
+    const { sse } = broker.config
+    // Counted against its subject's and address's caps until it ends.
+    const admitted = access.admitStream(request, sse)
+    let use: InUse
+    try {
+      // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
+      use = broker.use(request.params.topic, request.query.upstream, 'sse')
+    } catch (err) {
+      admitted()
+      throw err
+    }
+    const { sub, release } = use
+    const res = startSseResponse(reply, { topic: sub.config.topic, epoch: broker.hub.epoch, state: sub.state }, sse.retryMs)
     const client = new SseStreamWriter(res, lastEventId, options)
     broker.hub.attach(sub, client, lastEventId)
     broker.readers.add(client, 'sse')
-    client.onEnd(release)
+    client.onEnd(() => { admitted(); release() })
+    access.endAtExpiry(request, client, sse.retryMs)
   })
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Broker } from '../../broker.ts'
+import type { HttpAccess } from '../access.ts'
 import { PresenceOffError } from '../../errors.ts'
 import { problemSchema } from '../problem.ts'
 import { topicParams, type TopicParams } from './topic.ts'
@@ -44,10 +45,11 @@ const presenceSchema = {
   },
 }
 
-export interface PresenceRouteOptions { broker: Broker }
+export interface PresenceRouteOptions { broker: Broker, access: HttpAccess }
 
-export const presenceRoute: FastifyPluginAsync<PresenceRouteOptions> = async (app, { broker }) => {
-  app.get<{ Params: TopicParams, Querystring: { upstream?: string } }>('/v1/channels/:topic/presence', { schema: presenceSchema }, async (request) => {
+export const presenceRoute: FastifyPluginAsync<PresenceRouteOptions> = async (app, { broker, access }) => {
+  app.get<{ Params: TopicParams, Querystring: { upstream?: string } }>('/v1/channels/:topic/presence', { schema: presenceSchema, config: { access: { action: 'subscribe' } } }, async (request) => {
+    access.authorize(request, 'subscribe', [request.params.topic])
     const sub = broker.subscription(request.params.topic, request.query.upstream)
     if (sub.presence === null) throw new PresenceOffError(sub.config.name)
     return { topic: sub.config.topic, state: sub.presence.state(), synced: sub.presence.synced }

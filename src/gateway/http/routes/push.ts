@@ -10,6 +10,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Broker } from '../../broker.ts'
+import type { HttpAccess } from '../access.ts'
 import { tooDeep } from '../body-depth.ts'
 import { BadRequestError } from '../../errors.ts'
 import { problemSchema } from '../problem.ts'
@@ -61,15 +62,18 @@ const pushSchema = {
   response: { 200: replyResponse, 422: replyResponse, '4xx': problemSchema, '5xx': problemSchema },
 }
 
-export interface PushRouteOptions { broker: Broker }
+export interface PushRouteOptions { broker: Broker, access: HttpAccess }
 
-export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { broker }) => {
+export const pushRoute: FastifyPluginAsync<PushRouteOptions> = async (app, { broker, access }) => {
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
   // JSON or bytes only: fastify's default text/plain parser would hand the handler a string no schema checks (415 instead).
   app.removeContentTypeParser('text/plain')
 
   app.post<{ Params: TopicParams, Querystring: { upstream?: string }, Body: PushBody | Buffer }>('/v1/channels/:topic/push', {
     schema: pushSchema,
+    config: { access: { action: 'publish' } },
+    // A browser token's claims are checked before the body is read.
+    onRequest: async (request) => { access.authorize(request, 'publish', [request.params.topic]) },
     preValidation: async (request) => {
       const error = tooDeep(request.body)
       if (error !== null) throw error

@@ -9,6 +9,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Broker } from '../../broker.ts'
+import type { HttpAccess } from '../access.ts'
 import { followTopics, resolveTopics } from '../../topics-stream.ts'
 import { problemSchema } from '../problem.ts'
 import { sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
@@ -41,19 +42,32 @@ const topicsEventsSchema = {
 /** The route's path (the HTTP observer records its hijacked streams when they close). */
 export const TOPICS_EVENTS_PATH = '/v1/events'
 
-export interface TopicsEventsRouteOptions { broker: Broker }
+export interface TopicsEventsRouteOptions { broker: Broker, access: HttpAccess }
 
-export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = async (app, { broker }) => {
-  app.get<{ Querystring: TopicsEventsQuery }>(TOPICS_EVENTS_PATH, { schema: topicsEventsSchema }, async (request, reply) => {
+export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = async (app, { broker, access }) => {
+  app.get<{ Querystring: TopicsEventsQuery }>(TOPICS_EVENTS_PATH, { schema: topicsEventsSchema, config: { access: { action: 'subscribe', stream: true } } }, async (request, reply) => {
+    const topic = request.query.topic
+    const names = topic === undefined ? [] : [topic].flat()
+    // Every exact topic and every pattern asked for must be covered by the token's claims.
+    access.authorize(request, 'subscribe', names)
     const { lastEventId, ...options } = sseRequest(broker, request)
     const { sse } = broker.config
-    const topic = request.query.topic
-    const topicsRequest = { topics: topic === undefined ? [] : [topic].flat(), upstream: request.query.upstream, lastEventId, limit: sse.maxTopicsPerStream }
-    const resolved = resolveTopics(broker, topicsRequest)
+    const topicsRequest = { topics: names, upstream: request.query.upstream, lastEventId, limit: sse.maxTopicsPerStream }
+    // Counted against its subject's and address's caps until it ends.
+    const admitted = access.admitStream(request, sse)
+    let resolved: ReturnType<typeof resolveTopics>
+    try {
+      resolved = resolveTopics(broker, topicsRequest)
+    } catch (err) {
+      admitted()
+      throw err
+    }
     const topics = resolved.subs.map((sub) => ({ topic: sub.config.topic, upstream: sub.config.upstream, state: sub.state }))
     const res = startSseResponse(reply, { epoch: broker.hub.epoch, topics, patterns: resolved.patterns }, sse.retryMs)
     const stream = new SseTopicsWriter(res, broker.hub, lastEventId, options)
+    stream.onEnd(admitted)
     followTopics(broker, stream.merge, stream, topicsRequest, resolved)
     broker.readers.add(stream, 'sse')
+    access.endAtExpiry(request, stream, sse.retryMs)
   })
 }

@@ -26,7 +26,10 @@ export interface SseRequestOptions {
 /** Throws 503 BC_ERR_SSE_LIMIT when `sse.maxClients` streams are open; else what the stream was asked for. */
 export function sseRequest (broker: Broker, request: FastifyRequest<{ Querystring: SseQuery }>): SseRequestOptions {
   const sse: SseConfig = broker.config.sse
-  if (broker.readers.count('sse') >= sse.maxClients) throw new SseLimitError(sse.maxClients, sse.retryMs)
+  if (broker.readers.count('sse') >= sse.maxClients) {
+    broker.events.emit('sse_refused', { reason: 'max_clients' })
+    throw new SseLimitError(sse.maxClients, sse.retryMs)
+  }
   const header = request.headers['last-event-id']
   const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
   const { events } = request.query

@@ -1,0 +1,56 @@
+/**
+ * Caps on the SSE streams one token subject and one client address hold
+ * open at once (sse.maxClientsPerSubject, sse.maxClientsPerAddress), beside
+ * the gateway's total (sse.maxClients). A stream is counted from `admit`
+ * until its release; a key whose count falls to zero is forgotten, so the
+ * maps hold no more entries than there are open streams.
+ */
+import { SseClientLimitError } from '../errors.ts'
+
+export interface StreamKeys {
+  /** The token's subject; null when the stream has none to count (the API token, no token configured). */
+  subject: string | null
+  /** The client's address; null when it is not counted (the API token). */
+  address: string | null
+}
+
+export interface StreamLimits {
+  maxClientsPerSubject?: number | undefined
+  maxClientsPerAddress?: number | undefined
+  retryMs: number
+}
+
+function add (counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by
+  if (n <= 0) counts.delete(key)
+  else counts.set(key, n)
+}
+
+export class StreamCaps {
+  readonly #bySubject = new Map<string, number>()
+  readonly #byAddress = new Map<string, number>()
+
+  /** Streams counted now for `subject`. */
+  subjectCount (subject: string): number { return this.#bySubject.get(subject) ?? 0 }
+  /** Streams counted now for `address`. */
+  addressCount (address: string): number { return this.#byAddress.get(address) ?? 0 }
+  /** Keys held now (subjects and addresses): at most two per open stream. */
+  get size (): number { return this.#bySubject.size + this.#byAddress.size }
+
+  /** Counts a stream, or throws SseClientLimitError (429) when a cap is met. Returns its release, idempotent. */
+  admit ({ subject, address }: StreamKeys, limits: StreamLimits): () => void {
+    const perSubject = limits.maxClientsPerSubject
+    if (subject !== null && perSubject !== undefined && this.subjectCount(subject) >= perSubject) throw new SseClientLimitError('subject', perSubject, limits.retryMs)
+    const perAddress = limits.maxClientsPerAddress
+    if (address !== null && perAddress !== undefined && this.addressCount(address) >= perAddress) throw new SseClientLimitError('address', perAddress, limits.retryMs)
+    if (subject !== null) add(this.#bySubject, subject, 1)
+    if (address !== null) add(this.#byAddress, address, 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      if (subject !== null) add(this.#bySubject, subject, -1)
+      if (address !== null) add(this.#byAddress, address, -1)
+    }
+  }
+}
