@@ -24,6 +24,7 @@ import type { WebhookEvents } from './events.ts'
 import { contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
 import { errorResult, giveUp, retryAfterMs, retryDelay, verdictOf, type AttemptResult, type DeadLetterReason } from './policy.ts'
 import { LaneQueue, type Entry } from './queue.ts'
+import { signatureHeader } from './signature.ts'
 import { readVerdictBody } from './verdict-body.ts'
 
 export interface SinkContext {
@@ -57,6 +58,8 @@ export class WebhookSink implements MessageSink {
   #path: string
   readonly #topicHeader: string
   #headers: Record<string, string>
+  /** HMAC keys of the signing secrets, in order; none: requests are not signed. */
+  #signingKeys: readonly Buffer[] = []
   readonly #pendingDeadLetters = new Set<Promise<void>>()
   #closing: Promise<void> | null = null
   #stopAt = Number.POSITIVE_INFINITY
@@ -99,6 +102,11 @@ export class WebhookSink implements MessageSink {
   /** The configured headers, resolved (at start-up). */
   setHeaders (headers: Record<string, string>): void {
     this.#headers = { ...headers, 'content-type': contentType(this.#config.format) }
+  }
+
+  /** The signing secrets' keys (at start-up, and when a reload or a secret file changes them); from the next attempt on. */
+  setSigningKeys (keys: readonly Buffer[]): void {
+    this.#signingKeys = keys
   }
 
   stats (): SinkStats {
@@ -246,19 +254,25 @@ export class WebhookSink implements MessageSink {
     const timeoutMs = this.#config.timeoutMs
     const abort = new AbortController()
     const timer = setTimeout(() => { abort.abort() }, timeoutMs)
+    // Standard Webhooks: the id is the message's (the idempotency key, the same on every attempt), the time the attempt's.
+    const timestamp = Math.floor(this.#ctx.now() / 1000)
+    const headers: Record<string, string> = {
+      ...this.#headers,
+      'idempotency-key': d.key,
+      traceparent: d.traceparent,
+      'x-backchannel-topic': this.#topicHeader,
+      'x-backchannel-event': headerText(d.event),
+      'x-backchannel-id': d.id,
+      'x-backchannel-attempt': String(d.attempts),
+      'webhook-id': d.key,
+      'webhook-timestamp': String(timestamp),
+    }
+    if (this.#signingKeys.length > 0) headers['webhook-signature'] = signatureHeader(this.#signingKeys, d.key, timestamp, d.body)
     try {
       const res = await this.#ctx.dispatcher.request({
         method: 'POST',
         path: this.#path,
-        headers: {
-          ...this.#headers,
-          'idempotency-key': d.key,
-          traceparent: d.traceparent,
-          'x-backchannel-topic': this.#topicHeader,
-          'x-backchannel-event': headerText(d.event),
-          'x-backchannel-id': d.id,
-          'x-backchannel-attempt': String(d.attempts),
-        },
+        headers,
         body: d.body,
         signal: abort.signal,
         headersTimeout: timeoutMs,

@@ -19,6 +19,7 @@ test('a webhook needs only a url; every other key has a default', async () => {
   assert.deepEqual(config.channels[0]?.webhook, {
     url: 'https://app.example/hook',
     headers: {},
+    signingSecrets: [],
     format: 'cloudevents',
     timeoutMs: 10_000,
     maxAttempts: 10,

@@ -23,6 +23,7 @@ export function webhookConfig (url: string, over: Partial<WebhookConfig> = {}): 
   return {
     url,
     headers: {},
+    signingSecrets: [],
     format: 'cloudevents',
     timeoutMs: 2000,
     maxAttempts: 5,
@@ -47,7 +48,7 @@ type Payload<E extends EventName> = WebhookEvents[E][0]
 
 /** Records every event of a Webhooks service, and waits for them. */
 export class Recorder {
-  readonly seen: { [E in EventName]: Array<Payload<E>> } = { attempt: [], retry: [], delivered: [], dead_letter: [], dead_letter_failed: [], drain_start: [], drain_done: [] }
+  readonly seen: { [E in EventName]: Array<Payload<E>> } = { attempt: [], retry: [], delivered: [], dead_letter: [], dead_letter_failed: [], drain_start: [], drain_done: [], signing_keys: [], signing_keys_failed: [] }
   readonly #wakeups = new Wakeups()
 
   constructor (events: EventEmitter<WebhookEvents>) {
