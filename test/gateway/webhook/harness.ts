@@ -94,13 +94,15 @@ export interface SinksOptions {
   now?: () => number
   clients?: ReadonlyMap<string, Client>
   resolve?: (source: Parameters<typeof literal>[0]) => Promise<string>
+  /** Watch signing secret files (quiet time, ms); absent: no watch. */
+  watchSecrets?: { debounceMs: number }
 }
 
 /** Starts the webhook sinks of `channels` (each `upstream: main`). Close them with `close()` (t.after). */
 export async function startSinks (channels: ChannelConfig[], options: SinksOptions = {}): Promise<Sinks> {
   const now = options.now ?? Date.now
   const hub = new Hub(channels, { epoch: EPOCH, now })
-  const webhooks = new Webhooks(hub, { clients: options.clients ?? new Map(), resolve: options.resolve ?? literal, random: options.random ?? Math.random, now })
+  const webhooks = new Webhooks(hub, { clients: options.clients ?? new Map(), resolve: options.resolve ?? literal, random: options.random ?? Math.random, now, ...(options.watchSecrets === undefined ? {} : { watchSecrets: options.watchSecrets }) })
   const events = new Recorder(webhooks.events)
   const registry = new Registry()
   webhookMetrics(registry, webhooks)
