@@ -11,7 +11,7 @@ import type { EnvConfig } from '../config/types.ts'
 
 export type Component = 'http' | 'upstream' | 'hub' | 'sse' | 'webhook' | 'config'
 
-/** Paths censored wherever they appear: auth headers, the token subprotocol, tokens, connect params. */
+/** Paths censored wherever they appear: auth headers, the token subprotocol, tokens, connect params, webhook signing secrets. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -27,6 +27,8 @@ export const REDACT_PATHS = [
   '*.apiToken',
   'params',
   '*.params',
+  'signingSecrets',
+  '*.signingSecrets',
 ]
 
 export const REDACTED = '[redacted]'
