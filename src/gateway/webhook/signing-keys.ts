@@ -7,6 +7,7 @@
  * leaves the keys in use as they were. Errors name the setting and the
  * source, never a secret.
  */
+import type { KeyObject } from 'node:crypto'
 import { ConfigError } from '../config/errors.ts'
 import { describeSource } from '../config/sources.ts'
 import type { SecretSource } from '../config/types.ts'
@@ -23,9 +24,9 @@ export interface SecretWatchOptions {
 }
 
 /** The keys of `sources`, in order; throws ConfigError naming every source that is missing or malformed. `label`: the channel's name. */
-export async function readSigningKeys (sources: readonly SecretSource[], resolve: ResolveSource, label: string): Promise<Buffer[]> {
+export async function readSigningKeys (sources: readonly SecretSource[], resolve: ResolveSource, label: string): Promise<KeyObject[]> {
   const problems: string[] = []
-  const keys: Buffer[] = []
+  const keys: KeyObject[] = []
   for (const [i, source] of sources.entries()) {
     const at = `channel ${label}: webhook signingSecrets[${i}] (${describeSource(source)})`
     let text: string

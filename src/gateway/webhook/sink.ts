@@ -14,6 +14,7 @@
  * aborted; one that fails then goes to the dead letter too). Messages arriving once the drain is over are reported as
  * dead letters (logged and counted) but no longer written to the target.
  */
+import type { KeyObject } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import type { WebhookConfig } from '../config/types.ts'
@@ -59,7 +60,7 @@ export class WebhookSink implements MessageSink {
   readonly #topicHeader: string
   #headers: Record<string, string>
   /** HMAC keys of the signing secrets, in order; none: requests are not signed. */
-  #signingKeys: readonly Buffer[] = []
+  #signingKeys: readonly KeyObject[] = []
   readonly #pendingDeadLetters = new Set<Promise<void>>()
   #closing: Promise<void> | null = null
   #stopAt = Number.POSITIVE_INFINITY
@@ -105,7 +106,7 @@ export class WebhookSink implements MessageSink {
   }
 
   /** The signing secrets' keys (at start-up, and when a reload or a secret file changes them); from the next attempt on. */
-  setSigningKeys (keys: readonly Buffer[]): void {
+  setSigningKeys (keys: readonly KeyObject[]): void {
     this.#signingKeys = keys
   }
 
