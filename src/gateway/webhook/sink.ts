@@ -22,10 +22,9 @@ import type { MessageSink } from '../hub/reader.ts'
 import type { RingEntry } from '../hub/ring.ts'
 import type { DeadLetterTarget } from './dead-letter.ts'
 import type { WebhookEvents } from './events.ts'
-import { contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
+import { attemptHeaders, contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
 import { errorResult, giveUp, retryAfterMs, retryDelay, verdictOf, type AttemptResult, type DeadLetterReason } from './policy.ts'
 import { LaneQueue, type Entry } from './queue.ts'
-import { signatureHeader } from './signature.ts'
 import { readVerdictBody } from './verdict-body.ts'
 
 export interface SinkContext {
@@ -255,20 +254,7 @@ export class WebhookSink implements MessageSink {
     const timeoutMs = this.#config.timeoutMs
     const abort = new AbortController()
     const timer = setTimeout(() => { abort.abort() }, timeoutMs)
-    // Standard Webhooks: the id is the message's (the idempotency key, the same on every attempt), the time the attempt's.
-    const timestamp = Math.floor(this.#ctx.now() / 1000)
-    const headers: Record<string, string> = {
-      ...this.#headers,
-      'idempotency-key': d.key,
-      traceparent: d.traceparent,
-      'x-backchannel-topic': this.#topicHeader,
-      'x-backchannel-event': headerText(d.event),
-      'x-backchannel-id': d.id,
-      'x-backchannel-attempt': String(d.attempts),
-      'webhook-id': d.key,
-      'webhook-timestamp': String(timestamp),
-    }
-    if (this.#signingKeys.length > 0) headers['webhook-signature'] = signatureHeader(this.#signingKeys, d.key, timestamp, d.body)
+    const headers = attemptHeaders(this.#headers, this.#topicHeader, d, Math.floor(this.#ctx.now() / 1000), this.#signingKeys)
     try {
       const res = await this.#ctx.dispatcher.request({
         method: 'POST',
