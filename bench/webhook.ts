@@ -9,6 +9,7 @@
  *   npx node bench/webhook.ts --quick           # a smoke run; its figures mean nothing
  *   npx node bench/webhook.ts --topics=4 --messages=100000 --window=500
  *   npx node bench/webhook.ts --order-key       # 64 keys per topic, maxInFlight 16 (lanes per key)
+ *   npx node bench/webhook.ts --signed          # every request signed (Standard Webhooks, one secret)
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -70,7 +71,10 @@ async function receiver (byKey: boolean): Promise<void> {
   }
 }
 
-interface Options { topics: number, messages: number, warmup: number, window: number, orderKey: boolean, payloadBytes: number }
+interface Options { topics: number, messages: number, warmup: number, window: number, orderKey: boolean, payloadBytes: number, signed: boolean }
+
+/** A Standard Webhooks secret for --signed: 32 bytes, base64. */
+const BENCH_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
 
 interface Run { deliveries: number, seconds: number, cpuMs: number, receiverCpuMs: number, p50: number, p99: number, deadLetters: number }
 
@@ -86,11 +90,12 @@ async function main (): Promise<void> {
       messages: { type: 'string' },
       window: { type: 'string', default: '64' },
       'order-key': { type: 'boolean', default: false },
+      signed: { type: 'boolean', default: false },
       payload: { type: 'string', default: '100' },
     },
   })
   const messages = Number(values.messages ?? (values.quick ? 20_000 : 200_000))
-  const options: Options = { topics: Number(values.topics), messages, warmup: Math.max(2000, Math.floor(messages / 10)), window: Number(values.window), orderKey: values['order-key'], payloadBytes: Number(values.payload) }
+  const options: Options = { topics: Number(values.topics), messages, warmup: Math.max(2000, Math.floor(messages / 10)), window: Number(values.window), orderKey: values['order-key'], payloadBytes: Number(values.payload), signed: values.signed }
 
   const child = await LineChild.start(fileURLToPath(import.meta.url), ['--receiver', ...(options.orderKey ? ['--order-key'] : [])])
   const url = `http://127.0.0.1:${Number(child.ready['port'])}/hook`
@@ -104,6 +109,7 @@ async function main (): Promise<void> {
     webhook: {
       url,
       headers: { authorization: 'Bearer bench' },
+      signingSecrets: options.signed ? [BENCH_SECRET] : [],
       format: 'cloudevents',
       timeoutMs: 10_000,
       maxAttempts: 10,
@@ -188,7 +194,7 @@ async function main (): Promise<void> {
     `## Webhook delivery — ${new Date().toISOString()}`,
     '',
     `Machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${os.platform()} ${os.release()}.`,
-    `Config: ${options.topics} topics, ${options.orderKey ? 'order per (topic, key) with 64 keys, maxInFlight 16' : 'order per topic (one lane each)'}, window ${options.window} held per topic, payload ${options.payloadBytes} B of padding, CloudEvents body; ${options.warmup} warm-up deliveries, then ${options.messages} measured.`,
+    `Config: ${options.topics} topics, ${options.orderKey ? 'order per (topic, key) with 64 keys, maxInFlight 16' : 'order per topic (one lane each)'}, window ${options.window} held per topic, payload ${options.payloadBytes} B of padding, CloudEvents body${options.signed ? ', signed' : ''}; ${options.warmup} warm-up deliveries, then ${options.messages} measured.`,
     '',
     '| measure | value |',
     '| --- | --- |',

@@ -32,7 +32,7 @@ export const DEMO_CONFIG = join(root, 'config', 'demo.json')
 /** A config file as parsed, before it is validated: what `editConfig` may change. */
 export interface ConfigData {
   upstreams: Array<{ url: string }>
-  channels?: Array<{ topic: string, webhook?: { url: string, deadLetter?: { file?: string } | null } }>
+  channels?: Array<{ topic: string, webhook?: { url: string, signingSecrets?: Array<string | { env: string } | { file: string }>, deadLetter?: { file?: string } | null } }>
 }
 
 export interface Demo {

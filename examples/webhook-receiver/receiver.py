@@ -14,21 +14,68 @@ letter). This receiver decides from the message's `text`:
 It remembers the idempotency keys it has processed, so a message delivered
 twice (its answer got lost) is acknowledged without being processed again.
 
-    PORT=3000 python3 examples/webhook-receiver/receiver.py
+Before anything else it checks the request's Standard Webhooks signature
+with the secrets in WEBHOOK_SECRETS (separated by spaces: two while a
+secret is rotated) and answers 401 to a request that does not verify; the
+sidecar retries it.
+
+    WEBHOOK_SECRETS=whsec_... PORT=3000 python3 examples/webhook-receiver/receiver.py
 """
+import base64
+import hashlib
+import hmac
 import json
 import os
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Lock
 
 PATH = "/events"
+TOLERANCE_SECONDS = 5 * 60  # how far webhook-timestamp may be from this clock, either way
 processed = set()  # idempotency keys of the messages handled already
 processed_lock = Lock()
 
 
 def log(line):
     print(line, flush=True)
+
+
+def signing_keys(text):
+    """The HMAC keys of the whsec_ secrets in `text`."""
+    secrets = text.split()
+    if not secrets or not all(s.startswith("whsec_") for s in secrets):
+        sys.exit("set WEBHOOK_SECRETS to the webhook's signing secret(s), whsec_...")
+    return [base64.b64decode(s[len("whsec_"):], validate=True) for s in secrets]
+
+
+KEYS = signing_keys(os.environ.get("WEBHOOK_SECRETS", ""))
+
+
+def refusal(headers, body, now=None):
+    """Why the request cannot be trusted, or None when a v1 signature matches a secret."""
+    msg_id = headers.get("webhook-id")
+    timestamp = headers.get("webhook-timestamp")
+    signatures = headers.get("webhook-signature")
+    if not (msg_id and timestamp and signatures):
+        return "missing webhook-id, webhook-timestamp or webhook-signature"
+    now = time.time() if now is None else now
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > TOLERANCE_SECONDS:
+        return "timestamp too old or too new"
+    # The signed content is the body's bytes as received: check before parsing.
+    content = f"{msg_id}.{timestamp}.".encode() + body
+    expected = [hmac.new(key, content, hashlib.sha256).digest() for key in KEYS]
+    for entry in signatures.split(" "):
+        version, _, signature = entry.partition(",")
+        if version != "v1":
+            continue
+        try:
+            given = base64.b64decode(signature, validate=True)
+        except ValueError:
+            continue
+        if any(hmac.compare_digest(given, e) for e in expected):
+            return None
+    return "no signature matches"
 
 
 def decide(message, attempt):
@@ -50,6 +97,12 @@ class Receiver(BaseHTTPRequestHandler):
         if self.path != PATH:
             # A 404 is a verdict too: DROP. A wrong URL sends every message to the dead letter.
             self.answer(404, {"error": f"no route {self.path}"})
+            return
+        why = refusal(self.headers, body)
+        if why is not None:
+            # Any status but 2xx and 404 is retried: a message is never taken unverified, nor lost.
+            log(f"refused: {why}")
+            self.answer(401, {"error": why})
             return
         envelope = json.loads(body or b"{}")
         message = envelope.get("data")

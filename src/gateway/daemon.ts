@@ -80,7 +80,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const broker = new Broker(config, hub, (u) => createUpstreamClient(u, deps.resolve))
   for (const [name, client] of broker.clients) logClientEvents(upstreamLog, name, client)
   broker.upstreams.events.on('client_added', (e) => { logClientEvents(upstreamLog, e.upstream, e.client) })
-  const webhooks = new Webhooks(hub, { clients: broker.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now })
+  const watchSecrets = config.env.configWatch === false ? {} : { watchSecrets: { debounceMs: config.env.configWatchDebounceMs ?? 500 } }
+  const webhooks = new Webhooks(hub, { clients: broker.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now, ...watchSecrets })
   let keepAlive: NodeJS.Timeout | undefined
   let watcher: ConfigWatcher | undefined
   let closing: Promise<DrainReport> | null = null

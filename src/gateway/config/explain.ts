@@ -1,8 +1,8 @@
 /**
  * A configuration in words, for `backchannel check-config` and the start-up
  * log: what will be connected, joined and served. Upstream URLs are shown as
- * scheme, host and path only; param and token values never appear, only
- * where they come from.
+ * scheme, host and path only; param, token, header and signing secret
+ * values never appear, only where they come from.
  */
 import { redactUrl } from '../../safe-url.ts'
 import { describeSource } from './sources.ts'
@@ -31,6 +31,7 @@ function webhookLines (c: ChannelConfig): string[] {
   const target = dl === null ? 'none (logged and counted)' : dl.kind === 'file' ? `file ${dl.file}` : dl.kind === 'url' ? `POST ${redactUrl(dl.url)}` : `push "${dl.event}" to ${dl.topic} on ${dl.upstream}`
   return [
     `    webhook: POST ${redactUrl(w.url)} (${w.format}), headers: ${Object.keys(w.headers).length === 0 ? 'none' : Object.keys(w.headers).join(', ')}`,
+    `      signed: ${w.signingSecrets.length === 0 ? 'no (receivers cannot verify requests; set signingSecrets)' : `Standard Webhooks, ${w.signingSecrets.map(describeSource).join(' and ')}`}`,
     `      ${w.maxAttempts} attempts within ${w.maxAgeMs} ms, ${w.timeoutMs} ms each; back-off ${w.backoff.initialMs}–${w.backoff.maxMs} ms ×${w.backoff.multiplier}, full jitter`,
     `      order per ${w.orderKey === null ? 'topic' : `topic and ${w.orderKey}`}; ${w.maxInFlight} in flight; queue ${w.queueSize} (${w.overflow}); dead letter: ${target}`,
   ]

@@ -177,6 +177,8 @@ export interface RawWebhook {
   url: string
   /** Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused. */
   headers: Record<string, HeaderValue>
+  /** Secrets the requests are signed with, by the Standard Webhooks spec (`webhook-id`, `webhook-timestamp` and `webhook-signature` headers; see docs/webhooks.md). Each is `whsec_` and the base64 of 24 to 64 random bytes, as a literal, `{ env: NAME }` or `{ file: PATH }`. Two while a secret is rotated: every request then carries a signature by each. Read at start-up and again on every reload, and a file when it changes (with `CONFIG_WATCH`). Empty: requests are not signed (a warning at start-up). */
+  signingSecrets: HeaderValue[]
   /** Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON). */
   format: 'cloudevents' | 'raw'
   /** Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight. */

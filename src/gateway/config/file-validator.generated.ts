@@ -3,7 +3,7 @@
 import runtime0 from 'ajv/dist/runtime/ucs2length.js'
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientBufferBytes":{"description":"Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event.","type":"integer","minimum":1024,"maximum":1073741824,"default":65536},"topicBufferBytes":{"description":"Bytes of recent events each topic holds at most (each counts its event name and payload plus 128 bytes; a topic read over SSE also keeps each event's SSE text beside it, up to about as much again): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels).","type":"integer","minimum":65536,"maximum":1073741824,"default":16777216},"maxClients":{"description":"SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each).","type":"integer","minimum":1,"maximum":1000000,"default":10000},"maxTopicsPerStream":{"description":"Topics one stream over several topics (`GET /v1/events`) follows at most: more named or matched when it opens is refused with 400 `BC_ERR_TOO_MANY_TOPICS`; a topic matched later, past it, is not followed and the stream gets a `topic_skipped` event.","type":"integer","minimum":1,"maximum":100000,"default":1000},"stallTimeoutMs":{"description":"An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"lingerMs":{"description":"How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it.","type":"integer","minimum":0,"maximum":2147483647,"default":10000},"clientQueue":{"description":"Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000},"maxClientsPerSubject":{"description":"SSE streams one token subject (its `sub` claim; a token without one counts as a subject of its own) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000},"maxClientsPerAddress":{"description":"SSE streams one client address (the peer's IP address as the HTTP server sees it) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. Behind a proxy every client has the proxy's address: cap per subject there. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000}}},"tokens":{"description":"Tokens for browsers and other untrusted clients: JWTs whose claims list the topics they may subscribe to and push to (see docs/browsers.md). Absent: no token is accepted and the API works as without it (the API token, when set, still gates everything). Set exactly one key source: `secret` (HS256), `publicKeyFile` (RS256 or ES256) or `jwks` (RS256 and ES256 keys chosen by `kid`). Read at start; a change needs a restart.","type":"object","additionalProperties":false,"properties":{"secret":{"description":"HS256 shared secret, at least 32 bytes: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored). Never logged.","$ref":"#/definitions/headerValue"},"publicKeyFile":{"description":"PEM file of the public key that signs tokens (`PUBLIC KEY`, or a `CERTIFICATE`): an RSA key verifies RS256, a P-256 key ES256. Relative paths are relative to the config file.","type":"string","minLength":1},"jwks":{"description":"A JSON Web Key Set holding the keys that sign tokens (RS256 and ES256, chosen by the token's `kid`): `{ file: PATH }` or `{ url: https://… }`. Read at start, again when a token names a `kid` the set does not hold (at most once per `jwksCooldownMs`) and, for a URL, in the background once `jwksMaxAgeMs` has passed; a failed read keeps the last good set.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"file":{"$ref":"#/definitions/filePath"},"url":{"description":"http:// or https:// URL of the key set.","type":"string","minLength":1,"maxLength":2048}}},"jwksTimeoutMs":{"description":"Deadline of one fetch of a `jwks` URL, ms.","type":"integer","minimum":1,"maximum":60000,"default":5000},"jwksCooldownMs":{"description":"Least time between two reads of `jwks` for an unknown `kid` or after a failed read, ms.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"jwksMaxAgeMs":{"description":"A `jwks` URL is fetched again, in the background, once the set is this old, ms.","type":"integer","minimum":1000,"maximum":2147483647,"default":600000},"issuer":{"description":"When set, a token's `iss` must be this.","type":"string","minLength":1},"audience":{"description":"When set, a token's `aud` must be or hold this.","type":"string","minLength":1},"leewayMs":{"description":"Clock skew allowed when checking `exp` and `nbf`, ms. An SSE stream ends with a `token_expired` event this long after its token's `exp`.","type":"integer","minimum":0,"maximum":300000,"default":5000},"cookie":{"description":"Name of the cookie a token may come in, for EventSource, which cannot set headers. Read on the SSE routes only: a push must send `Authorization: Bearer`.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$","default":"backchannel_token"},"queryParameter":{"description":"Also take a token from the `access_token` query parameter of the SSE routes. Off by default: URLs end up in proxy logs and browser history (see docs/browsers.md).","type":"boolean","default":false}}},"cors":{"description":"Cross-origin requests from browsers: the origins allowed, answered with `Access-Control-Allow-Origin` and `Vary: Origin`, and their preflight (`OPTIONS`) requests. Absent: no CORS header is ever sent. Read at start; a change needs a restart.","type":"object","additionalProperties":false,"required":["origins"],"properties":{"origins":{"description":"Origins allowed, exactly as a browser sends them: scheme, host and port when not the default (`https://app.example`, `http://localhost:3000`), no path.","type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","minLength":1,"maxLength":2048}},"credentials":{"description":"Send `Access-Control-Allow-Credentials: true`, so that a page may send the token cookie (`new EventSource(url, { withCredentials: true })`, `fetch(url, { credentials: 'include' })`).","type":"boolean","default":false},"maxAgeSeconds":{"description":"How long a browser may keep a preflight answer (`Access-Control-Max-Age`), s.","type":"integer","minimum":0,"maximum":86400,"default":600}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientBufferBytes":{"description":"Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event.","type":"integer","minimum":1024,"maximum":1073741824,"default":65536},"topicBufferBytes":{"description":"Bytes of recent events each topic holds at most (each counts its event name and payload plus 128 bytes; a topic read over SSE also keeps each event's SSE text beside it, up to about as much again): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels).","type":"integer","minimum":65536,"maximum":1073741824,"default":16777216},"maxClients":{"description":"SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each).","type":"integer","minimum":1,"maximum":1000000,"default":10000},"maxTopicsPerStream":{"description":"Topics one stream over several topics (`GET /v1/events`) follows at most: more named or matched when it opens is refused with 400 `BC_ERR_TOO_MANY_TOPICS`; a topic matched later, past it, is not followed and the stream gets a `topic_skipped` event.","type":"integer","minimum":1,"maximum":100000,"default":1000},"stallTimeoutMs":{"description":"An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"lingerMs":{"description":"How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it.","type":"integer","minimum":0,"maximum":2147483647,"default":10000},"clientQueue":{"description":"Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000},"maxClientsPerSubject":{"description":"SSE streams one token subject (its `sub` claim; a token without one counts as a subject of its own) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000},"maxClientsPerAddress":{"description":"SSE streams one client address (the peer's IP address as the HTTP server sees it) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. Behind a proxy every client has the proxy's address: cap per subject there. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000}}},"tokens":{"description":"Tokens for browsers and other untrusted clients: JWTs whose claims list the topics they may subscribe to and push to (see docs/browsers.md). Absent: no token is accepted and the API works as without it (the API token, when set, still gates everything). Set exactly one key source: `secret` (HS256), `publicKeyFile` (RS256 or ES256) or `jwks` (RS256 and ES256 keys chosen by `kid`). Read at start; a change needs a restart.","type":"object","additionalProperties":false,"properties":{"secret":{"description":"HS256 shared secret, at least 32 bytes: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored). Never logged.","$ref":"#/definitions/headerValue"},"publicKeyFile":{"description":"PEM file of the public key that signs tokens (`PUBLIC KEY`, or a `CERTIFICATE`): an RSA key verifies RS256, a P-256 key ES256. Relative paths are relative to the config file.","type":"string","minLength":1},"jwks":{"description":"A JSON Web Key Set holding the keys that sign tokens (RS256 and ES256, chosen by the token's `kid`): `{ file: PATH }` or `{ url: https://… }`. Read at start, again when a token names a `kid` the set does not hold (at most once per `jwksCooldownMs`) and, for a URL, in the background once `jwksMaxAgeMs` has passed; a failed read keeps the last good set.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"file":{"$ref":"#/definitions/filePath"},"url":{"description":"http:// or https:// URL of the key set.","type":"string","minLength":1,"maxLength":2048}}},"jwksTimeoutMs":{"description":"Deadline of one fetch of a `jwks` URL, ms.","type":"integer","minimum":1,"maximum":60000,"default":5000},"jwksCooldownMs":{"description":"Least time between two reads of `jwks` for an unknown `kid` or after a failed read, ms.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"jwksMaxAgeMs":{"description":"A `jwks` URL is fetched again, in the background, once the set is this old, ms.","type":"integer","minimum":1000,"maximum":2147483647,"default":600000},"issuer":{"description":"When set, a token's `iss` must be this.","type":"string","minLength":1},"audience":{"description":"When set, a token's `aud` must be or hold this.","type":"string","minLength":1},"leewayMs":{"description":"Clock skew allowed when checking `exp` and `nbf`, ms. An SSE stream ends with a `token_expired` event this long after its token's `exp`.","type":"integer","minimum":0,"maximum":300000,"default":5000},"cookie":{"description":"Name of the cookie a token may come in, for EventSource, which cannot set headers. Read on the SSE routes only: a push must send `Authorization: Bearer`.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$","default":"backchannel_token"},"queryParameter":{"description":"Also take a token from the `access_token` query parameter of the SSE routes. Off by default: URLs end up in proxy logs and browser history (see docs/browsers.md).","type":"boolean","default":false}}},"cors":{"description":"Cross-origin requests from browsers: the origins allowed, answered with `Access-Control-Allow-Origin` and `Vary: Origin`, and their preflight (`OPTIONS`) requests. Absent: no CORS header is ever sent. Read at start; a change needs a restart.","type":"object","additionalProperties":false,"required":["origins"],"properties":{"origins":{"description":"Origins allowed, exactly as a browser sends them: scheme, host and port when not the default (`https://app.example`, `http://localhost:3000`), no path.","type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","minLength":1,"maxLength":2048}},"credentials":{"description":"Send `Access-Control-Allow-Credentials: true`, so that a page may send the token cookie (`new EventSource(url, { withCredentials: true })`, `fetch(url, { credentials: 'include' })`).","type":"boolean","default":false},"maxAgeSeconds":{"description":"How long a browser may keep a preflight answer (`Access-Control-Max-Age`), s.","type":"integer","minimum":0,"maximum":86400,"default":600}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"signingSecrets":{"description":"Secrets the requests are signed with, by the Standard Webhooks spec (`webhook-id`, `webhook-timestamp` and `webhook-signature` headers; see docs/webhooks.md). Each is `whsec_` and the base64 of 24 to 64 random bytes, as a literal, `{ env: NAME }` or `{ file: PATH }`. Two while a secret is rotated: every request then carries a signature by each. Read at start-up and again on every reload, and a file when it changes (with `CONFIG_WATCH`). Empty: requests are not signed (a warning at start-up).","type":"array","maxItems":2,"default":[],"items":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
 const schema25 = {"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}};
 const schema15 = {"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1};
 const schema12 = {"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}};
@@ -1010,7 +1010,7 @@ return errors === 0;
 
 const schema20 = {"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}};
 const pattern5 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
-const schema21 = {"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}};
+const schema21 = {"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"signingSecrets":{"description":"Secrets the requests are signed with, by the Standard Webhooks spec (`webhook-id`, `webhook-timestamp` and `webhook-signature` headers; see docs/webhooks.md). Each is `whsec_` and the base64 of 24 to 64 random bytes, as a literal, `{ env: NAME }` or `{ file: PATH }`. Two while a secret is rotated: every request then carries a signature by each. Read at start-up and again on every reload, and a file when it changes (with `CONFIG_WATCH`). Empty: requests are not signed (a warning at start-up).","type":"array","maxItems":2,"default":[],"items":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}};
 const pattern10 = new RegExp("^(/([^~/]|~[01])*)+$", "u");
 const schema22 = {"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}};
 
@@ -1135,6 +1135,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.headers === undefined){
 data.headers = {};
 }
+if(data.signingSecrets === undefined){
+data.signingSecrets = [];
+}
 if(data.format === undefined){
 data.format = "cloudevents";
 }
@@ -1257,9 +1260,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-let data3 = data.format;
-if(typeof data3 !== "string"){
-const err7 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.format.type,parentSchema:schema21.properties.format,data:data3};
+let data3 = data.signingSecrets;
+if(Array.isArray(data3)){
+if(data3.length > 2){
+const err7 = {instancePath:instancePath+"/signingSecrets",schemaPath:"#/properties/signingSecrets/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items",schema:2,parentSchema:schema21.properties.signingSecrets,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1268,8 +1272,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!((data3 === "cloudevents") || (data3 === "raw"))){
-const err8 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema21.properties.format.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.format.enum,parentSchema:schema21.properties.format,data:data3};
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate17(data3[i0], {instancePath:instancePath+"/signingSecrets/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/signingSecrets",schemaPath:"#/properties/signingSecrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.signingSecrets.type,parentSchema:schema21.properties.signingSecrets,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1278,9 +1290,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-let data4 = data.timeoutMs;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err9 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.timeoutMs.type,parentSchema:schema21.properties.timeoutMs,data:data4};
+let data5 = data.format;
+if(typeof data5 !== "string"){
+const err9 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.format.type,parentSchema:schema21.properties.format,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1289,9 +1301,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 2147483647 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.timeoutMs,data:data4};
+if(!((data5 === "cloudevents") || (data5 === "raw"))){
+const err10 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema21.properties.format.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.format.enum,parentSchema:schema21.properties.format,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1300,8 +1311,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data4 < 1 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.timeoutMs,data:data4};
+let data6 = data.timeoutMs;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err11 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.timeoutMs.type,parentSchema:schema21.properties.timeoutMs,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1310,10 +1322,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-let data5 = data.maxAttempts;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxAttempts.type,parentSchema:schema21.properties.maxAttempts,data:data5};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 2147483647 || isNaN(data6)){
+const err12 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.timeoutMs,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1322,9 +1333,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 1000000 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema21.properties.maxAttempts,data:data5};
+if(data6 < 1 || isNaN(data6)){
+const err13 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.timeoutMs,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1333,8 +1343,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data5 < 1 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxAttempts,data:data5};
+}
+let data7 = data.maxAttempts;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err14 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxAttempts.type,parentSchema:schema21.properties.maxAttempts,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1343,10 +1355,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-let data6 = data.maxAgeMs;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err15 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxAgeMs.type,parentSchema:schema21.properties.maxAgeMs,data:data6};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 1000000 || isNaN(data7)){
+const err15 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema21.properties.maxAttempts,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1355,9 +1366,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 2147483647 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.maxAgeMs,data:data6};
+if(data7 < 1 || isNaN(data7)){
+const err16 = {instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxAttempts,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1366,8 +1376,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data6 < 1 || isNaN(data6)){
-const err17 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxAgeMs,data:data6};
+}
+let data8 = data.maxAgeMs;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err17 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxAgeMs.type,parentSchema:schema21.properties.maxAgeMs,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1376,21 +1388,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-let data7 = data.backoff;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.initialMs === undefined){
-data7.initialMs = 500;
-}
-if(data7.maxMs === undefined){
-data7.maxMs = 60000;
-}
-if(data7.multiplier === undefined){
-data7.multiplier = 2;
-}
-for(const key3 in data7){
-if(!(((key3 === "initialMs") || (key3 === "maxMs")) || (key3 === "multiplier"))){
-const err18 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema21.properties.backoff,data:data7};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 2147483647 || isNaN(data8)){
+const err18 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.maxAgeMs,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1399,10 +1399,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-let data8 = data7.initialMs;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err19 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.backoff.properties.initialMs.type,parentSchema:schema21.properties.backoff.properties.initialMs,data:data8};
+if(data8 < 1 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/maxAgeMs",schemaPath:"#/properties/maxAgeMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxAgeMs,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1411,9 +1409,21 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 2147483647 || isNaN(data8)){
-const err20 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.backoff.properties.initialMs,data:data8};
+}
+let data9 = data.backoff;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.initialMs === undefined){
+data9.initialMs = 500;
+}
+if(data9.maxMs === undefined){
+data9.maxMs = 60000;
+}
+if(data9.multiplier === undefined){
+data9.multiplier = 2;
+}
+for(const key3 in data9){
+if(!(((key3 === "initialMs") || (key3 === "maxMs")) || (key3 === "multiplier"))){
+const err20 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema21.properties.backoff,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1422,8 +1432,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data8 < 0 || isNaN(data8)){
-const err21 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema21.properties.backoff.properties.initialMs,data:data8};
+}
+let data10 = data9.initialMs;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err21 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.backoff.properties.initialMs.type,parentSchema:schema21.properties.backoff.properties.initialMs,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1432,10 +1444,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-let data9 = data7.maxMs;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err22 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.backoff.properties.maxMs.type,parentSchema:schema21.properties.backoff.properties.maxMs,data:data9};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 2147483647 || isNaN(data10)){
+const err22 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.backoff.properties.initialMs,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1444,9 +1455,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 2147483647 || isNaN(data9)){
-const err23 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.backoff.properties.maxMs,data:data9};
+if(data10 < 0 || isNaN(data10)){
+const err23 = {instancePath:instancePath+"/backoff/initialMs",schemaPath:"#/properties/backoff/properties/initialMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema21.properties.backoff.properties.initialMs,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1455,8 +1465,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data9 < 0 || isNaN(data9)){
-const err24 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema21.properties.backoff.properties.maxMs,data:data9};
+}
+let data11 = data9.maxMs;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err24 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.backoff.properties.maxMs.type,parentSchema:schema21.properties.backoff.properties.maxMs,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1465,11 +1477,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-let data10 = data7.multiplier;
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 100 || isNaN(data10)){
-const err25 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema21.properties.backoff.properties.multiplier,data:data10};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 2147483647 || isNaN(data11)){
+const err25 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.backoff.properties.maxMs,data:data11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1478,8 +1488,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data10 < 1 || isNaN(data10)){
-const err26 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.backoff.properties.multiplier,data:data10};
+if(data11 < 0 || isNaN(data11)){
+const err26 = {instancePath:instancePath+"/backoff/maxMs",schemaPath:"#/properties/backoff/properties/maxMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema21.properties.backoff.properties.maxMs,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1489,8 +1499,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema21.properties.backoff.properties.multiplier.type,parentSchema:schema21.properties.backoff.properties.multiplier,data:data10};
+let data12 = data9.multiplier;
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 100 || isNaN(data12)){
+const err27 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema21.properties.backoff.properties.multiplier,data:data12};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1499,9 +1511,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.backoff.type,parentSchema:schema21.properties.backoff,data:data7};
+if(data12 < 1 || isNaN(data12)){
+const err28 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.backoff.properties.multiplier,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1510,9 +1521,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-let data11 = data.maxInFlight;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err29 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxInFlight.type,parentSchema:schema21.properties.maxInFlight,data:data11};
+}
+else {
+const err29 = {instancePath:instancePath+"/backoff/multiplier",schemaPath:"#/properties/backoff/properties/multiplier/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema21.properties.backoff.properties.multiplier.type,parentSchema:schema21.properties.backoff.properties.multiplier,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1521,9 +1532,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 10000 || isNaN(data11)){
-const err30 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema21.properties.maxInFlight,data:data11};
+}
+else {
+const err30 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.backoff.type,parentSchema:schema21.properties.backoff,data:data9};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1532,8 +1543,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data11 < 1 || isNaN(data11)){
-const err31 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxInFlight,data:data11};
+let data13 = data.maxInFlight;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err31 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.maxInFlight.type,parentSchema:schema21.properties.maxInFlight,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1542,10 +1554,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-let data12 = data.queueSize;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err32 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.queueSize.type,parentSchema:schema21.properties.queueSize,data:data12};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 10000 || isNaN(data13)){
+const err32 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema21.properties.maxInFlight,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1554,9 +1565,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 10000000 || isNaN(data12)){
-const err33 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema21.properties.queueSize,data:data12};
+if(data13 < 1 || isNaN(data13)){
+const err33 = {instancePath:instancePath+"/maxInFlight",schemaPath:"#/properties/maxInFlight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.maxInFlight,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1565,8 +1575,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data12 < 1 || isNaN(data12)){
-const err34 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.queueSize,data:data12};
+}
+let data14 = data.queueSize;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err34 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.queueSize.type,parentSchema:schema21.properties.queueSize,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1575,10 +1587,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-let data13 = data.overflow;
-if(typeof data13 !== "string"){
-const err35 = {instancePath:instancePath+"/overflow",schemaPath:"#/properties/overflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.overflow.type,parentSchema:schema21.properties.overflow,data:data13};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 10000000 || isNaN(data14)){
+const err35 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema21.properties.queueSize,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1587,8 +1598,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!((data13 === "drop-newest") || (data13 === "drop-oldest"))){
-const err36 = {instancePath:instancePath+"/overflow",schemaPath:"#/properties/overflow/enum",keyword:"enum",params:{allowedValues: schema21.properties.overflow.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.overflow.enum,parentSchema:schema21.properties.overflow,data:data13};
+if(data14 < 1 || isNaN(data14)){
+const err36 = {instancePath:instancePath+"/queueSize",schemaPath:"#/properties/queueSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.queueSize,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1597,9 +1608,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-let data14 = data.orderKey;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err37 = {instancePath:instancePath+"/orderKey",schemaPath:"#/properties/orderKey/type",keyword:"type",params:{type: schema21.properties.orderKey.type},message:"must be string,null",schema:schema21.properties.orderKey.type,parentSchema:schema21.properties.orderKey,data:data14};
+}
+let data15 = data.overflow;
+if(typeof data15 !== "string"){
+const err37 = {instancePath:instancePath+"/overflow",schemaPath:"#/properties/overflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.overflow.type,parentSchema:schema21.properties.overflow,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1608,9 +1620,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(typeof data14 === "string"){
-if(!pattern10.test(data14)){
-const err38 = {instancePath:instancePath+"/orderKey",schemaPath:"#/properties/orderKey/pattern",keyword:"pattern",params:{pattern: "^(/([^~/]|~[01])*)+$"},message:"must match pattern \""+"^(/([^~/]|~[01])*)+$"+"\"",schema:"^(/([^~/]|~[01])*)+$",parentSchema:schema21.properties.orderKey,data:data14};
+if(!((data15 === "drop-newest") || (data15 === "drop-oldest"))){
+const err38 = {instancePath:instancePath+"/overflow",schemaPath:"#/properties/overflow/enum",keyword:"enum",params:{allowedValues: schema21.properties.overflow.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.overflow.enum,parentSchema:schema21.properties.overflow,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1619,10 +1630,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-let data15 = data.deadLetter;
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err39 = {instancePath:instancePath+"/deadLetter",schemaPath:"#/properties/deadLetter/type",keyword:"type",params:{type: schema21.properties.deadLetter.type},message:"must be object,null",schema:schema21.properties.deadLetter.type,parentSchema:schema21.properties.deadLetter,data:data15};
+let data16 = data.orderKey;
+if((typeof data16 !== "string") && (data16 !== null)){
+const err39 = {instancePath:instancePath+"/orderKey",schemaPath:"#/properties/orderKey/type",keyword:"type",params:{type: schema21.properties.orderKey.type},message:"must be string,null",schema:schema21.properties.orderKey.type,parentSchema:schema21.properties.orderKey,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1631,19 +1641,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.headers === undefined){
-data15.headers = {};
-}
-if(data15.event === undefined){
-data15.event = "dead_letter";
-}
-if(data15.timeoutMs === undefined){
-data15.timeoutMs = 5000;
-}
-for(const key4 in data15){
-if(!(((((((key4 === "file") || (key4 === "url")) || (key4 === "headers")) || (key4 === "topic")) || (key4 === "upstream")) || (key4 === "event")) || (key4 === "timeoutMs"))){
-const err40 = {instancePath:instancePath+"/deadLetter",schemaPath:"#/properties/deadLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema21.properties.deadLetter,data:data15};
+if(typeof data16 === "string"){
+if(!pattern10.test(data16)){
+const err40 = {instancePath:instancePath+"/orderKey",schemaPath:"#/properties/orderKey/pattern",keyword:"pattern",params:{pattern: "^(/([^~/]|~[01])*)+$"},message:"must match pattern \""+"^(/([^~/]|~[01])*)+$"+"\"",schema:"^(/([^~/]|~[01])*)+$",parentSchema:schema21.properties.orderKey,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1653,11 +1653,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data15.file !== undefined){
-let data16 = data15.file;
-if(typeof data16 === "string"){
-if(func3(data16) < 1){
-const err41 = {instancePath:instancePath+"/deadLetter/file",schemaPath:"#/properties/deadLetter/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.file,data:data16};
+let data17 = data.deadLetter;
+if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
+const err41 = {instancePath:instancePath+"/deadLetter",schemaPath:"#/properties/deadLetter/type",keyword:"type",params:{type: schema21.properties.deadLetter.type},message:"must be object,null",schema:schema21.properties.deadLetter.type,parentSchema:schema21.properties.deadLetter,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1666,9 +1664,19 @@ vErrors.push(err41);
 }
 errors++;
 }
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.headers === undefined){
+data17.headers = {};
 }
-else {
-const err42 = {instancePath:instancePath+"/deadLetter/file",schemaPath:"#/properties/deadLetter/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.file.type,parentSchema:schema21.properties.deadLetter.properties.file,data:data16};
+if(data17.event === undefined){
+data17.event = "dead_letter";
+}
+if(data17.timeoutMs === undefined){
+data17.timeoutMs = 5000;
+}
+for(const key4 in data17){
+if(!(((((((key4 === "file") || (key4 === "url")) || (key4 === "headers")) || (key4 === "topic")) || (key4 === "upstream")) || (key4 === "event")) || (key4 === "timeoutMs"))){
+const err42 = {instancePath:instancePath+"/deadLetter",schemaPath:"#/properties/deadLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema21.properties.deadLetter,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1678,11 +1686,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data15.url !== undefined){
-let data17 = data15.url;
-if(typeof data17 === "string"){
-if(func3(data17) < 1){
-const err43 = {instancePath:instancePath+"/deadLetter/url",schemaPath:"#/properties/deadLetter/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.url,data:data17};
+if(data17.file !== undefined){
+let data18 = data17.file;
+if(typeof data18 === "string"){
+if(func3(data18) < 1){
+const err43 = {instancePath:instancePath+"/deadLetter/file",schemaPath:"#/properties/deadLetter/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.file,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1693,7 +1701,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/deadLetter/url",schemaPath:"#/properties/deadLetter/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.url.type,parentSchema:schema21.properties.deadLetter.properties.url,data:data17};
+const err44 = {instancePath:instancePath+"/deadLetter/file",schemaPath:"#/properties/deadLetter/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.file.type,parentSchema:schema21.properties.deadLetter.properties.file,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1703,13 +1711,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-let data18 = data15.headers;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key5 in data18){
-const _errs43 = errors;
-if(typeof key5 === "string"){
-if(!pattern3.test(key5)){
-const err45 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema21.properties.deadLetter.properties.headers.propertyNames,data:key5,propertyName:key5};
+if(data17.url !== undefined){
+let data19 = data17.url;
+if(typeof data19 === "string"){
+if(func3(data19) < 1){
+const err45 = {instancePath:instancePath+"/deadLetter/url",schemaPath:"#/properties/deadLetter/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.url,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1719,9 +1725,8 @@ vErrors.push(err45);
 errors++;
 }
 }
-var valid5 = _errs43 === errors;
-if(!valid5){
-const err46 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema21.properties.deadLetter.properties.headers.propertyNames,parentSchema:schema21.properties.deadLetter.properties.headers,data:data18};
+else {
+const err46 = {instancePath:instancePath+"/deadLetter/url",schemaPath:"#/properties/deadLetter/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.url.type,parentSchema:schema21.properties.deadLetter.properties.url,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1731,15 +1736,13 @@ vErrors.push(err46);
 errors++;
 }
 }
-for(const key6 in data18){
-if(!(validate17(data18[key6], {instancePath:instancePath+"/deadLetter/headers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data18,parentDataProperty:key6,rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.deadLetter.properties.headers.type,parentSchema:schema21.properties.deadLetter.properties.headers,data:data18};
+let data20 = data17.headers;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key5 in data20){
+const _errs46 = errors;
+if(typeof key5 === "string"){
+if(!pattern3.test(key5)){
+const err47 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema21.properties.deadLetter.properties.headers.propertyNames,data:key5,propertyName:key5};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1748,11 +1751,10 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data15.topic !== undefined){
-let data20 = data15.topic;
-if(typeof data20 === "string"){
-if(func3(data20) < 1){
-const err48 = {instancePath:instancePath+"/deadLetter/topic",schemaPath:"#/properties/deadLetter/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.topic,data:data20};
+}
+var valid7 = _errs46 === errors;
+if(!valid7){
+const err48 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema21.properties.deadLetter.properties.headers.propertyNames,parentSchema:schema21.properties.deadLetter.properties.headers,data:data20};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1762,8 +1764,15 @@ vErrors.push(err48);
 errors++;
 }
 }
+for(const key6 in data20){
+if(!(validate17(data20[key6], {instancePath:instancePath+"/deadLetter/headers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data20,parentDataProperty:key6,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
 else {
-const err49 = {instancePath:instancePath+"/deadLetter/topic",schemaPath:"#/properties/deadLetter/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.topic.type,parentSchema:schema21.properties.deadLetter.properties.topic,data:data20};
+const err49 = {instancePath:instancePath+"/deadLetter/headers",schemaPath:"#/properties/deadLetter/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.deadLetter.properties.headers.type,parentSchema:schema21.properties.deadLetter.properties.headers,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1772,12 +1781,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data15.upstream !== undefined){
-let data21 = data15.upstream;
-if(typeof data21 === "string"){
-if(func3(data21) < 1){
-const err50 = {instancePath:instancePath+"/deadLetter/upstream",schemaPath:"#/properties/deadLetter/properties/upstream/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.upstream,data:data21};
+if(data17.topic !== undefined){
+let data22 = data17.topic;
+if(typeof data22 === "string"){
+if(func3(data22) < 1){
+const err50 = {instancePath:instancePath+"/deadLetter/topic",schemaPath:"#/properties/deadLetter/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.topic,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1788,7 +1796,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/deadLetter/upstream",schemaPath:"#/properties/deadLetter/properties/upstream/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.upstream.type,parentSchema:schema21.properties.deadLetter.properties.upstream,data:data21};
+const err51 = {instancePath:instancePath+"/deadLetter/topic",schemaPath:"#/properties/deadLetter/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.topic.type,parentSchema:schema21.properties.deadLetter.properties.topic,data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1798,10 +1806,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-let data22 = data15.event;
-if(typeof data22 === "string"){
-if(func3(data22) < 1){
-const err52 = {instancePath:instancePath+"/deadLetter/event",schemaPath:"#/properties/deadLetter/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.event,data:data22};
+if(data17.upstream !== undefined){
+let data23 = data17.upstream;
+if(typeof data23 === "string"){
+if(func3(data23) < 1){
+const err52 = {instancePath:instancePath+"/deadLetter/upstream",schemaPath:"#/properties/deadLetter/properties/upstream/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.upstream,data:data23};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1812,7 +1821,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/deadLetter/event",schemaPath:"#/properties/deadLetter/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.event.type,parentSchema:schema21.properties.deadLetter.properties.event,data:data22};
+const err53 = {instancePath:instancePath+"/deadLetter/upstream",schemaPath:"#/properties/deadLetter/properties/upstream/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.upstream.type,parentSchema:schema21.properties.deadLetter.properties.upstream,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1821,9 +1830,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-let data23 = data15.timeoutMs;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err54 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.deadLetter.properties.timeoutMs.type,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data23};
+}
+let data24 = data17.event;
+if(typeof data24 === "string"){
+if(func3(data24) < 1){
+const err54 = {instancePath:instancePath+"/deadLetter/event",schemaPath:"#/properties/deadLetter/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.event,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1832,9 +1843,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 2147483647 || isNaN(data23)){
-const err55 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data23};
+}
+else {
+const err55 = {instancePath:instancePath+"/deadLetter/event",schemaPath:"#/properties/deadLetter/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.deadLetter.properties.event.type,parentSchema:schema21.properties.deadLetter.properties.event,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1843,8 +1854,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err56 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data23};
+let data25 = data17.timeoutMs;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err56 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.deadLetter.properties.timeoutMs.type,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data25};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1853,16 +1865,37 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 2147483647 || isNaN(data25)){
+const err57 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
 else {
 vErrors.push(err57);
+}
+errors++;
+}
+if(data25 < 1 || isNaN(data25)){
+const err58 = {instancePath:instancePath+"/deadLetter/timeoutMs",schemaPath:"#/properties/deadLetter/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema21.properties.deadLetter.properties.timeoutMs,data:data25};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
 }
 errors++;
 }

@@ -2,7 +2,7 @@
  * The gateway's configuration, loaded once at start-up: environment
  * variables, then the config file they name, then the checks that need both
  * (sources naming variables that must be set, a CA file that must be
- * readable). The result is deeply frozen. Every problem found in either is
+ * readable, webhook signing secrets that must be there and well formed). The result is deeply frozen. Every problem found in either is
  * reported at once in one ConfigError.
  */
 import { readFile } from 'node:fs/promises'
@@ -10,7 +10,9 @@ import { loadEnv } from './env.ts'
 import { ConfigError } from './errors.ts'
 import { loadConfigFile } from './file.ts'
 import { checkTokensEnv } from './access.ts'
-import type { Config, EnvConfig, FileConfig, ValueSource } from './types.ts'
+import { resolveSecret } from './sources.ts'
+import type { Config, EnvConfig, FileConfig, SecretSource, ValueSource } from './types.ts'
+import { signingKey } from '../webhook/signature.ts'
 
 export { ConfigError } from './errors.ts'
 export { loadEnv, isLoopback, ENV_SCHEMA } from './env.ts'
@@ -60,8 +62,22 @@ async function checkRuntime (file: FileConfig, env: Readonly<Record<string, stri
       const name = envOf(source)
       if (name !== undefined && (env[name] ?? '') === '') problems.push(`/channels/${index}/webhook/${at}: environment variable ${name} is not set`)
     }
+    for (const [i, source] of webhook.signingSecrets.entries()) problems.push(...await checkSigningSecret(source, env, `/channels/${index}/webhook/signingSecrets/${i}`))
   }
   return problems
+}
+
+/** A signing secret from a variable or file must be there and in the `whsec_` form now (a literal was checked with the file); its value is never quoted. */
+async function checkSigningSecret (source: SecretSource, env: Readonly<Record<string, string | undefined>>, at: string): Promise<string[]> {
+  if (typeof source !== 'object') return []
+  let text: string
+  try {
+    text = await resolveSecret(source, env, at)
+  } catch (err) {
+    return err instanceof ConfigError ? [...err.problems] : [`${at}: ${String(err)}`]
+  }
+  const key = signingKey(text)
+  return typeof key === 'string' ? [`${at}: ${'env' in source ? `environment variable ${source.env}` : `file ${source.file}`} ${key}`] : []
 }
 
 /** The SIGTERM drain waits for a webhook attempt in flight, then writes its dead letter: both must fit in the grace. */

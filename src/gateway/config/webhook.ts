@@ -8,12 +8,13 @@ import { isAbsolute, resolve } from 'node:path'
 import type { RawWebhook } from './file-types.generated.ts'
 import type { ChannelConfig, DeadLetterConfig, SecretSource, WebhookConfig } from './types.ts'
 import { checkSource, checkUrl, type UrlRule } from './checks.ts'
+import { signingKey } from '../webhook/signature.ts'
 
 /** `deadLetter` as written: one object whose keys say which kind it is. */
 type RawDeadLetter = NonNullable<RawWebhook['deadLetter']>
 
 /** Headers every webhook request carries, set by the sink; HTTP framing headers. */
-const OWN_HEADERS = new Set(['host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-length', 'transfer-encoding', 'content-type', 'idempotency-key', 'traceparent'])
+const OWN_HEADERS = new Set(['host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-length', 'transfer-encoding', 'content-type', 'idempotency-key', 'traceparent', 'webhook-id', 'webhook-timestamp', 'webhook-signature'])
 
 const WEBHOOK_URL: UrlRule = {
   schemes: ['http:', 'https:'],
@@ -32,6 +33,17 @@ function completeHeaders (headers: Record<string, SecretSource>, at: string, bas
     out[name] = typeof source === 'object' && 'file' in source && !isAbsolute(source.file) ? { file: resolve(baseDir, source.file) } : source
   }
   return out
+}
+
+/** A secret source, its file made absolute; a literal secret is checked now (env and file ones when read). */
+function completeSecret (source: SecretSource, at: string, baseDir: string, problems: string[]): SecretSource {
+  checkSource(source, at, problems)
+  if (typeof source === 'string') {
+    const key = signingKey(source)
+    if (typeof key === 'string') problems.push(`${at}: ${key}`)
+    return source
+  }
+  return 'file' in source && !isAbsolute(source.file) ? { file: resolve(baseDir, source.file) } : source
 }
 
 function completeDeadLetter (raw: RawDeadLetter, at: string, channel: ChannelConfig, channels: readonly ChannelConfig[], baseDir: string, problems: string[]): DeadLetterConfig | null {
@@ -65,5 +77,6 @@ export function completeWebhook (raw: RawWebhook, index: number, channels: reado
   checkUrl(raw.url, `${at}/url`, WEBHOOK_URL, problems)
   if (raw.backoff.maxMs < raw.backoff.initialMs) problems.push(`${at}/backoff/maxMs: must be at least initialMs (${raw.backoff.initialMs})`)
   const deadLetter = raw.deadLetter === null ? null : completeDeadLetter(raw.deadLetter, `${at}/deadLetter`, channel, channels, baseDir, problems)
-  return { ...raw, headers: completeHeaders(raw.headers, `${at}/headers`, baseDir, problems), deadLetter }
+  const signingSecrets = raw.signingSecrets.map((source, i) => completeSecret(source, `${at}/signingSecrets/${i}`, baseDir, problems))
+  return { ...raw, headers: completeHeaders(raw.headers, `${at}/headers`, baseDir, problems), signingSecrets, deadLetter }
 }

@@ -11,7 +11,7 @@ import type { EnvConfig } from '../config/types.ts'
 
 export type Component = 'http' | 'upstream' | 'hub' | 'sse' | 'webhook' | 'config'
 
-/** Paths censored wherever they appear: auth headers, the token subprotocol, tokens (a browser token's query parameter too), connect params. */
+/** Paths censored wherever they appear: auth headers, the token subprotocol, tokens (a browser token's query parameter too), connect params, webhook signing secrets. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -29,6 +29,8 @@ export const REDACT_PATHS = [
   '*.params',
   'access_token',
   '*.access_token',
+  'signingSecrets',
+  '*.signingSecrets',
 ]
 
 export const REDACTED = '[redacted]'

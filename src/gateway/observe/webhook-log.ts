@@ -1,7 +1,8 @@
 /**
  * Log lines from webhook delivery: dead letters at warn (a failed
  * dead-letter write at error: the message is lost), the drain at info,
- * retries and attempts at debug. The URL and header values never appear;
+ * retries and attempts at debug; a webhook without signing secrets at warn
+ * when it starts, a signing secret that cannot be read at error. The URL and header values never appear;
  * messages are named by subscription and id.
  */
 import type { FastifyBaseLogger } from 'fastify'
@@ -13,6 +14,16 @@ export function logWebhookEvents (logger: FastifyBaseLogger, webhooks: Webhooks)
   e.on('retry', (x) => { logger.debug(x, 'webhook retry scheduled') })
   e.on('dead_letter', (x) => { logger.warn(x, 'webhook message dead-lettered') })
   e.on('dead_letter_failed', (x) => { logger.error(x, 'webhook dead letter not written: message lost') })
+  e.on('signing_keys', (x) => {
+    if (x.secrets === 0) {
+      if (x.trigger === 'start') logger.warn({ subscription: x.subscription }, 'webhook requests are not signed: receivers cannot verify them; set webhook.signingSecrets (docs/webhooks.md)')
+    } else if (x.trigger === 'watch') {
+      logger.info(x, 'webhook signing secrets read again: a secret file changed')
+    } else {
+      logger.debug(x, 'webhook signing secrets read')
+    }
+  })
+  e.on('signing_keys_failed', (x) => { logger.error(x, 'webhook signing secrets not read: the ones in use are kept') })
   e.on('drain_start', (x) => { logger.info(x, 'webhook drain started') })
   e.on('drain_done', (x) => { logger.info({ left: x.left, ms: Math.round(x.seconds * 1000) }, 'webhook drain complete') })
 }

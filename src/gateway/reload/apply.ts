@@ -69,6 +69,8 @@ export async function applyDiff ({ broker, webhooks, onSettings }: ApplyTarget, 
 
   for (const c of diff.channels.added) await addChannel(broker, c, webhookOf)
 
+  // A reload also rotates signing secrets whose file or variable changed while the config file did not.
+  warnings.push(...await webhooks.reloadSecrets())
   onSettings(next)
   await Promise.all(pending)
   return warnings

@@ -5,6 +5,9 @@
  */
 import type { AttemptResult, DeadLetterReason } from './policy.ts'
 
+/** What made a webhook read its signing secrets: its start, a reload, or a change of a secret file. */
+export type SigningTrigger = 'start' | 'reload' | 'watch'
+
 export interface WebhookEvents {
   /** One attempt ended: its result, the HTTP status if a response came, and how long it took. */
   attempt: [{ subscription: string, id: string, result: AttemptResult, status: number | null, seconds: number }]
@@ -16,6 +19,10 @@ export interface WebhookEvents {
   dead_letter: [{ subscription: string, id: string, reason: DeadLetterReason, attempts: number, status: number | null, error: string | null, target: string }]
   /** Writing a dead-letter record failed: the message is lost (and counted). */
   dead_letter_failed: [{ subscription: string, id: string, reason: DeadLetterReason, target: string, error: string }]
+  /** A webhook's signing secrets were read and are in use: `secrets` of them (0: its requests are not signed). */
+  signing_keys: [{ subscription: string, secrets: number, trigger: SigningTrigger }]
+  /** A webhook's signing secrets could not be read (`error` names the source, never a secret): the ones in use are kept. */
+  signing_keys_failed: [{ subscription: string, trigger: SigningTrigger, error: string }]
   /** Shutdown: the sinks stop taking messages and drain. */
   drain_start: [{ held: number, inFlight: number, stopInMs: number }]
   /** Shutdown: every sink drained; `left` messages went to the dead letter with reason shutdown. */

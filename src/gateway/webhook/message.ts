@@ -1,12 +1,14 @@
 /**
  * What a webhook request carries, built once per message: the body
  * (a CloudEvents 1.0 structured envelope, or the raw payload), the
- * idempotency key and trace id (both stable across retries), the ordering
+ * idempotency key and trace id (both stable across retries), each
+ * attempt's headers (signed by the Standard Webhooks scheme), the ordering
  * lane, and the dead-letter record. Bodies are assembled as strings around
  * the payload's JSON text, which is never parsed again (except to read the
  * order key).
  */
-import { randomUUID } from 'node:crypto'
+import { randomUUID, type KeyObject } from 'node:crypto'
+import { signatureHeader } from './signature.ts'
 
 export type BodyFormat = 'cloudevents' | 'raw'
 
@@ -67,6 +69,28 @@ export function newTraceparent (): string {
 export function headerText (text: string): string {
   if (/^[\x20-\x24\x26-\x7e]*$/.test(text)) return text
   return text.replace(/[^\x20-\x24\x26-\x7e]+|%/g, (s) => [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))
+}
+
+/**
+ * The headers of one attempt: the configured ones, the message's, and the
+ * Standard Webhooks ones: `webhook-id` is the idempotency key (the same on
+ * every attempt), `webhook-timestamp` the attempt's time (unix seconds),
+ * and `webhook-signature` a `v1` entry per key (none without keys).
+ */
+export function attemptHeaders (configured: Readonly<Record<string, string>>, topicHeader: string, d: Delivery, timestamp: number, keys: readonly KeyObject[]): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...configured,
+    'idempotency-key': d.key,
+    traceparent: d.traceparent,
+    'x-backchannel-topic': topicHeader,
+    'x-backchannel-event': headerText(d.event),
+    'x-backchannel-id': d.id,
+    'x-backchannel-attempt': String(d.attempts),
+    'webhook-id': d.key,
+    'webhook-timestamp': String(timestamp),
+  }
+  if (keys.length > 0) headers['webhook-signature'] = signatureHeader(keys, d.key, timestamp, d.body)
+  return headers
 }
 
 /** The value at a JSON Pointer (RFC 6901) in `value`, or undefined. */

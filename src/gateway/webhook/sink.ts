@@ -14,6 +14,7 @@
  * aborted; one that fails then goes to the dead letter too). Messages arriving once the drain is over are reported as
  * dead letters (logged and counted) but no longer written to the target.
  */
+import type { KeyObject } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import type { WebhookConfig } from '../config/types.ts'
@@ -21,7 +22,7 @@ import type { MessageSink } from '../hub/reader.ts'
 import type { RingEntry } from '../hub/ring.ts'
 import type { DeadLetterTarget } from './dead-letter.ts'
 import type { WebhookEvents } from './events.ts'
-import { contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
+import { attemptHeaders, contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
 import { errorResult, giveUp, retryAfterMs, retryDelay, verdictOf, type AttemptResult, type DeadLetterReason } from './policy.ts'
 import { LaneQueue, type Entry } from './queue.ts'
 import { readVerdictBody } from './verdict-body.ts'
@@ -57,6 +58,8 @@ export class WebhookSink implements MessageSink {
   #path: string
   readonly #topicHeader: string
   #headers: Record<string, string>
+  /** HMAC keys of the signing secrets, in order; none: requests are not signed. */
+  #signingKeys: readonly KeyObject[] = []
   readonly #pendingDeadLetters = new Set<Promise<void>>()
   #closing: Promise<void> | null = null
   #stopAt = Number.POSITIVE_INFINITY
@@ -99,6 +102,11 @@ export class WebhookSink implements MessageSink {
   /** The configured headers, resolved (at start-up). */
   setHeaders (headers: Record<string, string>): void {
     this.#headers = { ...headers, 'content-type': contentType(this.#config.format) }
+  }
+
+  /** The signing secrets' keys (at start-up, and when a reload or a secret file changes them); from the next attempt on. */
+  setSigningKeys (keys: readonly KeyObject[]): void {
+    this.#signingKeys = keys
   }
 
   stats (): SinkStats {
@@ -246,19 +254,12 @@ export class WebhookSink implements MessageSink {
     const timeoutMs = this.#config.timeoutMs
     const abort = new AbortController()
     const timer = setTimeout(() => { abort.abort() }, timeoutMs)
+    const headers = attemptHeaders(this.#headers, this.#topicHeader, d, Math.floor(this.#ctx.now() / 1000), this.#signingKeys)
     try {
       const res = await this.#ctx.dispatcher.request({
         method: 'POST',
         path: this.#path,
-        headers: {
-          ...this.#headers,
-          'idempotency-key': d.key,
-          traceparent: d.traceparent,
-          'x-backchannel-topic': this.#topicHeader,
-          'x-backchannel-event': headerText(d.event),
-          'x-backchannel-id': d.id,
-          'x-backchannel-attempt': String(d.attempts),
-        },
+        headers,
         body: d.body,
         signal: abort.signal,
         headersTimeout: timeoutMs,

@@ -1,8 +1,9 @@
 /**
  * Every webhook sink of a broker: one per channel that names a webhook,
  * the undici pools they share (one per origin), and their dead-letter
- * targets. `start()` reads the configured header sources and attaches each
- * sink to its subscription; `update(sub)` follows a reload (a sink added,
+ * targets. `start()` reads the configured header sources and signing
+ * secrets (and watches the secrets' files) and attaches each sink to its
+ * subscription; `reloadSecrets()` reads every signing secret again; `update(sub)` follows a reload (a sink added,
  * changed in place, or removed and drained); `close(deadline)` drains every
  * sink in parallel so that attempts in flight finish and dead letters are
  * written before `deadline`, then closes the targets and pools.
@@ -10,13 +11,16 @@
 import { EventEmitter } from 'node:events'
 import { isDeepStrictEqual } from 'node:util'
 import type { Client } from '../../client/client.ts'
+import { ConfigError } from '../config/errors.ts'
 import type { DeadLetterConfig, SecretSource, WebhookConfig } from '../config/types.ts'
 import type { Hub } from '../hub/hub.ts'
 import type { Subscription } from '../hub/subscription.ts'
+import type { ConfigWatcher } from '../reload/watch.ts'
 import type { ResolveSource } from '../upstream-client.ts'
 import { deadLetterTarget, type DeadLetterTarget } from './dead-letter.ts'
-import type { WebhookEvents } from './events.ts'
+import type { SigningTrigger, WebhookEvents } from './events.ts'
 import { WebhookPools } from './pools.ts'
+import { readSigningKeys, watchSecretFiles } from './signing-keys.ts'
 import { WebhookSink, type SinkContext, type SinkStats } from './sink.ts'
 
 export interface WebhooksDeps {
@@ -26,15 +30,22 @@ export interface WebhooksDeps {
   random: () => number
   /** Wall clock, ms. */
   now: () => number
+  /** Watch signing secret files and read them again when they change (quiet time before the read, ms); absent: no watch. */
+  watchSecrets?: { debounceMs: number }
 }
 
-/** `headers`: a dead-letter URL's resolved headers, replaced when a reload changes them. */
-interface Entry { sub: Subscription, sink: WebhookSink, target: DeadLetterTarget, headers: { value: Record<string, string> } }
+/** `headers`: a dead-letter URL's resolved headers, replaced when a reload changes them; `watchers`: of its secret files. */
+interface Entry { sub: Subscription, sink: WebhookSink, target: DeadLetterTarget, headers: { value: Record<string, string> }, watchers: ConfigWatcher[] }
 
 async function resolveHeaders (headers: Record<string, SecretSource>, resolve: ResolveSource): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   for (const [name, source] of Object.entries(headers)) out[name] = await resolve(source)
   return out
+}
+
+function closeWatchers (e: Entry): void {
+  for (const w of e.watchers) w.close()
+  e.watchers = []
 }
 
 function reserve (pools: WebhookPools, webhook: WebhookConfig): void {
@@ -91,6 +102,7 @@ export class Webhooks {
       await this.#activate(this.#add(sub, webhook))
     } else if (entry !== undefined && webhook === undefined) {
       this.#entries.delete(sub)
+      closeWatchers(entry)
       sub.removeSink(entry.sink)
       this.#retire(entry.sink.close(performance.now() + entry.sink.config.timeoutMs + entry.target.timeoutMs))
       this.#closeUnused()
@@ -114,9 +126,24 @@ export class Webhooks {
     return this.#closing
   }
 
+  /**
+   * Reads every webhook's signing secrets again (a reload: a secret file or
+   * variable may have changed without the config file). One that cannot be
+   * read keeps the keys in use; returns a warning for each.
+   */
+  async reloadSecrets (): Promise<string[]> {
+    const warnings: string[] = []
+    for (const e of this.#entries.values()) {
+      const error = await this.#readSecrets(e, 'reload')
+      if (error !== null) warnings.push(`channel ${e.sub.config.name}: its webhook signing secrets were not read again (the ones in use are kept): ${error}`)
+    }
+    return warnings
+  }
+
   async #close (deadline: number): Promise<void> {
     const started = performance.now()
     const entries = [...this.#entries.values()]
+    for (const e of entries) closeWatchers(e)
     const stats = this.stats()
     if (stats.length > 0) {
       this.events.emit('drain_start', {
@@ -139,17 +166,51 @@ export class Webhooks {
   #add (sub: Subscription, webhook: WebhookConfig): Entry {
     const headers = { value: {} }
     const target = this.#target(webhook.deadLetter, headers)
-    const entry = { sub, sink: new WebhookSink(webhook, this.#context(sub, webhook, target)), target, headers }
+    const entry = { sub, sink: new WebhookSink(webhook, this.#context(sub, webhook, target)), target, headers, watchers: [] }
     this.#entries.set(sub, entry)
     return entry
   }
 
-  /** Resolves the headers (the sink's, and a dead-letter URL's), then feeds the sink. */
+  /** Resolves the headers (the sink's, and a dead-letter URL's) and the signing secrets, watches the secret files, then feeds the sink. */
   async #activate (e: Entry): Promise<void> {
     const webhook = e.sink.config
-    e.sink.setHeaders(await resolveHeaders(webhook.headers, this.#deps.resolve))
+    const headers = await resolveHeaders(webhook.headers, this.#deps.resolve)
+    const keys = await readSigningKeys(webhook.signingSecrets, this.#deps.resolve, e.sub.config.name)
+    e.sink.setHeaders(headers)
+    e.sink.setSigningKeys(keys)
+    this.events.emit('signing_keys', { subscription: e.sub.config.name, secrets: keys.length, trigger: 'start' })
     e.headers.value = webhook.deadLetter?.kind === 'url' ? await resolveHeaders(webhook.deadLetter.headers, this.#deps.resolve) : {}
+    await this.#watchSecrets(e)
     e.sub.addSink(e.sink)
+  }
+
+  /** (Re)starts the watches of `e`'s secret files. */
+  async #watchSecrets (e: Entry): Promise<void> {
+    closeWatchers(e)
+    const watch = this.#deps.watchSecrets
+    if (watch === undefined || this.#closing !== null) return
+    const subscription = e.sub.config.name
+    e.watchers = await watchSecretFiles(e.sink.config.signingSecrets, {
+      debounceMs: watch.debounceMs,
+      onChange: () => { this.#readSecrets(e, 'watch').catch(() => undefined) },
+      onError: (err) => { this.events.emit('signing_keys_failed', { subscription, trigger: 'watch', error: `secret file watch stopped (a reload still reads them): ${err.message}` }) },
+    })
+  }
+
+  /** Reads `e`'s signing secrets into its sink; on failure keeps the keys in use and returns why. */
+  async #readSecrets (e: Entry, trigger: SigningTrigger): Promise<string | null> {
+    const subscription = e.sub.config.name
+    try {
+      const keys = await readSigningKeys(e.sink.config.signingSecrets, this.#deps.resolve, subscription)
+      if (this.#entries.get(e.sub) !== e) return null // removed meanwhile
+      e.sink.setSigningKeys(keys)
+      this.events.emit('signing_keys', { subscription, secrets: keys.length, trigger })
+      return null
+    } catch (err) {
+      const error = err instanceof ConfigError ? err.problems.join('; ') : err instanceof Error ? err.message : String(err)
+      this.events.emit('signing_keys_failed', { subscription, trigger, error })
+      return error
+    }
   }
 
   #context (sub: Subscription, webhook: WebhookConfig, target: DeadLetterTarget): SinkContext {

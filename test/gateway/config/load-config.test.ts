@@ -65,7 +65,7 @@ test('config/backchannel.example.yaml is valid, and loads with the variables it 
   const file = await loadConfigFile(path)
   assert.equal(file.upstreams.length, 1)
   assert.ok(file.channels.length >= 3)
-  const config = await loadConfig({ CONFIG_FILE: path, REGION: 'eu', PHOENIX_AUTH_TOKEN: 'tok' })
+  const config = await loadConfig({ CONFIG_FILE: path, REGION: 'eu', PHOENIX_AUTH_TOKEN: 'tok', ORDERS_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32).toString('base64')}` })
   assert.equal(config.upstreams[0]?.name, 'app')
 })
 

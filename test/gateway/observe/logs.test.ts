@@ -20,6 +20,7 @@ import { within } from '../../helpers/wait.ts'
 const PARAM = 'SECRET-PARAM-123'
 const TOKEN = 'SECRET-TOKEN-456'
 const API = 'SECRET-API-789'
+const SIGNING = 'whsec_U0VDUkVULVNJR05JTkctS0VZLTAxMjM0NTY3'
 const SECRETS = [PARAM, TOKEN, API, Buffer.from(TOKEN).toString('base64').replace(/=+$/, '')]
 
 type Line = Record<string, unknown>
@@ -121,7 +122,7 @@ test('no token, auth header or connect param is ever logged; connect lines name 
   }
 })
 
-test('the redact paths censor auth headers, tokens and params wherever a caller logs them', () => {
+test('the redact paths censor auth headers, tokens, params and signing secrets wherever a caller logs them', () => {
   const sink = new Sink()
   const root = createLogger({ level: 'info', destination: sink })
   const log = componentLogger(root, 'upstream')
@@ -131,13 +132,16 @@ test('the redact paths censor auth headers, tokens and params wherever a caller 
     upstream: { token: PARAM, authToken: TOKEN, apiToken: API, params: { token: PARAM } },
     params: { token: PARAM },
     token: TOKEN,
+    webhook: { signingSecrets: [SIGNING] },
+    signingSecrets: [SIGNING],
   }, 'everything that must not be seen')
   const [line] = sink.lines
   assert.ok(line !== undefined)
-  for (const secret of SECRETS) assert.ok(!sink.text[0]!.includes(secret), `${secret} was logged`)
+  for (const secret of [...SECRETS, SIGNING]) assert.ok(!sink.text[0]!.includes(secret), `${secret} was logged`)
   assert.deepEqual(line['req'], { headers: { authorization: REDACTED, cookie: REDACTED, 'sec-websocket-protocol': REDACTED } })
   assert.deepEqual(line['upstream'], { token: REDACTED, authToken: REDACTED, apiToken: REDACTED, params: REDACTED })
   assert.equal(line['params'], REDACTED)
+  assert.deepEqual([line['webhook'], line['signingSecrets']], [{ signingSecrets: REDACTED }, REDACTED])
   assert.equal(line['component'], 'upstream')
   assert.equal(line['service'], 'backchannel')
 })

@@ -12,6 +12,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../../../src/gateway/config/index.ts'
 import { createDaemon, type Daemon } from '../../../src/gateway/daemon.ts'
 import { startFakePhoenix, type FakePhoenix, type FakePhoenixOptions } from '../../../src/testing/index.ts'
+import type { ResolveSource } from '../../../src/gateway/upstream-client.ts'
 import { Wakeups } from '../../helpers/wakeups.ts'
 import { literal } from '../helpers.ts'
 
@@ -64,6 +65,8 @@ export interface ReloadableOptions {
   env?: Record<string, string>
   /** Lays the first content out in the folder (instead of writing config.json) and returns the file's path. */
   prepare?: (dir: string, content: string) => Promise<string>
+  /** Reads param, token, header and secret sources; default: literals only. */
+  resolve?: ResolveSource
 }
 
 export async function startReloadable (t: TestContext, content: (phoenix: FakePhoenix) => object, options: ReloadableOptions = {}): Promise<Reloadable> {
@@ -77,7 +80,7 @@ export async function startReloadable (t: TestContext, content: (phoenix: FakePh
   const logs: LogLine[] = []
   const wakeups = new Wakeups()
   const logger = pino({ level: 'debug' }, { write (line: string) { logs.push(JSON.parse(line) as LogLine); wakeups.wake() } })
-  const daemon = await createDaemon(await loadConfig(env), { logger, resolve: literal, load: async () => loadConfig(env) })
+  const daemon = await createDaemon(await loadConfig(env), { logger, resolve: options.resolve ?? literal, load: async () => loadConfig(env) })
   t.after(async () => {
     await daemon.close()
     await phoenix.close()

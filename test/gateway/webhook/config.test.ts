@@ -19,6 +19,7 @@ test('a webhook needs only a url; every other key has a default', async () => {
   assert.deepEqual(config.channels[0]?.webhook, {
     url: 'https://app.example/hook',
     headers: {},
+    signingSecrets: [],
     format: 'cloudevents',
     timeoutMs: 10_000,
     maxAttempts: 10,
@@ -99,4 +100,45 @@ test('check-config explains a webhook without its query or header values', async
   assert.match(text, /webhook: POST https:\/\/app\.example\/hook \(cloudevents\), headers: authorization/)
   assert.match(text, /order per topic and \/user; 16 in flight; queue 10000 \(drop-newest\); dead letter: POST https:\/\/dlq\.example\/in/)
   assert.ok(!text.includes('s3cret'))
+})
+
+test('signing secrets: a literal is checked with the file, a file made absolute; the Standard Webhooks headers cannot be set by hand', async () => {
+  const secret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`
+  const config = await validate(withHook({ url: 'http://h/x', signingSecrets: [secret, { file: 'secrets/hook' }] }))
+  assert.deepEqual(config.channels[0]?.webhook?.signingSecrets, [secret, { file: '/cfg/secrets/hook' }])
+  assert.deepEqual(await problems(withHook({ url: 'http://h/x', signingSecrets: ['plain-password-of-some-length', { env: 'BACKCHANNEL_HOOK' }] })), [
+    '/channels/0/webhook/signingSecrets/0: must start with "whsec_" followed by base64 (the Standard Webhooks form; raw secrets are not accepted)',
+    '/channels/0/webhook/signingSecrets/1/env: BACKCHANNEL_* variables are reserved for the gateway\'s own settings; use another name',
+  ])
+  assert.deepEqual(await problems(withHook({ url: 'http://h/x', signingSecrets: [secret, secret, secret] })), ['/channels/0/webhook/signingSecrets: must NOT have more than 2 items'])
+  assert.deepEqual(await problems(withHook({ url: 'http://h', headers: { 'Webhook-Signature': 'v1,x', 'webhook-id': 'y', 'webhook-timestamp': '1' } })), [
+    '/channels/0/webhook/headers/Webhook-Signature: set by the webhook sink itself; remove it',
+    '/channels/0/webhook/headers/webhook-id: set by the webhook sink itself; remove it',
+    '/channels/0/webhook/headers/webhook-timestamp: set by the webhook sink itself; remove it',
+  ])
+})
+
+test('signing secrets from variables and files must be there and well formed at start-up; problems never quote them', async (t) => {
+  const dir = await tempDir(t)
+  const shortSecret = `whsec_${Buffer.alloc(8, 2).toString('base64')}`
+  const file = await writeTemp(dir, 'c.json', withHook({ url: 'http://h/x', signingSecrets: [{ env: 'HOOK_SECRET' }, { file: 'missing.secret' }] }) as object)
+  const found = await problemsOf(() => loadConfig({ CONFIG_FILE: file, HOOK_SECRET: shortSecret }))
+  assert.deepEqual(found, [
+    '/channels/0/webhook/signingSecrets/0: environment variable HOOK_SECRET must hold 24 to 64 bytes once decoded (got 8)',
+    `/channels/0/webhook/signingSecrets/1: cannot read file ${dir}/missing.secret: ENOENT`,
+  ])
+  assert.ok(!found.join('\n').includes(shortSecret.slice(6)), 'the value is not quoted')
+  assert.deepEqual(await problemsOf(() => loadConfig({ CONFIG_FILE: file })), [
+    '/channels/0/webhook/signingSecrets/0: environment variable HOOK_SECRET is not set',
+    `/channels/0/webhook/signingSecrets/1: cannot read file ${dir}/missing.secret: ENOENT`,
+  ])
+})
+
+test('check-config says whether and from where a webhook is signed, never with the secret', async () => {
+  const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`
+  const signed = explainConfig(await validate(withHook({ url: 'https://app.example/hook', signingSecrets: [secret, { env: 'HOOK_SECRET_OLD' }] })))
+  assert.match(signed, /signed: Standard Webhooks, literal and env HOOK_SECRET_OLD/)
+  assert.ok(!signed.includes(secret.slice(6)), 'the literal secret is not shown')
+  const unsigned = explainConfig(await validate(withHook({ url: 'https://app.example/hook' })))
+  assert.match(unsigned, /signed: no \(receivers cannot verify requests; set signingSecrets\)/)
 })

@@ -23,6 +23,7 @@ export function webhookConfig (url: string, over: Partial<WebhookConfig> = {}): 
   return {
     url,
     headers: {},
+    signingSecrets: [],
     format: 'cloudevents',
     timeoutMs: 2000,
     maxAttempts: 5,
@@ -47,7 +48,7 @@ type Payload<E extends EventName> = WebhookEvents[E][0]
 
 /** Records every event of a Webhooks service, and waits for them. */
 export class Recorder {
-  readonly seen: { [E in EventName]: Array<Payload<E>> } = { attempt: [], retry: [], delivered: [], dead_letter: [], dead_letter_failed: [], drain_start: [], drain_done: [] }
+  readonly seen: { [E in EventName]: Array<Payload<E>> } = { attempt: [], retry: [], delivered: [], dead_letter: [], dead_letter_failed: [], drain_start: [], drain_done: [], signing_keys: [], signing_keys_failed: [] }
   readonly #wakeups = new Wakeups()
 
   constructor (events: EventEmitter<WebhookEvents>) {
@@ -93,13 +94,15 @@ export interface SinksOptions {
   now?: () => number
   clients?: ReadonlyMap<string, Client>
   resolve?: (source: Parameters<typeof literal>[0]) => Promise<string>
+  /** Watch signing secret files (quiet time, ms); absent: no watch. */
+  watchSecrets?: { debounceMs: number }
 }
 
 /** Starts the webhook sinks of `channels` (each `upstream: main`). Close them with `close()` (t.after). */
 export async function startSinks (channels: ChannelConfig[], options: SinksOptions = {}): Promise<Sinks> {
   const now = options.now ?? Date.now
   const hub = new Hub(channels, { epoch: EPOCH, now })
-  const webhooks = new Webhooks(hub, { clients: options.clients ?? new Map(), resolve: options.resolve ?? literal, random: options.random ?? Math.random, now })
+  const webhooks = new Webhooks(hub, { clients: options.clients ?? new Map(), resolve: options.resolve ?? literal, random: options.random ?? Math.random, now, ...(options.watchSecrets === undefined ? {} : { watchSecrets: options.watchSecrets }) })
   const events = new Recorder(webhooks.events)
   const registry = new Registry()
   webhookMetrics(registry, webhooks)

@@ -22,6 +22,8 @@ export interface Received {
   path: string
   headers: IncomingHttpHeaders
   body: string
+  /** The body's bytes as they arrived. */
+  raw: Buffer
   /** performance.now() when the body had arrived. */
   at: number
   topic: string
@@ -71,7 +73,7 @@ export class Receiver {
     this.#server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => { this.#handle(req.url ?? '/', req.headers, Buffer.concat(chunks).toString('utf8'), req.socket.remotePort ?? 0, res) })
+      req.on('end', () => { this.#handle(req.url ?? '/', req.headers, Buffer.concat(chunks), req.socket.remotePort ?? 0, res) })
     })
   }
 
@@ -109,13 +111,14 @@ export class Receiver {
     this.#wakeups.wake()
   }
 
-  #handle (path: string, headers: IncomingHttpHeaders, body: string, port: number, res: ServerResponse): void {
+  #handle (path: string, headers: IncomingHttpHeaders, raw: Buffer, port: number, res: ServerResponse): void {
     const topic = header(headers, 'x-backchannel-topic')
     const r: Received = {
       n: this.received.length + 1,
       path,
       headers,
-      body,
+      body: raw.toString('utf8'),
+      raw,
       at: performance.now(),
       topic,
       id: header(headers, 'x-backchannel-id'),
