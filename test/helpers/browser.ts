@@ -38,14 +38,21 @@ export async function launchBrowser (): Promise<Browser> {
 /** An event as a page listed it: `<li data-event data-id data-data>`. */
 export interface LoggedEvent { event: string, id: string, data: string }
 
-/** A page that opens an EventSource on `url` and appends each event named in `names` to `#log`; `window.errors` counts its `error` events. */
-export function eventLogPage (title: string, url: string, names: readonly string[]): string {
+/** How `eventLogPage` opens its stream: a cookie to set first (name=value), and EventSource's `withCredentials`. */
+export interface EventLogOptions { cookie?: string, withCredentials?: boolean }
+
+/**
+ * A page that opens an EventSource on `url` and appends each event named in `names` to `#log`; `window.errors` counts
+ * its `error` events. With `cookie`, the page sets it (path /, SameSite=Lax) before opening the stream.
+ */
+export function eventLogPage (title: string, url: string, names: readonly string[], options: EventLogOptions = {}): string {
   return `<!doctype html>
 <meta charset="utf-8"><title>${title}</title>
 <ol id="log"></ol>
 <script>
+  ${options.cookie === undefined ? '' : `document.cookie = ${JSON.stringify(`${options.cookie}; path=/; SameSite=Lax`)}`}
   const log = document.getElementById('log')
-  const es = new EventSource(${JSON.stringify(url)})
+  const es = new EventSource(${JSON.stringify(url)}${options.withCredentials === true ? ', { withCredentials: true }' : ''})
   for (const name of ${JSON.stringify(names)}) {
     es.addEventListener(name, (e) => {
       const li = document.createElement('li')

@@ -20,7 +20,7 @@ import { createServer } from 'node:http'
 import { channelConfig } from '../gateway/helpers.ts'
 import { joined, type Gw } from '../gateway/http/support.ts'
 import { DEADLINE_MS } from '../gateway/sse/helpers.ts'
-import { launchBrowser, loggedCount, loggedEvents, type Browser, type Page } from '../helpers/browser.ts'
+import { eventLogPage, launchBrowser, loggedCount, loggedEvents, type Browser, type Page } from '../helpers/browser.ts'
 import { nowSeconds, sign, startTokenGw, tokenFor, tokensConfig } from '../gateway/access/support.ts'
 
 const TOPIC = 'room:lobby'
@@ -48,23 +48,7 @@ async function newPage (t: TestContext): Promise<Page> {
 
 /** A page that sets the token cookie (when given), then opens an EventSource with credentials on `url`, logging named events to #log. */
 function streamPage (url: string, token: string | null, names: readonly string[]): string {
-  return `<!doctype html><meta charset="utf-8"><title>tokens</title><ol id="log"></ol>
-<script>
-  ${token === null ? '' : `document.cookie = 'backchannel_token=${token}; path=/; SameSite=Lax'`}
-  const log = document.getElementById('log')
-  const es = new EventSource(${JSON.stringify(url)}, { withCredentials: true })
-  for (const name of ${JSON.stringify(names)}) {
-    es.addEventListener(name, (e) => {
-      const li = document.createElement('li')
-      li.dataset.event = e.type
-      li.dataset.id = e.lastEventId
-      li.dataset.data = e.data
-      log.append(li)
-    })
-  }
-  window.errors = 0
-  es.addEventListener('error', () => { window.errors++ })
-</script>`
+  return eventLogPage('tokens', url, names, { ...(token === null ? {} : { cookie: `backchannel_token=${token}` }), withCredentials: true })
 }
 
 /** The gateway, with CORS allowing `origin` with credentials. */
