@@ -158,10 +158,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#batch = new WriteBatch(socket)
       this.#state = 'open'
       this.#backoff.reset()
+      const keepText = this.#options.keepPayloadText === true
       ws.on('message', (data: Buffer, isBinary: boolean) => {
-        if (isBinary) this.#receive(data, data.length, false)
-        // A text frame of ASCII only (a native check) is marked so, and keeps its bytes: its payload can then be
-        // checked over them and forwarded as them, without being measured or encoded.
+        if (isBinary || !keepText) this.#receive(isBinary ? data : data.toString('utf8'), data.length, false)
+        // A text frame of ASCII only (a native check) is marked so, and its bytes help check it: its payload text can
+        // then be written without being measured or encoded.
         else if (isAscii(data)) this.#receive(data.toString('latin1'), data.length, true, data)
         else this.#receive(data.toString('utf8'), data.length, false)
       })
@@ -181,7 +182,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #receive (frame: Frame, bytes: number, ascii: boolean, asciiBytes?: Buffer): void {
     let message: Message
     try {
-      message = this.#serializer.decodeFromServerLazily(frame, ascii, asciiBytes)
+      message = this.#options.keepPayloadText === true ? this.#serializer.decodeFromServerLazily(frame, ascii, asciiBytes) : this.#serializer.decodeFromServer(frame)
     } catch (err) {
       const error = err instanceof ProtocolError ? err : new ProtocolError('bad_shape', 'undecodable frame', err)
       this.emit('protocol_error', error)

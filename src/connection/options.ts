@@ -31,6 +31,15 @@ export interface ConnectionOptions extends SessionOptionsInput {
   reconnectDelay?: (attempt: number) => number
   /** The clock, in milliseconds; monotonic. Default performance.now. */
   now?: () => number
+  /**
+   * Keep each V2 text frame's payload as its JSON text (`payloadText`,
+   * checked valid and nested at most MAX_JSON_DEPTH levels), parsed only
+   * when `payload` is read: for a host that forwards payloads without
+   * reading them, as the gateway does. Default false: each frame is parsed
+   * whole, once, as phoenix.js does, which is cheaper for a client that
+   * reads every payload.
+   */
+  keepPayloadText?: boolean
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000

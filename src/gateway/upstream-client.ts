@@ -36,6 +36,8 @@ export function clientOptions (upstream: UpstreamConfig, resolve: ResolveSource,
     jitter: upstream.jitter,
     reconnectDelay: (attempt) => backoffDelay(upstream.reconnectBackoffMs, attempt, random, upstream.jitter),
     rejoinDelay: (attempt) => backoffDelay(upstream.rejoinBackoffMs, attempt, random, upstream.jitter),
+    // The hub forwards payloads as the text received, never parsed (but presence's).
+    keepPayloadText: true,
     ...(upstream.tlsCaFile === null ? {} : { ca: readFileSync(upstream.tlsCaFile) }),
   }
 }

@@ -45,7 +45,7 @@ describe('addMessageListener', () => {
 
   test('a text frame\'s payload is handed over as the exact text received, and its value parsed from it on demand; bytes have no text', async (t) => {
     const { server, connected } = await harness(t)
-    const c = await connected()
+    const c = await connected({ keepPayloadText: true })
     await c.join('room:t')
     const heard: Array<{ text: string | undefined, payload: unknown }> = []
     c.addMessageListener((_topic, _event, received) => { heard.push({ text: received.payloadText, payload: received.payload }) })
@@ -59,7 +59,7 @@ describe('addMessageListener', () => {
 
   test('a payload text is marked ASCII only when its frame holds nothing but ASCII', async (t) => {
     const { server, connected } = await harness(t)
-    const c = await connected()
+    const c = await connected({ keepPayloadText: true })
     await c.join('room:t')
     const heard: Array<{ text: string | undefined, ascii: boolean | undefined }> = []
     c.addMessageListener((_topic, _event, received) => { heard.push({ text: received.payloadText, ascii: received.payloadTextAscii }) })
