@@ -40,6 +40,9 @@ import { Reloader, type ReloadTrigger } from './reload/reloader.ts'
 import { watchConfigFile, type ConfigWatcher } from './reload/watch.ts'
 import { createUpstreamClient, type ResolveSource } from './upstream-client.ts'
 import { Webhooks } from './webhook/webhooks.ts'
+import { logStoreEvents } from './observe/store-log.ts'
+import type { StateStore } from './store/state-store.ts'
+import { SqliteStore } from './store/sqlite-store.ts'
 
 /** How long past its stop time the webhook drain may take to write its last dead letters, ms. */
 const WEBHOOK_CLOSE_SLACK_MS = 100
@@ -75,13 +78,14 @@ export interface Daemon {
 export async function createDaemon (config: Config, deps: DaemonDeps): Promise<Daemon> {
   const now = deps.now ?? Date.now
   const registry = deps.registry ?? new Registry()
+  const store = openStore(config, () => newEpoch(now(), deps.random ?? Math.random))
   const hub = new Hub(config.channels, { epoch: newEpoch(now(), deps.random ?? Math.random), now, topicBufferBytes: config.sse.topicBufferBytes })
   const upstreamLog = componentLogger(deps.logger, 'upstream')
   const broker = new Broker(config, hub, (u) => createUpstreamClient(u, deps.resolve))
   for (const [name, client] of broker.clients) logClientEvents(upstreamLog, name, client)
   broker.upstreams.events.on('client_added', (e) => { logClientEvents(upstreamLog, e.upstream, e.client) })
   const watchSecrets = config.env.configWatch === false ? {} : { watchSecrets: { debounceMs: config.env.configWatchDebounceMs ?? 500 } }
-  const webhooks = new Webhooks(hub, { clients: broker.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now, ...watchSecrets })
+  const webhooks = new Webhooks(hub, { clients: broker.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now, ...watchSecrets, ...(store === null ? {} : { outbox: store.outbox }) })
   let keepAlive: NodeJS.Timeout | undefined
   let watcher: ConfigWatcher | undefined
   let closing: Promise<DrainReport> | null = null
@@ -105,7 +109,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const tokens = config.tokens === undefined ? null : await (await import('./access/verifier.ts')).createTokenVerifier(config.tokens, deps.resolve, now)
   if (tokens?.keySet != null) logKeySet(httpLog, tokens.keySet)
   const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null })
-  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null }))
+  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null, store }))
+  if (store !== null) logStoreEvents(componentLogger(deps.logger, 'store'), store)
   logWebhookEvents(componentLogger(deps.logger, 'webhook'), webhooks)
   logBrokerEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), broker)
   const configLog = componentLogger(deps.logger, 'config')
@@ -139,6 +144,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     }
     if (!await settlesBy(webhooksDrained, plan.webhooksBy + WEBHOOK_CLOSE_SLACK_MS)) overran.push('webhooks')
     if (!await settlesBy(broker.close(), plan.endAt)) overran.push('channels')
+    // Last: attempts that finished during the drain have removed their messages; what is left is kept for the next start.
+    store?.close()
     webhooks.events.off('dead_letter', onDeadLetter)
     return { streamsEnded, inFlightAtStart, workCut, webhooksDeadLettered: deadLettered, overran, durationMs: Math.round(performance.now() - plan.startedAt) }
   }
@@ -172,6 +179,18 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
       closing ??= shutdown(drainPlan(performance.now(), config.env.shutdownGraceMs))
       return closing
     },
+  }
+}
+
+/** The durable store of STATE_DIR, or null without one; one that cannot be opened stops the start with the reason. */
+function openStore (config: Config, epoch: () => string): StateStore | null {
+  const dir = config.env.stateDir ?? null
+  if (dir === null) return null
+  try {
+    return new SqliteStore({ dir, maxBytes: config.env.stateMaxBytes ?? 268_435_456, sync: config.env.stateSync ?? 'normal', newEpoch: epoch })
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err)
+    throw new ConfigError([`STATE_DIR: cannot open the store in ${dir}: ${reason}${/locked|busy/i.test(reason) ? ' (another sidecar uses this folder)' : ''}`], { heading: 'cannot start' })
   }
 }
 

@@ -37,6 +37,9 @@ export const ENV_SCHEMA = {
     HTTP_REQUEST_TIMEOUT_MS: { ...MS, default: '30000', description: 'How long a client may take to send a whole request, headers and body, ms; then it gets 408 `BC_ERR_REQUEST_TIMEOUT` and the connection is closed. An SSE stream is not affected once its request is in. At least 1.' },
     HTTP_KEEP_ALIVE_TIMEOUT_MS: { ...MS, default: '72000', description: 'How long an idle keep-alive connection stays open between requests, ms. Keep it above the idle timeout of a proxy or load balancer in front. At least 1.' },
     HTTP_MAX_CONNECTIONS: { type: 'string', pattern: '^[1-9][0-9]{0,6}$', default: '10000', description: 'Open HTTP connections at most, SSE streams included; a connection beyond it is closed at once, unanswered. From 1 to 9999999.' },
+    STATE_DIR: { type: 'string', minLength: 1, description: 'Folder of the durable store (`backchannel.db`, SQLite in WAL mode): the webhook outbox survives a restart, kill -9 included (docs/operations.md). Unset: everything is held in memory only, and a restart loses it. The replay rings are not kept yet: a restarted sidecar answers a resume with `gap sidecar_restarted` either way.' },
+    STATE_MAX_BYTES: { type: 'string', pattern: '^[1-9][0-9]{0,14}$', default: '268435456', description: 'Size of the store\'s database file at most, bytes (its write-ahead log comes on top, up to 64 MiB). A write that does not fit fails: the message is kept in memory only, with an error log and `backchannel_store_errors_total`.' },
+    STATE_SYNC: { type: 'string', enum: ['normal', 'full'], default: 'normal', description: 'When the store syncs to disk. `normal`: each event-loop turn\'s writes are committed at its end and reach the disk at checkpoints; a kill -9 loses nothing committed, a power loss or kernel crash may lose the last commits. `full`: every commit is synced (fsync) before the next; a power loss loses nothing committed, at a cost per commit (bench/README.md).' },
   },
 } as const
 
@@ -54,9 +57,12 @@ const EXPECTED: Partial<Record<EnvName, string>> = {
   HTTP_REQUEST_TIMEOUT_MS: 'a whole number of milliseconds',
   HTTP_KEEP_ALIVE_TIMEOUT_MS: 'a whole number of milliseconds',
   HTTP_MAX_CONNECTIONS: 'a whole number from 1 to 9999999',
+  STATE_MAX_BYTES: 'a whole number of bytes, at least 1',
   API_TOKEN: 'printable ASCII without spaces',
 }
 const MAX_TIMER_MS = 2_147_483_647
+/** The store needs room for its schema and a few pages of each table. */
+const MIN_STATE_BYTES = 1_048_576
 const PREFIX = 'BACKCHANNEL_'
 /** Read by the apps (the examples: the gateway's address) and by `push`/`listen`, never by the gateway. */
 const CLIENT_SIDE: ReadonlySet<string> = new Set(['BACKCHANNEL_URL', 'BACKCHANNEL_AUTH_TOKEN'])
@@ -179,6 +185,8 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
   const shutdownGraceMs = milliseconds('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS ?? '', problems)
   const configWatchDebounceMs = milliseconds('CONFIG_WATCH_DEBOUNCE_MS', env.CONFIG_WATCH_DEBOUNCE_MS ?? '', problems)
   const http = httpLimitsOf(env, problems)
+  const stateMaxBytes = Number(env.STATE_MAX_BYTES)
+  if (stateMaxBytes < MIN_STATE_BYTES) problems.push(`STATE_MAX_BYTES: must be at least ${MIN_STATE_BYTES} bytes (1 MiB), got "${env.STATE_MAX_BYTES ?? ''}"`)
   if (problems.length > 0) throw new ConfigError(problems, { heading: 'invalid environment' })
   return {
     port,
@@ -194,6 +202,9 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
     httpRequestTimeoutMs: http.requestTimeoutMs,
     httpKeepAliveTimeoutMs: http.keepAliveTimeoutMs,
     httpMaxConnections: http.maxConnections,
+    stateDir: env.STATE_DIR ?? null,
+    stateMaxBytes,
+    stateSync: (env.STATE_SYNC ?? 'normal') as 'normal' | 'full',
   }
 }
 

@@ -89,6 +89,12 @@ export interface EnvConfig {
   httpKeepAliveTimeoutMs?: number
   /** Open connections at most, SSE streams included; more are refused. */
   httpMaxConnections?: number
+  /** The durable store's folder (STATE_DIR); null or absent: everything is in memory only. */
+  stateDir?: string | null
+  /** The store's database file at most, bytes. loadEnv sets it; absent: 256 MiB. */
+  stateMaxBytes?: number
+  /** The store's sync policy (see env.ts STATE_SYNC). loadEnv sets it; absent: normal. */
+  stateSync?: 'normal' | 'full'
 }
 
 /** The HTTP server's limits, every one set. */

@@ -1,6 +1,6 @@
 /**
  * pino JSON logs: one root logger with `service: backchannel`, one child per
- * component (`http`, `upstream`, `hub`, `sse`, `webhook`, `config`). Secrets stay out by
+ * component (`http`, `upstream`, `hub`, `sse`, `webhook`, `config`, `store`). Secrets stay out by
  * construction (the upstream is logged as scheme://host/path, never with its
  * query; headers and config values are not logged); the redact paths below
  * are the backstop.
@@ -9,7 +9,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import type { EnvConfig } from '../config/types.ts'
 
-export type Component = 'http' | 'upstream' | 'hub' | 'sse' | 'webhook' | 'config'
+export type Component = 'http' | 'upstream' | 'hub' | 'sse' | 'webhook' | 'config' | 'store'
 
 /** Paths censored wherever they appear: auth headers, the token subprotocol, tokens (a browser token's query parameter too), connect params, webhook signing secrets. */
 export const REDACT_PATHS = [

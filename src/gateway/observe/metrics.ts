@@ -11,11 +11,13 @@ import { dynamicMetrics } from './dynamic-metrics.ts'
 import { gatewayMetrics } from './gateway-metrics.ts'
 import { OTHER } from './labels.ts'
 import { reloadMetrics } from './reload-metrics.ts'
+import { storeMetrics } from './store-metrics.ts'
 import { LATENCY_BUCKETS, upstreamMetrics } from './upstream-metrics.ts'
 import { webhookMetrics } from './webhook-metrics.ts'
 import type { Reloader } from '../reload/reloader.ts'
 import type { Webhooks } from '../webhook/webhooks.ts'
 import type { RefreshingKeySet } from '../access/key-set.ts'
+import type { StateStore } from '../store/state-store.ts'
 
 export const METRIC_PREFIX = 'backchannel_'
 
@@ -50,6 +52,8 @@ export interface MetricsOptions {
   startedAtMs?: number
   /** The JWKS of `tokens.jwks`, whose reads are counted. */
   keySet?: RefreshingKeySet | null
+  /** The durable store (STATE_DIR), whose failed writes are counted. */
+  store?: StateStore | null
 }
 
 export function createMetrics (registry: Registry, broker: Broker, options: MetricsOptions = {}): Metrics {
@@ -62,6 +66,7 @@ export function createMetrics (registry: Registry, broker: Broker, options: Metr
   dynamicMetrics(registry, broker.dynamic)
   accessMetrics(registry, broker, options.keySet ?? null)
   if (options.webhooks !== undefined) webhookMetrics(registry, options.webhooks)
+  if (options.store != null) storeMetrics(registry, options.store)
   if (options.reloader !== undefined) reloadMetrics(registry, options.reloader, options.startedAtMs ?? Date.now())
   const registers = [registry]
   const requests = new Counter({ name: 'backchannel_http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers })

@@ -25,5 +25,7 @@ export function logWebhookEvents (logger: FastifyBaseLogger, webhooks: Webhooks)
   })
   e.on('signing_keys_failed', (x) => { logger.error(x, 'webhook signing secrets not read: the ones in use are kept') })
   e.on('drain_start', (x) => { logger.info(x, 'webhook drain started') })
-  e.on('drain_done', (x) => { logger.info({ left: x.left, ms: Math.round(x.seconds * 1000) }, 'webhook drain complete') })
+  e.on('drain_done', (x) => { logger.info({ left: x.left, kept: x.kept, ms: Math.round(x.seconds * 1000) }, 'webhook drain complete') })
+  e.on('outbox_restored', (x) => { if (x.restored + x.expired > 0) logger.info(x, 'webhook outbox restored: messages held before the restart are delivered') })
+  e.on('outbox_pruned', (x) => { logger.warn(x, 'webhook outbox held messages for a channel without a webhook now: forgotten') })
 }

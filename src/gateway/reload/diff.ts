@@ -43,6 +43,9 @@ const ENV_NAMES: Record<keyof EnvConfig, string> = {
   httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
   httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   httpMaxConnections: 'HTTP_MAX_CONNECTIONS',
+  stateDir: 'STATE_DIR',
+  stateMaxBytes: 'STATE_MAX_BYTES',
+  stateSync: 'STATE_SYNC',
 }
 
 export function channelKey (c: { upstream: string, topic: string }): string {

@@ -5,9 +5,13 @@
  * a Phoenix topic gets one push, which must be answered ok. With no target
  * the record is only reported (logged and counted by the caller).
  */
+import type { EventEmitter } from 'node:events'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { Client } from '../../client/client.ts'
 import type { DeadLetterConfig } from '../config/types.ts'
+import type { WebhookEvents } from './events.ts'
+import { deadLetterRecord, type BodyFormat, type Delivery } from './message.ts'
+import type { DeadLetterReason } from './policy.ts'
 import type { WebhookPools } from './pools.ts'
 
 export interface DeadLetterTarget {
@@ -137,4 +141,31 @@ export function deadLetterTarget (config: DeadLetterConfig | null, deps: DeadLet
       return new TopicTarget(deps.clients, config)
     }
   }
+}
+
+/** What a sink tells about the message it dead-letters, and where to. */
+export interface DeadLetterContext {
+  subscription: string
+  topic: string
+  upstream: string
+  deadLetter: DeadLetterTarget
+  events: EventEmitter<WebhookEvents>
+  /** Wall clock, ms. */
+  now: () => number
+}
+
+/**
+ * Reports `d` as dead-lettered and writes its record to the target; the
+ * write (settled either way, a failure reported), or null when nothing is
+ * written (no target, or `closed`: the sink's drain is over).
+ */
+export function sendToDeadLetter (ctx: DeadLetterContext, d: Delivery, reason: DeadLetterReason, format: BodyFormat, closed: boolean): Promise<void> | null {
+  const target = ctx.deadLetter
+  const kind = closed ? 'none' : target.kind
+  ctx.events.emit('dead_letter', { subscription: ctx.subscription, id: d.id, reason, attempts: d.attempts, status: d.lastStatus, error: d.lastError, target: kind })
+  if (kind === 'none') return null
+  const record = deadLetterRecord({ reason, subscription: ctx.subscription, topic: ctx.topic, upstream: ctx.upstream, at: new Date(ctx.now()).toISOString() }, d, format)
+  return target.write(record).catch((err: unknown) => {
+    ctx.events.emit('dead_letter_failed', { subscription: ctx.subscription, id: d.id, reason, target: target.kind, error: err instanceof Error ? err.message : String(err) })
+  })
 }

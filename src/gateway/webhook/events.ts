@@ -25,6 +25,10 @@ export interface WebhookEvents {
   signing_keys_failed: [{ subscription: string, trigger: SigningTrigger, error: string }]
   /** Shutdown: the sinks stop taking messages and drain. */
   drain_start: [{ held: number, inFlight: number, stopInMs: number }]
-  /** Shutdown: every sink drained; `left` messages went to the dead letter with reason shutdown. */
-  drain_done: [{ left: number, seconds: number }]
+  /** Shutdown: every sink drained; `left` messages went to the dead letter with reason shutdown, `kept` stay in the durable outbox for the next start. */
+  drain_done: [{ left: number, kept: number, seconds: number }]
+  /** At start, the durable outbox gave back `restored` messages to deliver; `expired` had passed their max age (dead-lettered). */
+  outbox_restored: [{ subscription: string, restored: number, expired: number }]
+  /** At start, the durable outbox held `messages` for a channel that has no webhook now: forgotten. */
+  outbox_pruned: [{ subscription: string, messages: number }]
 }

@@ -33,6 +33,8 @@ export interface Delivery {
   /** When a waiting retry is due (performance.now() ms), and its timer. */
   dueAt: number
   timer: NodeJS.Timeout | undefined
+  /** Its row in the durable outbox (webhook/outbox.ts), or null when it is held in memory only. */
+  storeId: number | null
 }
 
 export interface MessageContext {

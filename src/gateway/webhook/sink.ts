@@ -13,6 +13,10 @@
  * and the attempts in flight finish (each within its own deadline, none is
  * aborted; one that fails then goes to the dead letter too). Messages arriving once the drain is over are reported as
  * dead letters (logged and counted) but no longer written to the target.
+ * With a durable outbox (`ctx.outbox`), a message is kept from its
+ * acceptance until it leaves the queue, and a drain that stops the sidecar
+ * (`close(stopAt, true)`) keeps what it has not delivered for the next start
+ * instead of dead-lettering it; `restore()` takes it back at start.
  */
 import type { KeyObject } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
@@ -20,12 +24,13 @@ import type { Dispatcher } from 'undici'
 import type { WebhookConfig } from '../config/types.ts'
 import type { MessageSink } from '../hub/reader.ts'
 import type { RingEntry } from '../hub/ring.ts'
-import type { DeadLetterTarget } from './dead-letter.ts'
+import { sendAttempt, type AttemptOutcome } from './attempt.ts'
+import { sendToDeadLetter, type DeadLetterTarget } from './dead-letter.ts'
 import type { WebhookEvents } from './events.ts'
-import { attemptHeaders, contentType, deadLetterRecord, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
-import { errorResult, giveUp, retryAfterMs, retryDelay, verdictOf, type AttemptResult, type DeadLetterReason } from './policy.ts'
+import { attemptHeaders, contentType, headerText, laneOf, newKey, newTraceparent, requestBody, type Delivery } from './message.ts'
+import { giveUp, retryDelay, type DeadLetterReason } from './policy.ts'
 import { LaneQueue, type Entry } from './queue.ts'
-import { readVerdictBody } from './verdict-body.ts'
+import type { SinkOutbox } from './outbox.ts'
 
 export interface SinkContext {
   subscription: string
@@ -39,9 +44,9 @@ export interface SinkContext {
   random: () => number
   /** Wall clock, ms (CloudEvents time, Retry-After dates). */
   now: () => number
+  /** Where accepted messages are kept across a restart (does nothing without a store). */
+  outbox: SinkOutbox
 }
-
-interface Outcome { result: AttemptResult, status: number | null, retryAfter: number | null, error: string | null }
 
 export interface SinkStats {
   /** Messages held: queued, in flight and waiting for a retry. */
@@ -65,6 +70,9 @@ export class WebhookSink implements MessageSink {
   #stopAt = Number.POSITIVE_INFINITY
   #stopped = false
   #left = 0
+  #kept = 0
+  /** The drain keeps what it does not deliver in the durable outbox. */
+  #keep = false
   #wakeIdle: (() => void) | null = null
   /** Drained, its dead-letter target closed: later messages are only reported. */
   #closed = false
@@ -94,6 +102,7 @@ export class WebhookSink implements MessageSink {
     this.#path = `${url.pathname}${url.search}`
     for (const e of this.#queue.resize(config.queueSize, config.overflow)) {
       clearTimeout(e.value.timer)
+      ctx.outbox.forget(e.value)
       this.#deadLetter(e.value, 'overflow')
     }
     this.#pump()
@@ -115,6 +124,17 @@ export class WebhookSink implements MessageSink {
 
   /** Messages sent to the dead letter with reason shutdown by the drain. */
   get left (): number { return this.#left }
+  /** Messages the drain kept in the durable outbox for the next start. */
+  get kept (): number { return this.#kept }
+
+  /** Takes back what the durable outbox held at start, in order per lane; what passed its max age is dead-lettered. */
+  restore (): { restored: number, expired: number } {
+    const { live, expired } = this.#ctx.outbox.restore(this.#ctx.now(), performance.now(), this.#config.maxAgeMs)
+    for (const d of expired) this.#deadLetter(d, 'max_age')
+    for (const { delivery, lane } of live) this.#accept(delivery, lane, null)
+    this.#pump()
+    return { restored: live.length, expired: expired.length }
+  }
 
   offer (message: RingEntry): void {
     const { seq, event, data } = message
@@ -123,22 +143,38 @@ export class WebhookSink implements MessageSink {
     const key = newKey()
     const tp = newTraceparent()
     const body = requestBody({ topic: ctx.topic, upstream: ctx.upstream, format: this.#config.format }, id, key, event, data, new Date(ctx.now()).toISOString(), tp)
-    const d: Delivery = { seq, id, event, body, key, traceparent: tp, arrivedAt: performance.now(), attempts: 0, lastStatus: null, lastError: null, dueAt: 0, timer: undefined }
+    const d: Delivery = { seq, id, event, body, key, traceparent: tp, arrivedAt: performance.now(), attempts: 0, lastStatus: null, lastError: null, dueAt: 0, timer: undefined, storeId: null }
+    const lane = laneOf(this.#config.orderKey, data)
     if (this.#closing !== null) {
-      this.#deadLetter(d, 'shutdown')
+      // A stopping sidecar keeps it for the next start; otherwise nobody will deliver it.
+      if (this.#keep && this.#ctx.outbox.durable) this.#ctx.outbox.keep(d, lane, ctx.now())
+      if (d.storeId !== null) this.#kept++
+      else this.#deadLetter(d, 'shutdown')
       return
     }
-    const { accepted, evicted } = this.#queue.offer(d, laneOf(this.#config.orderKey, data))
-    if (evicted !== null) {
-      clearTimeout(evicted.value.timer)
-      this.#deadLetter(evicted.value, 'overflow')
-    }
-    if (accepted === null) this.#deadLetter(d, 'overflow')
-    else this.#pump()
+    if (this.#accept(d, lane, ctx.now())) this.#pump()
   }
 
-  /** Drains (see the module comment); `stopAt` is a performance.now() time. Idempotent. */
-  async close (stopAt: number): Promise<void> {
+  /** Queues `d` (kept in the outbox at `at` unless it is there already: null); false when the queue refused it. */
+  #accept (d: Delivery, lane: string, at: number | null): boolean {
+    const { accepted, evicted } = this.#queue.offer(d, lane)
+    if (evicted !== null) {
+      clearTimeout(evicted.value.timer)
+      this.#ctx.outbox.forget(evicted.value)
+      this.#deadLetter(evicted.value, 'overflow')
+    }
+    if (accepted === null) {
+      this.#ctx.outbox.forget(d)
+      this.#deadLetter(d, 'overflow')
+      return false
+    }
+    if (at !== null) this.#ctx.outbox.keep(d, lane, at)
+    return true
+  }
+
+  /** Drains (see the module comment); `stopAt` is a performance.now() time; `keep`: the sidecar stops, keep what is left in the durable outbox. Idempotent. */
+  async close (stopAt: number, keep = false): Promise<void> {
+    if (this.#closing === null) this.#keep = keep
     this.#closing ??= this.#drain(stopAt).finally(() => { this.#closed = true })
     return this.#closing
   }
@@ -159,23 +195,31 @@ export class WebhookSink implements MessageSink {
   /** The stop time: everything not in flight goes to the dead letter now; attempts in flight finish. */
   #stop (): void {
     this.#stopped = true
-    for (const e of this.#queue.entries()) {
-      if (e.state === 'in_flight') continue
-      clearTimeout(e.value.timer)
-      this.#queue.remove(e)
-      this.#left++
-      this.#deadLetter(e.value, 'shutdown')
-    }
+    for (const e of this.#queue.entries()) if (e.state !== 'in_flight') this.#leave(e)
     this.#settle()
   }
 
   #shutdownLane (head: Entry<Delivery>): void {
-    for (const e of this.#queue.laneFrom(head)) {
-      clearTimeout(e.value.timer)
-      this.#queue.remove(e)
-      this.#left++
-      this.#deadLetter(e.value, 'shutdown')
+    for (const e of this.#queue.laneFrom(head)) this.#leave(e)
+  }
+
+  /** The drain is over for `e`: kept for the next start when the sidecar stops with a durable outbox, else dead-lettered. */
+  #leave (e: Entry<Delivery>): void {
+    clearTimeout(e.value.timer)
+    this.#queue.remove(e)
+    if (this.#keep && e.value.storeId !== null) {
+      this.#kept++
+      return
     }
+    this.#ctx.outbox.forget(e.value)
+    this.#left++
+    this.#deadLetter(e.value, 'shutdown')
+  }
+
+  /** `entry` leaves the queue for good. */
+  #remove (entry: Entry<Delivery>): void {
+    this.#queue.remove(entry)
+    this.#ctx.outbox.forget(entry.value)
   }
 
   #settle (): void {
@@ -191,7 +235,7 @@ export class WebhookSink implements MessageSink {
       const entry = this.#queue.take()
       if (entry === null) break
       if (performance.now() - entry.value.arrivedAt > this.#config.maxAgeMs) {
-        this.#queue.remove(entry)
+        this.#remove(entry)
         this.#deadLetter(entry.value, 'max_age')
         continue
       }
@@ -208,7 +252,7 @@ export class WebhookSink implements MessageSink {
     })
   }
 
-  #attempted (entry: Entry<Delivery>, outcome: Outcome, started: number): void {
+  #attempted (entry: Entry<Delivery>, outcome: AttemptOutcome, started: number): void {
     const d = entry.value
     const ended = performance.now()
     const subscription = this.#ctx.subscription
@@ -216,10 +260,10 @@ export class WebhookSink implements MessageSink {
     d.lastError = outcome.error
     this.#ctx.events.emit('attempt', { subscription, id: d.id, result: outcome.result, status: outcome.status, seconds: (ended - started) / 1000 })
     if (outcome.result === 'success') {
-      this.#queue.remove(entry)
+      this.#remove(entry)
       this.#ctx.events.emit('delivered', { subscription, id: d.id, attempts: d.attempts, seconds: (ended - d.arrivedAt) / 1000 })
     } else if (outcome.result === 'drop') {
-      this.#queue.remove(entry)
+      this.#remove(entry)
       this.#deadLetter(d, 'dropped')
     } else {
       this.#retry(entry, outcome.retryAfter, ended)
@@ -232,7 +276,7 @@ export class WebhookSink implements MessageSink {
     const delay = retryDelay(this.#config.backoff, d.attempts, this.#ctx.random, retryAfter)
     const reason = giveUp(this.#config, d.attempts, now - d.arrivedAt, delay)
     if (reason !== null) {
-      this.#queue.remove(entry)
+      this.#remove(entry)
       this.#deadLetter(d, reason)
       return
     }
@@ -250,47 +294,14 @@ export class WebhookSink implements MessageSink {
     this.#ctx.events.emit('retry', { subscription: this.#ctx.subscription, id: d.id, attempt: d.attempts + 1, delayMs: delay })
   }
 
-  async #send (d: Delivery): Promise<Outcome> {
-    const timeoutMs = this.#config.timeoutMs
-    const abort = new AbortController()
-    const timer = setTimeout(() => { abort.abort() }, timeoutMs)
+  async #send (d: Delivery): Promise<AttemptOutcome> {
     const headers = attemptHeaders(this.#headers, this.#topicHeader, d, Math.floor(this.#ctx.now() / 1000), this.#signingKeys)
-    try {
-      const res = await this.#ctx.dispatcher.request({
-        method: 'POST',
-        path: this.#path,
-        headers,
-        body: d.body,
-        signal: abort.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      })
-      const ok = res.statusCode >= 200 && res.statusCode <= 299
-      const length = res.headers['content-length']
-      let text = ''
-      if (ok) text = await readVerdictBody(res.body, typeof length === 'string' ? length : undefined)
-      else await res.body.dump()
-      const result = verdictOf(res.statusCode, text)
-      return { result, status: res.statusCode, retryAfter: result === 'retry' ? retryAfterMs(res.headers['retry-after'], this.#ctx.now()) : null, error: null }
-    } catch (err) {
-      const result = errorResult(err, abort.signal.aborted)
-      const code = (err as { code?: unknown }).code
-      return { result, status: null, retryAfter: null, error: result === 'timeout' ? `no answer within ${timeoutMs} ms` : typeof code === 'string' ? code : (err as Error).name }
-    } finally {
-      clearTimeout(timer)
-    }
+    return sendAttempt(this.#ctx.dispatcher, { path: this.#path, headers, body: d.body, timeoutMs: this.#config.timeoutMs }, this.#ctx.now)
   }
 
   #deadLetter (d: Delivery, reason: DeadLetterReason): void {
-    const ctx = this.#ctx
-    const target = ctx.deadLetter
-    const kind = this.#closed ? 'none' : target.kind
-    ctx.events.emit('dead_letter', { subscription: ctx.subscription, id: d.id, reason, attempts: d.attempts, status: d.lastStatus, error: d.lastError, target: kind })
-    if (kind === 'none') return
-    const record = deadLetterRecord({ reason, subscription: ctx.subscription, topic: ctx.topic, upstream: ctx.upstream, at: new Date(ctx.now()).toISOString() }, d, this.#config.format)
-    const write = target.write(record).catch((err: unknown) => {
-      ctx.events.emit('dead_letter_failed', { subscription: ctx.subscription, id: d.id, reason, target: target.kind, error: err instanceof Error ? err.message : String(err) })
-    })
+    const write = sendToDeadLetter(this.#ctx, d, reason, this.#config.format, this.#closed)
+    if (write === null) return
     this.#pendingDeadLetters.add(write)
     write.then(() => { this.#pendingDeadLetters.delete(write) }, () => undefined)
   }

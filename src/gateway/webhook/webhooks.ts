@@ -15,10 +15,12 @@ import { ConfigError } from '../config/errors.ts'
 import type { DeadLetterConfig, SecretSource, WebhookConfig } from '../config/types.ts'
 import type { Hub } from '../hub/hub.ts'
 import type { Subscription } from '../hub/subscription.ts'
+import type { WebhookOutbox } from '../store/state-store.ts'
 import type { ConfigWatcher } from '../reload/watch.ts'
 import type { ResolveSource } from '../upstream-client.ts'
 import { deadLetterTarget, type DeadLetterTarget } from './dead-letter.ts'
 import type { SigningTrigger, WebhookEvents } from './events.ts'
+import { SinkOutbox } from './outbox.ts'
 import { WebhookPools } from './pools.ts'
 import { readSigningKeys, watchSecretFiles } from './signing-keys.ts'
 import { WebhookSink, type SinkContext, type SinkStats } from './sink.ts'
@@ -32,10 +34,12 @@ export interface WebhooksDeps {
   now: () => number
   /** Watch signing secret files and read them again when they change (quiet time before the read, ms); absent: no watch. */
   watchSecrets?: { debounceMs: number }
+  /** The durable outbox (STATE_DIR); absent: messages are held in memory only. */
+  outbox?: WebhookOutbox
 }
 
 /** `headers`: a dead-letter URL's resolved headers, replaced when a reload changes them; `watchers`: of its secret files. */
-interface Entry { sub: Subscription, sink: WebhookSink, target: DeadLetterTarget, headers: { value: Record<string, string> }, watchers: ConfigWatcher[] }
+interface Entry { sub: Subscription, sink: WebhookSink, target: DeadLetterTarget, headers: { value: Record<string, string> }, watchers: ConfigWatcher[], outbox: SinkOutbox }
 
 async function resolveHeaders (headers: Record<string, SecretSource>, resolve: ResolveSource): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
@@ -82,9 +86,21 @@ export class Webhooks {
     return [...this.#entries.values()].map((e) => ({ subscription: e.sub.config.name, ...e.sink.stats() }))
   }
 
-  /** Reads the header sources, then feeds each sink its channel's messages. */
+  /**
+   * Reads the header sources, then feeds each sink what the durable outbox
+   * held (messages of channels that no longer have a webhook are forgotten,
+   * with a warning) and its channel's messages.
+   */
   async start (): Promise<void> {
-    for (const e of this.#entries.values()) await this.#activate(e)
+    const outbox = this.#deps.outbox
+    if (outbox !== undefined) {
+      const pruned = outbox.prune(new Set([...this.#entries.values()].map((e) => e.sub.config.name)))
+      for (const [subscription, messages] of pruned) this.events.emit('outbox_pruned', { subscription, messages })
+    }
+    for (const e of this.#entries.values()) {
+      await this.#activate(e)
+      if (outbox !== undefined) this.events.emit('outbox_restored', { subscription: e.sub.config.name, ...e.sink.restore() })
+    }
   }
 
   /**
@@ -110,7 +126,7 @@ export class Webhooks {
       reserve(this.#pools, webhook)
       const target = isDeepStrictEqual(webhook.deadLetter, entry.sink.config.deadLetter) ? entry.target : this.#target(webhook.deadLetter, entry.headers)
       entry.target = target
-      entry.sink.reconfigure(webhook, this.#context(sub, webhook, target))
+      entry.sink.reconfigure(webhook, this.#context(sub, webhook, target, entry.outbox))
       await this.#activate(entry)
       this.#closeUnused()
     }
@@ -152,11 +168,15 @@ export class Webhooks {
         stopInMs: Math.max(0, Math.round(Math.min(...entries.map((e) => this.#stopAt(e, deadline))) - started)),
       })
     }
-    await Promise.all(entries.map(async (e) => { await e.sink.close(this.#stopAt(e, deadline)) }))
+    // The sidecar stops: with a durable outbox what is not delivered by then is kept for the next start.
+    await Promise.all(entries.map(async (e) => { await e.sink.close(this.#stopAt(e, deadline), e.outbox.durable) }))
     while (this.#retiring.size > 0) await Promise.all(this.#retiring)
     await Promise.all([...this.#targets].map(async (t) => { await t.close() }))
     await this.#pools.close()
-    if (stats.length > 0) this.events.emit('drain_done', { left: entries.reduce((n, e) => n + e.sink.left, 0), seconds: (performance.now() - started) / 1000 })
+    if (stats.length > 0) {
+      const left = entries.reduce((n, e) => n + e.sink.left, 0)
+      this.events.emit('drain_done', { left, kept: entries.reduce((n, e) => n + e.sink.kept, 0), seconds: (performance.now() - started) / 1000 })
+    }
   }
 
   #stopAt (e: Entry, deadline: number): number {
@@ -166,7 +186,8 @@ export class Webhooks {
   #add (sub: Subscription, webhook: WebhookConfig): Entry {
     const headers = { value: {} }
     const target = this.#target(webhook.deadLetter, headers)
-    const entry = { sub, sink: new WebhookSink(webhook, this.#context(sub, webhook, target)), target, headers, watchers: [] }
+    const outbox = new SinkOutbox(this.#deps.outbox ?? null, sub.config.name)
+    const entry = { sub, sink: new WebhookSink(webhook, this.#context(sub, webhook, target, outbox)), target, headers, watchers: [], outbox }
     this.#entries.set(sub, entry)
     return entry
   }
@@ -213,9 +234,9 @@ export class Webhooks {
     }
   }
 
-  #context (sub: Subscription, webhook: WebhookConfig, target: DeadLetterTarget): SinkContext {
+  #context (sub: Subscription, webhook: WebhookConfig, target: DeadLetterTarget, outbox: SinkOutbox): SinkContext {
     const { name, topic, upstream } = sub.config
-    return { subscription: name, topic, upstream, epoch: sub.epoch, dispatcher: this.#pools.get(webhook.url), deadLetter: target, events: this.events, random: this.#deps.random, now: this.#deps.now }
+    return { subscription: name, topic, upstream, epoch: sub.epoch, dispatcher: this.#pools.get(webhook.url), deadLetter: target, events: this.events, random: this.#deps.random, now: this.#deps.now, outbox }
   }
 
   /** The dead-letter target of `config`; sinks writing to one file share its target. */

@@ -25,6 +25,9 @@ const defaults = {
   httpRequestTimeoutMs: 30_000,
   httpKeepAliveTimeoutMs: 72_000,
   httpMaxConnections: 10_000,
+  stateDir: null,
+  stateMaxBytes: 268_435_456,
+  stateSync: 'normal',
 }
 
 test('with no variables every setting takes its default', () => {
@@ -46,6 +49,9 @@ test('every variable is read into its typed field', () => {
     HTTP_REQUEST_TIMEOUT_MS: '50',
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '60',
     HTTP_MAX_CONNECTIONS: '70',
+    STATE_DIR: '/var/lib/backchannel',
+    STATE_MAX_BYTES: '2097152',
+    STATE_SYNC: 'full',
   }), {
     port: 9090,
     host: '::1',
@@ -60,7 +66,17 @@ test('every variable is read into its typed field', () => {
     httpRequestTimeoutMs: 50,
     httpKeepAliveTimeoutMs: 60,
     httpMaxConnections: 70,
+    stateDir: '/var/lib/backchannel',
+    stateMaxBytes: 2_097_152,
+    stateSync: 'full',
   })
+})
+
+test('the store settings are checked: a size below 1 MiB and an unknown sync policy are refused', async () => {
+  assert.deepEqual(await problemsOf(() => loadEnv({ STATE_MAX_BYTES: '1000' })), ['STATE_MAX_BYTES: must be at least 1048576 bytes (1 MiB), got "1000"'])
+  assert.deepEqual(await problemsOf(() => loadEnv({ STATE_MAX_BYTES: '0' })), ['STATE_MAX_BYTES: must be a whole number of bytes, at least 1, got "0"'])
+  assert.deepEqual(await problemsOf(() => loadEnv({ STATE_SYNC: 'always' })), ['STATE_SYNC: must be one of normal, full, got "always"'])
+  assert.deepEqual(await problemsOf(() => loadEnv({ STATE_DIR: '' })), ['STATE_DIR: must not be empty'])
 })
 
 test('loadEnv reads only the record it is given, never process.env', () => {

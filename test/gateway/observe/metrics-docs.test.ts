@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import type { Histogram } from 'prom-client'
 import { channelConfig, startGateway, stopGateway } from '../helpers.ts'
 import { isOwnMetric } from './support.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 interface Row { type: string, labels: string[] }
 
@@ -27,7 +28,10 @@ async function table (): Promise<Map<string, Row>> {
 }
 
 test('docs/metrics.md lists exactly the backchannel_* series of the registry, with their types and labels', async (t) => {
-  const r = await startGateway([channelConfig('echo:docs')])
+  // With a durable store, so that its series are registered too.
+  const stateDir = await tempDir(t, 'bc-metrics-')
+  const env = { port: 0, host: '127.0.0.1', logLevel: 'silent' as const, configFile: null, apiToken: null, readyGraceMs: 3000, shutdownGraceMs: 5000, configWatch: false, stateDir }
+  const r = await startGateway([channelConfig('echo:docs')], { config: { env } })
   t.after(async () => { await stopGateway(r) })
   const registry = r.daemon.registry
   const own = (await registry.getMetricsAsJSON()).filter((m) => isOwnMetric(m.name))

@@ -10,6 +10,7 @@ import type { Client } from '../../../src/client/client.ts'
 import type { ChannelConfig, WebhookConfig } from '../../../src/gateway/config/types.ts'
 import { Hub } from '../../../src/gateway/hub/hub.ts'
 import { webhookMetrics } from '../../../src/gateway/observe/webhook-metrics.ts'
+import type { WebhookOutbox } from '../../../src/gateway/store/state-store.ts'
 import type { WebhookEvents } from '../../../src/gateway/webhook/events.ts'
 import { Webhooks } from '../../../src/gateway/webhook/webhooks.ts'
 import { channelConfig, literal } from '../helpers.ts'
@@ -48,7 +49,7 @@ type Payload<E extends EventName> = WebhookEvents[E][0]
 
 /** Records every event of a Webhooks service, and waits for them. */
 export class Recorder {
-  readonly seen: { [E in EventName]: Array<Payload<E>> } = { attempt: [], retry: [], delivered: [], dead_letter: [], dead_letter_failed: [], drain_start: [], drain_done: [], signing_keys: [], signing_keys_failed: [] }
+  readonly seen: { [E in EventName]: Array<Payload<E>> } = { attempt: [], retry: [], delivered: [], dead_letter: [], dead_letter_failed: [], drain_start: [], drain_done: [], signing_keys: [], signing_keys_failed: [], outbox_restored: [], outbox_pruned: [] }
   readonly #wakeups = new Wakeups()
 
   constructor (events: EventEmitter<WebhookEvents>) {
@@ -96,13 +97,15 @@ export interface SinksOptions {
   resolve?: (source: Parameters<typeof literal>[0]) => Promise<string>
   /** Watch signing secret files (quiet time, ms); absent: no watch. */
   watchSecrets?: { debounceMs: number }
+  /** A durable outbox (a store's); absent: memory only. */
+  outbox?: WebhookOutbox
 }
 
 /** Starts the webhook sinks of `channels` (each `upstream: main`). Close them with `close()` (t.after). */
 export async function startSinks (channels: ChannelConfig[], options: SinksOptions = {}): Promise<Sinks> {
   const now = options.now ?? Date.now
   const hub = new Hub(channels, { epoch: EPOCH, now })
-  const webhooks = new Webhooks(hub, { clients: options.clients ?? new Map(), resolve: options.resolve ?? literal, random: options.random ?? Math.random, now, ...(options.watchSecrets === undefined ? {} : { watchSecrets: options.watchSecrets }) })
+  const webhooks = new Webhooks(hub, { clients: options.clients ?? new Map(), resolve: options.resolve ?? literal, random: options.random ?? Math.random, now, ...(options.watchSecrets === undefined ? {} : { watchSecrets: options.watchSecrets }), ...(options.outbox === undefined ? {} : { outbox: options.outbox }) })
   const events = new Recorder(webhooks.events)
   const registry = new Registry()
   webhookMetrics(registry, webhooks)

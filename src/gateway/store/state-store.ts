@@ -1,0 +1,93 @@
+/**
+ * What the gateway keeps across a restart, as interfaces: the webhook
+ * outbox (messages accepted into a webhook queue and not yet delivered,
+ * dead-lettered or dropped) and the replay rings (each topic's recent
+ * events, its sequence and the hub's epoch and order). The hub and the
+ * webhook sinks know the store only through these, so another
+ * implementation (a shared one, on Redis Streams) can sit beside the
+ * SQLite one (sqlite-store.ts). Without a store (no STATE_DIR) nothing is
+ * kept and a restart starts afresh.
+ *
+ * Writes never throw: a write that fails (disk full, I/O error) is
+ * reported as a `write_error` event and what it would have kept stays in
+ * memory only, so a failing disk never stops delivery or streaming.
+ */
+import type { EventEmitter } from 'node:events'
+import type { RingEntry } from '../hub/ring.ts'
+
+/** A message held in a webhook's outbox. */
+export interface StoredDelivery {
+  readonly seq: number
+  /** `<epoch>-<seq>`, as when it arrived. */
+  readonly id: string
+  readonly event: string
+  readonly body: string
+  /** The idempotency key (webhook-id): the same on every attempt, before and after a restart. */
+  readonly key: string
+  readonly traceparent: string
+  /** Its ordering lane. */
+  readonly lane: string
+  /** When it arrived, wall clock ms (its max age counts from it across a restart). */
+  readonly at: number
+}
+
+export interface WebhookOutbox {
+  /** The messages held for `subscription`, oldest first, each with its store id. */
+  load: (subscription: string) => Array<StoredDelivery & { storeId: number }>
+  /** Keeps a message accepted into `subscription`'s queue; its store id, or null when it could not be written. */
+  add: (subscription: string, delivery: StoredDelivery) => number | null
+  /** The message left the queue (delivered, dead-lettered, evicted, expired). */
+  remove: (storeId: number) => void
+  /** Forgets the messages of every subscription not in `keep`; returns how many each had. */
+  prune: (keep: ReadonlySet<string>) => Map<string, number>
+}
+
+/** A topic's life as kept: where its sequence started, where it is. */
+export interface StoredTopic {
+  /** The seq before its first event (ids at or below it are from an earlier life). */
+  readonly base: number
+  /** The hub's order before its first event. */
+  readonly baseOrder: number
+  /** Its latest seq. */
+  readonly seq: number
+  /** When it stopped being held (the hub's order then), or null while held. */
+  readonly endedAtOrder: number | null
+}
+
+export interface RingStore {
+  /** The topic's life and its entries still held, oldest first; null when none is kept. */
+  load: (key: string) => { topic: StoredTopic, entries: RingEntry[] } | null
+  /** Every topic kept, by key. */
+  topics: () => Map<string, StoredTopic>
+  /** A new life of the topic begins (a subscription is created): its old entries are forgotten. */
+  begin: (key: string, base: number, baseOrder: number) => void
+  /** An event was added to the topic's ring. */
+  append: (key: string, entry: RingEntry) => void
+  /** The ring no longer holds entries below `firstHeldSeq`. */
+  trim: (key: string, firstHeldSeq: number) => void
+  /** The topic stopped being held at the hub's `order`. */
+  end: (key: string, order: number) => void
+}
+
+export interface StoreEvents {
+  /** A write failed: what it would have kept is in memory only. `op` names the write. */
+  write_error: [{ op: string, error: string }]
+  /** Writes fail now (logged once until they succeed again). */
+  failing: [{ op: string, error: string }]
+  /** Writes succeed again. */
+  recovered: [{ failedWrites: number }]
+}
+
+export interface StateStore {
+  /** The sidecar's epoch: kept, so ids given out before a restart stay valid after it. */
+  readonly epoch: string
+  /** The highest seq and the hub's order given out before this start. */
+  readonly issued: { maxSeq: number, order: number }
+  readonly outbox: WebhookOutbox
+  readonly rings: RingStore
+  readonly events: EventEmitter<StoreEvents>
+  /** Notes the hub's highest seq and order, written with the turn's commit. */
+  noteIssued: (maxSeq: number, order: number) => void
+  /** Commits what is pending and closes the file. Idempotent. */
+  close: () => void
+}
