@@ -58,3 +58,15 @@ export async function holderChange (writer: SharedTopicWriter, holding: boolean,
     return () => { writer.off('holder', listener) }
   })
 }
+
+/** The first of `writers` to report holding its lease. */
+export async function firstHolder (writers: readonly SharedTopicWriter[], ms = 10_000): Promise<SharedTopicWriter> {
+  return within<SharedTopicWriter>(ms, 'a holder', (resolve) => {
+    const listeners = writers.map((writer) => {
+      const listener = (holding: boolean): void => { if (holding) resolve(writer) }
+      writer.on('holder', listener)
+      return () => { writer.off('holder', listener) }
+    })
+    return () => { for (const off of listeners) off() }
+  })
+}

@@ -43,6 +43,12 @@ export function validUntil (sentAt: number, ttlMs: number): number {
   return sentAt + ttlMs - ttlMs / 10
 }
 
+/**
+ * Events: `acquired` when the lease is taken, and again when it is kept
+ * across a failed renewal or found missing by its holder (Redis was
+ * unreachable, or restarted empty: what was received meanwhile waits to be
+ * appended); `renewed` on each plain renewal; `lost` with why.
+ */
 export class TopicLease extends EventEmitter<{ acquired: [], renewed: [], lost: [LeaseLoss] }> {
   readonly #options: TopicLeaseOptions
   readonly #now: () => number
@@ -51,6 +57,8 @@ export class TopicLease extends EventEmitter<{ acquired: [], renewed: [], lost: 
   #timer: NodeJS.Timeout | undefined
   #running = false
   #ticking = false
+  /** The last attempt failed (Redis unavailable): the next success counts as acquired again. */
+  #failed = false
 
   constructor (options: TopicLeaseOptions) {
     super()
@@ -115,9 +123,10 @@ export class TopicLease extends EventEmitter<{ acquired: [], renewed: [], lost: 
     try {
       const left = Number(await link.script('lease', ACQUIRE, [key], [replicaId, String(ttlMs)]))
       if (!this.#isRunning()) return
-      if (left === -1) {
+      if (left === -1 || left === -3) {
         this.#validUntil = validUntil(sentAt, ttlMs)
-        if (this.#holding) {
+        // Taken anew, or kept across a failure: either way what was received meanwhile may be unappended.
+        if (this.#holding && !this.#failed && left === -1) {
           this.emit('renewed')
         } else {
           this.#holding = true
@@ -127,7 +136,9 @@ export class TopicLease extends EventEmitter<{ acquired: [], renewed: [], lost: 
         this.#lose('taken')
         next = nextAttemptMs(left, ttlMs)
       }
+      this.#failed = false
     } catch {
+      this.#failed = true
       // Unavailable: keep counting ourselves holder until the lease may have run out, then stop.
       if (this.#now() >= this.#validUntil) this.#lose('expired')
     } finally {

@@ -1,7 +1,7 @@
 /**
- * One replica's link to Redis: a command connection and, made on first
- * use, a second one for blocking reads (an XREAD BLOCK holds its
- * connection, and lease renewals must never wait behind it).
+ * One replica's link to Redis: a command connection and a second one for
+ * blocking reads (an XREAD BLOCK holds its connection, and lease renewals
+ * must never wait behind it). The link is `ready` when both are.
  *
  * It never wedges and never queues: while Redis is unreachable every call
  * fails at once with SharedHistoryUnavailableError (`offline`), a call that
@@ -58,7 +58,8 @@ export function unavailable (err: unknown, what: string): SharedHistoryUnavailab
 export class RedisLink extends EventEmitter<{ state: [LinkState] }> {
   readonly #options: RedisLinkOptions
   readonly #commands: Connection
-  #blocking: Connection | undefined
+  readonly #blocking: Connection
+  readonly #ready = new Set<Connection>()
   #state: LinkState = 'connecting'
   /** The last connection error, for health output; never holds a secret (node-redis errors do not). */
   lastError: Error | undefined
@@ -66,12 +67,13 @@ export class RedisLink extends EventEmitter<{ state: [LinkState] }> {
   constructor (options: RedisLinkOptions) {
     super()
     this.#options = options
-    this.#commands = this.#open(true)
+    this.#commands = this.#open()
+    this.#blocking = this.#open()
   }
 
   get state (): LinkState { return this.#state }
 
-  #open (tracked: boolean): Connection {
+  #open (): Connection {
     const { connect, reconnectMinMs, reconnectMaxMs } = this.#options
     const random = this.#options.random ?? Math.random
     const client = createClient({
@@ -87,15 +89,20 @@ export class RedisLink extends EventEmitter<{ state: [LinkState] }> {
         ...(connect.tls ? { tls: true as const, ...(connect.ca === undefined ? {} : { ca: connect.ca }) } : {}),
       },
     }) as unknown as Connection
+    const down = (): void => {
+      this.#ready.delete(client)
+      this.#setState('down')
+    }
     client.on('error', (err) => {
       this.lastError = err instanceof Error ? err : new Error(String(err))
-      if (tracked) this.#setState('down')
+      down()
     })
-    if (tracked) {
-      client.on('ready', () => { this.#setState('ready') })
-      client.on('reconnecting', () => { this.#setState('down') })
-      client.on('end', () => { this.#setState('down') })
-    }
+    client.on('ready', () => {
+      this.#ready.add(client)
+      if (this.#ready.size === 2) this.#setState('ready')
+    })
+    client.on('reconnecting', down)
+    client.on('end', down)
     client.connect().catch((err: unknown) => { this.lastError = err instanceof Error ? err : new Error(String(err)) })
     return client
   }
@@ -146,7 +153,6 @@ export class RedisLink extends EventEmitter<{ state: [LinkState] }> {
 
   /** A blocking command (XREAD BLOCK `blockMs`) on the blocking connection; its deadline is blockMs plus the command deadline. */
   async blocking (what: string, args: readonly string[], blockMs: number): Promise<RawReply> {
-    this.#blocking ??= this.#open(false)
     return this.#send(this.#blocking, what, args, blockMs + this.#options.commandTimeoutMs, true)
   }
 
@@ -154,6 +160,6 @@ export class RedisLink extends EventEmitter<{ state: [LinkState] }> {
   close (): void {
     this.#setState('closed')
     this.#commands.destroy()
-    this.#blocking?.destroy()
+    this.#blocking.destroy()
   }
 }

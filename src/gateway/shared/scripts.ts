@@ -16,11 +16,12 @@ function script (source: string): Script {
 
 /**
  * Take or keep the lease. KEYS: lease. ARGV: replica id, ttl ms.
- * -1: held by the caller now (taken or extended); otherwise the ms left
- * on another replica's lease.
+ * -3: taken now (there was no lease: none yet, expired, or Redis lost its
+ * data); -1: the caller's, extended; otherwise the ms left on another
+ * replica's lease.
  */
 export const ACQUIRE = script(`
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -3 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return -1
