@@ -82,10 +82,11 @@ test('AUTH with the password from a file, read again at each connect', async (t)
   assert.equal(await link.call('ping', ['PING']), 'PONG')
 })
 
-test('the config refuses credentials in the URL, a CA without rediss://, and an unreadable CA file', async () => {
+test('the config refuses credentials in the URL, a command deadline of a third of the ttl or more, a CA without rediss://, and an unreadable CA file', async () => {
   const base = { ...SHARED_HISTORY_DEFAULTS }
   await assert.rejects(resolveConnectOptions({ ...base, url: 'redis://user:pw@127.0.0.1:6379' }), /holds credentials/)
   await assert.rejects(resolveConnectOptions({ ...base, url: 'http://127.0.0.1:6379' }), /neither redis: nor rediss:/)
+  await assert.rejects(resolveConnectOptions({ ...base, url: 'redis://127.0.0.1:6379', commandTimeoutMs: 1000 }), /commandTimeoutMs: must be under leaseTtlMs \/ 3 \(1000\)/)
   await assert.rejects(resolveConnectOptions({ ...base, url: 'redis://127.0.0.1:6379', tlsCaFile: '/nonexistent' }), /not rediss/)
   await assert.rejects(resolveConnectOptions({ ...base, url: 'rediss://127.0.0.1:6379', tlsCaFile: '/nonexistent/ca.pem' }), /cannot read file \/nonexistent\/ca.pem: ENOENT/)
 })

@@ -38,7 +38,7 @@ export const SHARED_HISTORY_DEFAULTS = {
   keyPrefix: 'bc:',
   leaseTtlMs: 3000,
   maxLen: 10_000,
-  commandTimeoutMs: 1000,
+  commandTimeoutMs: 500,
   reconnectMinMs: 100,
   reconnectMaxMs: 5000,
 } as const satisfies Partial<SharedHistoryConfig>
@@ -66,6 +66,10 @@ export async function resolveConnectOptions (config: SharedHistoryConfig, env: R
   }
   if (url.username !== '' || url.password !== '') {
     throw new ConfigError(['/sharedHistory/url: holds credentials; set username and password (from a file) instead'])
+  }
+  if (config.commandTimeoutMs >= config.leaseTtlMs / 3) {
+    // A renewal must be able to fail and be retried before the lease runs out.
+    throw new ConfigError([`/sharedHistory/commandTimeoutMs: must be under leaseTtlMs / 3 (${Math.floor(config.leaseTtlMs / 3)})`])
   }
   const tls = url.protocol === 'rediss:'
   if (!tls && config.tlsCaFile !== undefined) throw new ConfigError(['/sharedHistory/tlsCaFile: set, but the URL is not rediss://'])
