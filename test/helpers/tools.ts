@@ -23,6 +23,7 @@ export const TOOLS = {
   python3: 'python3',
   curl: 'curl',
   openssl: 'openssl',
+  'redis-server': 'redis-server',
 } as const satisfies Record<string, string>
 
 export type ToolName = keyof typeof TOOLS
