@@ -9,7 +9,7 @@ import { harness, record } from '../client/helpers.ts'
 import { nextEvent } from '../helpers/wait.ts'
 
 const quick = { heartbeatIntervalMs: 30, heartbeatTimeoutMs: 30 }
-// Only the stalled server's reconnects need a short connect deadline: a first connect on a loaded machine can miss 100 ms.
+// Only the stalled server's reconnects need a short connect deadline (a first connect on a loaded machine can miss 100 ms).
 const quickConnect = { ...quick, connectTimeoutMs: 100 }
 
 describe('liveness', () => {
@@ -42,8 +42,13 @@ describe('liveness', () => {
   })
 
   test('a stalled server: liveness is lost, reconnects time out while it stays stalled, and the client recovers after resume', async (t) => {
-    const { server, connected } = await harness(t)
-    const c = await connected(quickConnect)
+    const { server, client } = await harness(t)
+    const c = client(quickConnect)
+    // A first attempt on a loaded machine can miss the 100 ms deadline, which rejects connect(); the client dials
+    // again on its own, so the test waits for the socket to open, however many attempts that takes.
+    const opened = nextEvent(c.events, 'connect_ok')
+    c.connect().catch(() => undefined)
+    await opened
     await c.join('room:stall')
     const lost = nextEvent(c.events, 'liveness_lost')
     const timedOut = nextEvent(c.events, 'connect_fail', (e) => e.reason === 'BC_ERR_TIMEOUT')
