@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { Client, type ClientOptions } from '../../src/client/client.ts'
 import type { ClientEvents } from '../../src/client/events.ts'
 import { ok, startFakePhoenix, type ChannelHandler, type FakePhoenix, type FakePhoenixOptions } from '../../src/testing/index.ts'
-import { within } from '../helpers/wait.ts'
+import { nextEvent, within } from '../helpers/wait.ts'
 
 /** How long any single wait may take before the test fails. */
 export const DEADLINE_MS = 3000
@@ -85,6 +85,11 @@ export interface Harness {
   client: (options?: Partial<ClientOptions>) => Client
   /** As `client`, connected. */
   connected: (options?: Partial<ClientOptions>) => Promise<Client>
+  /**
+   * As `client`, once a socket has opened however many dials that takes: for a short `connectTimeoutMs`, which a
+   * first dial on a loaded machine can miss (that rejects connect(); the client dials again on its own).
+   */
+  opened: (options?: Partial<ClientOptions>) => Promise<Client>
   /** Registers a client made elsewhere (a subclass) for closing. */
   track: <C extends Client>(client: C) => C
 }
@@ -108,6 +113,13 @@ export async function harness (t: TestContext, serverOptions: FakePhoenixOptions
     connected: async (options) => {
       const c = client(options)
       await c.connect()
+      return c
+    },
+    opened: async (options) => {
+      const c = client(options)
+      const open = nextEvent(c.events, 'connect_ok')
+      c.connect().catch(() => undefined)
+      await open
       return c
     },
     track,
