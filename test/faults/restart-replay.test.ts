@@ -8,14 +8,16 @@
  * the topic's `gap upstream_disconnected` for the downtime (Phoenix does
  * not replay) and `rejoined`; what is broadcast after the restart arrives.
  * An id from before the kill outside the kept window gets
- * `gap replay_exhausted`, as without a restart.
+ * `gap replay_exhausted`, as without a restart. After a SIGTERM restart,
+ * the id the `shutdown` event named resumes the same way.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startFakePhoenix } from '../../src/testing/index.ts'
-import { numbers, SseStream, type SseMessage } from '../gateway/sse/helpers.ts'
+import { broadcastNumbered, numbers, SseStream, type SseMessage } from '../gateway/sse/helpers.ts'
 import { dataOf, delivered } from '../gateway/sse/topics-support.ts'
 import { tempDir } from '../helpers/temp-dir.ts'
 import { kill9, serve } from './serve-child.ts'
@@ -103,5 +105,39 @@ test('kill -9 with readers mid-stream: the restarted sidecar resumes them from t
   for (const topic of TOPICS) {
     assert.deepEqual(old.filter((e) => e.startsWith(`${topic} msg`)).map((e) => Number(e.split(' ')[2])), [23, 24, 25, 26, 27, 28, 29, 30, 101, 102, 103])
   }
+  await kill9(second.child)
+})
+
+test('a SIGTERM restart: a reader resuming from the id its `shutdown` event named gets what came after it, then the downtime gap', async (t) => {
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const dir = await tempDir(t, 'bc-replay-')
+  const file = join(dir, 'config.json')
+  await writeFile(file, JSON.stringify({
+    upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],
+    channels: [{ topic: 'room:a', replay: REPLAY }],
+  }))
+  const stateDir = join(dir, 'state')
+  const first = await serve(t, phoenix, file, stateDir, ['room:a'])
+  const stream = await SseStream.open(first.address, 'room:a')
+  t.after(() => { stream.close() })
+  await stream.event('ready')
+  broadcastNumbered(phoenix, 'room:a', 'msg', 5)
+  await stream.until('room:a', (s) => s.named('msg').length === 5)
+  const exit = once(first.child, 'exit', { signal: AbortSignal.timeout(20_000) })
+  first.child.kill('SIGTERM')
+  const shutdown = await stream.event('shutdown')
+  await exit
+  const named = (JSON.parse(shutdown.data) as { lastEventId: string }).lastEventId
+  assert.equal(named, stream.named('msg').at(-1)?.id)
+
+  const second = await serve(t, phoenix, file, stateDir, ['room:a'])
+  const resumed = await SseStream.open(second.address, 'room:a', { lastEventId: named })
+  t.after(() => { resumed.close() })
+  await resumed.until('rejoined', (s) => s.named('rejoined').length === 1)
+  broadcastNumbered(phoenix, 'room:a', 'msg', 1, 101)
+  await resumed.until('the live message', (s) => numbers(s.events).includes(101))
+  // What the drain added after the reader's last id (leaving the channel) comes first, then the downtime.
+  assert.deepEqual(perTopic(resumed.events), ['closed', 'gap upstream_disconnected', 'rejoined', 'msg 101'])
   await kill9(second.child)
 })
