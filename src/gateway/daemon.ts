@@ -79,7 +79,12 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const now = deps.now ?? Date.now
   const registry = deps.registry ?? new Registry()
   const store = openStore(config, () => newEpoch(now(), deps.random ?? Math.random))
-  const hub = new Hub(config.channels, { epoch: newEpoch(now(), deps.random ?? Math.random), now, topicBufferBytes: config.sse.topicBufferBytes })
+  const hub = new Hub(config.channels, {
+    epoch: store?.epoch ?? newEpoch(now(), deps.random ?? Math.random),
+    now,
+    topicBufferBytes: config.sse.topicBufferBytes,
+    ...(store === null ? {} : { store }),
+  })
   const upstreamLog = componentLogger(deps.logger, 'upstream')
   const broker = new Broker(config, hub, (u) => createUpstreamClient(u, deps.resolve))
   for (const [name, client] of broker.clients) logClientEvents(upstreamLog, name, client)

@@ -7,47 +7,18 @@
  * 600 is delivered. Only the attempts in flight at the kill may come twice
  * (at least once), with the same idempotency key.
  */
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { startFakePhoenix, type FakePhoenix } from '../../src/testing/index.ts'
+import { startFakePhoenix } from '../../src/testing/index.ts'
 import { broadcastNumbered, SseStream } from '../gateway/sse/helpers.ts'
 import { Gate, Receiver, type Received } from '../gateway/webhook/receiver.ts'
 import { tempDir } from '../helpers/temp-dir.ts'
-import { Wakeups } from '../helpers/wakeups.ts'
+import { kill9, serve } from './serve-child.ts'
 
-const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')
 const MESSAGES = 600
 const IN_FLIGHT = 8
-
-interface Serve { child: ChildProcess, address: string, lines: Array<Record<string, unknown>> }
-
-/** Starts `serve` with `file` and STATE_DIR `stateDir`; resolves once it serves and `topic` is joined. */
-async function serve (t: TestContext, phoenix: FakePhoenix, file: string, stateDir: string, topic: string): Promise<Serve> {
-  const joined = phoenix.waitFor('join', (j) => j.topic === topic && j.status === 'ok', 10_000)
-  const child = spawn(process.execPath, [cli, 'serve', '--config', file], {
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', STATE_DIR: stateDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  t.after(() => child.kill('SIGKILL'))
-  const lines: Array<Record<string, unknown>> = []
-  const wakeups = new Wakeups()
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => { lines.push(JSON.parse(text) as Record<string, unknown>); wakeups.wake() })
-  const address = await wakeups.until('serving', () => lines.find((l) => l['msg'] === 'backchannel serving')?.['address'] as string | undefined, 10_000)
-  await joined.catch((err: unknown) => { throw new Error(`${String(err)}: ${JSON.stringify(lines.slice(-5))}`) })
-  return { child, address, lines }
-}
-
-async function kill9 (child: ChildProcess): Promise<void> {
-  const exit = once(child, 'exit', { signal: AbortSignal.timeout(10_000) })
-  child.kill('SIGKILL')
-  const [code, signal] = await exit as [number | null, string | null]
-  assert.deepEqual([code, signal], [null, 'SIGKILL'])
-}
 
 const nOf = (r: Received): number => (JSON.parse(r.body) as { data: { n: number } }).data.n
 
@@ -65,7 +36,7 @@ test('kill -9 mid-delivery with 600 webhook messages held: the restarted sidecar
   }))
   const stateDir = join(dir, 'state')
 
-  const first = await serve(t, phoenix, file, stateDir, 'room:orders')
+  const first = await serve(t, phoenix, file, stateDir, ['room:orders'])
   // A reader of the same topic sees an event only after the turn that published it committed it (the store commits
   // at the next tick, before any stream writes): its last event says all 600 are accepted.
   const stream = await SseStream.open(first.address, 'room:orders')
@@ -83,7 +54,7 @@ test('kill -9 mid-delivery with 600 webhook messages held: the restarted sidecar
   hold.open({ status: 200 })
   const accepted = new Map<number, string[]>()
   const countFrom = receiver.received.length
-  const second = await serve(t, phoenix, file, stateDir, 'room:orders')
+  const second = await serve(t, phoenix, file, stateDir, ['room:orders'])
   await receiver.until('all 600 delivered after the restart', () => {
     accepted.clear()
     for (const r of receiver.received.slice(countFrom)) accepted.set(nOf(r), [...(accepted.get(nOf(r)) ?? []), r.key])

@@ -51,7 +51,7 @@ export interface Container {
     allowPrivilegeEscalation?: boolean
     capabilities?: { drop?: string[] }
   }
-  volumeMounts?: Array<{ name: string, mountPath: string }>
+  volumeMounts?: Array<{ name: string, mountPath: string, readOnly?: boolean }>
 }
 export interface KeyToPath { key: string, path: string }
 export interface Volume {
@@ -59,6 +59,7 @@ export interface Volume {
   configMap?: { name: string, items?: KeyToPath[] }
   secret?: { secretName: string, items?: KeyToPath[] }
   emptyDir?: Record<string, unknown>
+  persistentVolumeClaim?: { claimName: string, readOnly?: boolean }
 }
 export interface PodSpec {
   containers: Container[]

@@ -181,3 +181,50 @@ describe('grace period', () => {
     assert.equal(pod.spec.terminationGracePeriodSeconds, 27)
   })
 })
+
+describe('durable state', () => {
+  /** The sidecar's settings from the pod's environment, with a token file for API_TOKEN_FILE. */
+  function loadPodEnv (pod: Pod): ReturnType<typeof loadEnv> {
+    const dir = mkdtempSync(join(tmpdir(), 'backchannel-token-'))
+    try {
+      const tokenFile = join(dir, 'token')
+      writeFileSync(tokenFile, 'a-token\n')
+      return loadEnv({ ...Object.fromEntries(pod.env), API_TOKEN_FILE: tokenFile })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  test('off by default: no STATE_DIR, no state volume', async () => {
+    const pod = podOf(await renderChart([ciFile('defaults')]))
+    assert.ok(![...pod.env.keys()].some((k) => k.startsWith('STATE_')))
+    assert.ok(!(pod.spec.volumes ?? []).some((v) => v.name === 'backchannel-state'))
+    assert.equal(loadPodEnv(pod).stateDir, null)
+  })
+
+  test('enabled: an emptyDir mounted at STATE_DIR, with STATE_SYNC, which the sidecar accepts', async () => {
+    const pod = podOf(await renderChart([ciFile('standalone')], ['--set', 'state.enabled=true']))
+    assert.equal(pod.env.get('STATE_DIR'), '/var/lib/backchannel')
+    assert.equal(pod.env.get('STATE_SYNC'), 'normal')
+    assert.equal(pod.env.get('STATE_MAX_BYTES'), undefined)
+    const { volume: v, relative } = mountFor(pod, '/var/lib/backchannel/backchannel.db')
+    assert.equal(relative, 'backchannel.db')
+    assert.deepEqual(v.emptyDir, { sizeLimit: '512Mi' })
+    const mount = pod.container.volumeMounts?.find((m) => m.name === v.name)
+    assert.notEqual(mount?.readOnly, true)
+    const env = loadPodEnv(pod)
+    assert.deepEqual([env.stateDir, env.stateSync], ['/var/lib/backchannel', 'normal'])
+  })
+
+  test('with an existing claim, in a user\'s chart: the claim at mountPath, and every setting passed on', async () => {
+    const pod = podOf(await renderApp(ciFile('sidecar'), [
+      '--set', 'backchannel.state.enabled=true', '--set', 'backchannel.state.existingClaim=shop-state',
+      '--set', 'backchannel.state.mountPath=/data', '--set', 'backchannel.state.sync=full', '--set', 'backchannel.state.maxBytes=1073741824',
+    ]))
+    const { volume: v } = mountFor(pod, '/data/backchannel.db')
+    assert.deepEqual(v.persistentVolumeClaim, { claimName: 'shop-state' })
+    assert.equal(v.emptyDir, undefined)
+    const env = loadPodEnv(pod)
+    assert.deepEqual([env.stateDir, env.stateSync, env.stateMaxBytes], ['/data', 'full', 1073741824])
+  })
+})

@@ -88,6 +88,16 @@ also when a user's chart includes the container.
 {{- if and (not (kindIs "invalid" $v.terminationGracePeriodSeconds)) (lt (int $v.terminationGracePeriodSeconds) (int $budget)) }}
 {{- fail (printf "terminationGracePeriodSeconds %d is shorter than the drain: shutdownGraceMs %d plus the sidecar's 2 s exit margin needs at least %d" (int $v.terminationGracePeriodSeconds) (int $v.shutdownGraceMs) (int $budget)) }}
 {{- end }}
+{{- if $v.state.enabled }}
+{{- range $v.env }}
+{{- if has .name (list "STATE_DIR" "STATE_SYNC" "STATE_MAX_BYTES") }}
+{{- fail (printf "env %s is set by the chart when state.enabled is true: use state.mountPath, state.sync and state.maxBytes" .name) }}
+{{- end }}
+{{- end }}
+{{- if and $v.state.existingClaim (eq $v.mode "standalone") (gt (int $v.replicaCount) 1) }}
+{{- fail (printf "state.existingClaim %s with replicaCount %d: every replica would mount the same claim, and two sidecars cannot share one store; use one replica, an emptyDir, or your own StatefulSet in mode sidecar" $v.state.existingClaim (int $v.replicaCount)) }}
+{{- end }}
+{{- end }}
 {{- if and $v.serviceMonitor.enabled (ne $v.mode "standalone") }}
 {{- fail "serviceMonitor.enabled needs mode standalone: the ServiceMonitor selects the chart's Service" }}
 {{- end }}
@@ -162,6 +172,16 @@ restartPolicy: Always).
       value: {{ toString (int $v.readyGraceMs) | quote }}
     - name: SHUTDOWN_GRACE_MS
       value: {{ toString (int $v.shutdownGraceMs) | quote }}
+    {{- if $v.state.enabled }}
+    - name: STATE_DIR
+      value: {{ $v.state.mountPath | quote }}
+    - name: STATE_SYNC
+      value: {{ $v.state.sync | quote }}
+    {{- if not (kindIs "invalid" $v.state.maxBytes) }}
+    - name: STATE_MAX_BYTES
+      value: {{ printf "%d" (int64 $v.state.maxBytes) | quote }}
+    {{- end }}
+    {{- end }}
     {{- with $v.env }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -193,6 +213,10 @@ restartPolicy: Always).
       readOnly: true
     - name: backchannel-tmp
       mountPath: /tmp
+    {{- if $v.state.enabled }}
+    - name: backchannel-state
+      mountPath: {{ $v.state.mountPath | quote }}
+    {{- end }}
     {{- if $v.apiToken.existingSecret }}
     - name: backchannel-api-token
       mountPath: /var/run/secrets/backchannel/api-token
@@ -217,6 +241,16 @@ restartPolicy: Always).
 - name: backchannel-tmp
   emptyDir:
     sizeLimit: 64Mi
+{{- if $v.state.enabled }}
+- name: backchannel-state
+  {{- if $v.state.existingClaim }}
+  persistentVolumeClaim:
+    claimName: {{ $v.state.existingClaim }}
+  {{- else }}
+  emptyDir:
+    sizeLimit: {{ $v.state.sizeLimit }}
+  {{- end }}
+{{- end }}
 {{- if $v.apiToken.existingSecret }}
 - name: backchannel-api-token
   secret:

@@ -15,6 +15,7 @@ import { forwardedJson, isAsciiText } from './payload-json.ts'
 import type { CutCause, EndReason, Reader } from './reader.ts'
 import { planResume, planTopicResume, type Gap } from './resume.ts'
 import { IssuedSeq, Subscription } from './subscription.ts'
+import { continuedNumbers, keptRing, type HubStore } from './kept-rings.ts'
 
 export interface HubOptions {
   epoch: string
@@ -22,6 +23,12 @@ export interface HubOptions {
   now: () => number
   /** Bytes of events each topic holds at most, for resume and for readers catching up (sse.topicBufferBytes); unset: its replay only. */
   topicBufferBytes?: number
+  /**
+   * The durable store (STATE_DIR): the hub continues the numbers it gave
+   * out before (with `epoch` the store's), keeps every topic's ring there
+   * and restores a topic's ring when it is held again after a restart.
+   */
+  store?: HubStore
 }
 
 /**
@@ -65,8 +72,11 @@ export class Hub {
   readonly #ended = new EndedLives()
   readonly #now: () => number
   /** Sequence numbers are never reused within the epoch: a topic held again starts above every id given out. */
-  readonly #issued = new IssuedSeq()
+  readonly #issued: IssuedSeq
   readonly #topicBufferBytes: number | undefined
+  readonly #store: HubStore | null
+  /** Topics held in this process: held again, they begin a new life instead of continuing the one kept in the store. */
+  readonly #heldHere = new Set<string>()
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
   readonly retired = new Map<string, { events: number, eventsSent: number }>()
   readonly #byKey = new Map<string, Subscription>()
@@ -78,6 +88,8 @@ export class Hub {
     this.epoch = options.epoch
     this.#now = options.now
     this.#topicBufferBytes = options.topicBufferBytes
+    this.#store = options.store ?? null
+    this.#issued = this.#store === null ? new IssuedSeq() : continuedNumbers(this.#store, this.#ended)
     for (const config of channels) this.add(config)
     // One listener per open multi-topic stream.
     this.topics.setMaxListeners(0)
@@ -89,11 +101,14 @@ export class Hub {
 
   /** A subscription not yet in the hub (its messages are dropped until `register`). */
   create (config: ChannelConfig): Subscription {
-    return new Subscription(config, this.epoch, this.#now(), this.#issued, this.#topicBufferBytes)
+    const key = keyOf(config.upstream, config.topic)
+    const kept = this.#store === null ? null : keptRing(this.#store, key, this.#heldHere.has(key))
+    return new Subscription(config, this.epoch, this.#now(), this.#issued, this.#topicBufferBytes, kept)
   }
 
   register (sub: Subscription): Subscription {
     const { upstream, topic } = sub.config
+    this.#heldHere.add(keyOf(upstream, topic))
     this.#byKey.set(keyOf(upstream, topic), sub)
     let topics = this.#byUpstream.get(upstream)
     if (topics === undefined) this.#byUpstream.set(upstream, (topics = new Map<string, Subscription>()))
@@ -116,6 +131,7 @@ export class Hub {
     topics?.delete(topic)
     if (topics?.size === 0) this.#byUpstream.delete(upstream)
     this.#ended.note(key, this.#issued.order)
+    this.#store?.rings.end(key, this.#issued.order)
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
     else this.#byTopic.set(topic, rest)

@@ -144,6 +144,15 @@ export class ReplayRing {
     return ring
   }
 
+  /**
+   * Entries from before `first` were dropped before this ring was built (a
+   * ring restored from the store): a resume over several topics from an
+   * order below `first`'s misses them, as it would had this ring dropped them.
+   */
+  noteDroppedBefore (first: RingEntry): void {
+    if (this.#droppedOrder === null) this.#droppedOrder = first.order - 1
+  }
+
   /** Replay entries with seq > `after`, oldest first. */
   since (after: number): RingEntry[] {
     const out: RingEntry[] = []

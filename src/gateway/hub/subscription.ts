@@ -8,6 +8,7 @@ import { formatEventId } from './event-id.ts'
 import { PresenceView } from './presence-view.ts'
 import type { MessageSink, Reader, ReaderSource } from './reader.ts'
 import { ReplayRing, type RingEntry } from './ring.ts'
+import type { RingStore, StoredTopic } from '../store/state-store.ts'
 
 export type SubscriptionState = 'joining' | 'joined' | 'errored' | 'closed'
 
@@ -31,13 +32,37 @@ export interface SubscriptionStatus {
  * hub's one order over the events of every topic.
  */
 export class IssuedSeq {
-  #max = 0
-  #order = 0
+  #max: number
+  #order: number
+  readonly #onIssue: ((max: number, order: number) => void) | null
+
+  /** Starts from what an earlier life of the sidecar gave out (kept in the store), telling `onIssue` of each event's numbers. */
+  constructor (max = 0, order = 0, onIssue?: (max: number, order: number) => void) {
+    this.#max = max
+    this.#order = order
+    this.#onIssue = onIssue ?? null
+  }
+
   get max (): number { return this.#max }
   note (seq: number): void { if (seq > this.#max) this.#max = seq }
   /** The order of the latest event of any topic (0 before the first). */
   get order (): number { return this.#order }
-  nextOrder (): number { return ++this.#order }
+  nextOrder (): number {
+    const order = ++this.#order
+    this.#onIssue?.(this.#max, order)
+    return order
+  }
+}
+
+/**
+ * Where a subscription keeps its ring across a restart: the store, under
+ * the topic's key, and the life kept there to continue (`restore`), or
+ * none to begin a new one.
+ */
+export interface KeptRing {
+  readonly store: RingStore
+  readonly key: string
+  readonly restore: { topic: StoredTopic, entries: RingEntry[] } | null
 }
 
 export class Subscription implements ReaderSource {
@@ -65,25 +90,53 @@ export class Subscription implements ReaderSource {
   eventsSent = 0
   /** Where its messages (not lifecycle events) also go: a webhook sink, or any other. */
   readonly #sinks = new Set<MessageSink>()
+  readonly #kept: KeptRing | null
+  /** The lowest seq the store was last told the ring holds. */
+  #keptFrom: number | undefined
   /** The merged presence, for a channel with `presence: true`; null otherwise. */
   presence: PresenceView | null
 
   /** `heldBytes`: what the ring holds at most, for resume and for readers catching up (sse.topicBufferBytes). */
-  constructor (config: ChannelConfig, epoch: string, now: number, issued: IssuedSeq = new IssuedSeq(), heldBytes?: number) {
+  /**
+   * `kept`: the store keeping its ring. A life restored from it continues
+   * its numbers and ring, and starts down since its latest event: the
+   * messages Phoenix sent while the sidecar was not running are lost, and
+   * its join says so with a gap.
+   */
+  constructor (config: ChannelConfig, epoch: string, now: number, issued: IssuedSeq = new IssuedSeq(), heldBytes?: number, kept: KeptRing | null = null) {
     this.config = config
     this.#issued = issued
-    this.base = issued.max
-    this.baseOrder = issued.order
+    const restore = kept?.restore ?? null
+    this.base = restore?.topic.base ?? issued.max
+    this.baseOrder = restore?.topic.baseOrder ?? issued.order
     this.#seq = this.base
     this.presence = config.presence === true ? new PresenceView() : null
     this.ring = new ReplayRing(config.replay, heldBytes)
     this.#epoch = epoch
     this.since = now
+    this.#kept = kept
+    if (kept === null) return
+    if (restore === null) {
+      kept.store.begin(kept.key, this.base, this.baseOrder)
+      return
+    }
+    const first = restore.entries[0]
+    if (first !== undefined && first.seq > this.base + 1) this.ring.noteDroppedBefore(first)
+    for (const entry of restore.entries) this.ring.push(entry)
+    const last = restore.entries.at(-1)
+    this.#seq = Math.max(restore.topic.seq, last?.seq ?? this.base)
+    this.#keptFrom = first?.seq
+    this.#trimKept()
+    this.downSince = last?.at ?? now
+    this.joinedOnce = true
   }
 
   /** A reload changed its config: the ring keeps its newest entries; presence starts afresh (the caller rejoins). */
   reconfigure (config: ChannelConfig): void {
-    if (config.replay !== this.config.replay) this.ring = this.ring.resized(config.replay)
+    if (config.replay !== this.config.replay) {
+      this.ring = this.ring.resized(config.replay)
+      this.#trimKept()
+    }
     if ((config.presence === true) !== (this.presence !== null)) this.presence = config.presence === true ? new PresenceView() : null
     this.config = config
   }
@@ -140,7 +193,19 @@ export class Subscription implements ReaderSource {
     this.#issued.note(seq)
     const entry: RingEntry = { seq, order: this.#issued.nextOrder(), at: now, event, data, control, ascii }
     this.ring.push(entry)
+    if (this.#kept !== null) {
+      this.#kept.store.append(this.#kept.key, entry)
+      this.#trimKept()
+    }
     for (const reader of this.readers) if (reader.offer(entry)) this.eventsSent++
     return entry
+  }
+
+  /** Tells the store when the ring no longer holds its oldest entries. */
+  #trimKept (): void {
+    const first = this.ring.firstHeldSeq
+    if (this.#kept === null || first === undefined || first === this.#keptFrom) return
+    this.#keptFrom = first
+    this.#kept.store.trim(this.#kept.key, first)
   }
 }

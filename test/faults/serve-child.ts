@@ -1,0 +1,43 @@
+/**
+ * A real `backchannel serve` child process for the restart fault tests:
+ * started on a config file with a STATE_DIR, its JSON log lines kept, and
+ * killed with SIGKILL (kill -9) as an OOM kill or an eviction would.
+ */
+import type { TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { FakePhoenix } from '../../src/testing/index.ts'
+import { Wakeups } from '../helpers/wakeups.ts'
+
+const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')
+
+export interface Serve { child: ChildProcess, address: string, lines: Array<Record<string, unknown>> }
+
+/** Starts `serve` with `file` and STATE_DIR `stateDir`; resolves once it serves and every one of `topics` is joined (its log says so: the hub has been told). */
+export async function serve (t: TestContext, phoenix: FakePhoenix, file: string, stateDir: string, topics: readonly string[]): Promise<Serve> {
+  const joined = Promise.all(topics.map(async (topic) => phoenix.waitFor('join', (j) => j.topic === topic && j.status === 'ok', 10_000)))
+  const child = spawn(process.execPath, [cli, 'serve', '--config', file], {
+    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', STATE_DIR: stateDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  t.after(() => child.kill('SIGKILL'))
+  const lines: Array<Record<string, unknown>> = []
+  const wakeups = new Wakeups()
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => { lines.push(JSON.parse(text) as Record<string, unknown>); wakeups.wake() })
+  const address = await wakeups.until('serving', () => lines.find((l) => l['msg'] === 'backchannel serving')?.['address'] as string | undefined, 10_000)
+  await joined.catch((err: unknown) => { throw new Error(`${String(err)}: ${JSON.stringify(lines.slice(-5))}`) })
+  const logged = (topic: string): boolean => lines.some((l) => l['msg'] === 'channel joined' && l['topic'] === topic)
+  await wakeups.until('the joins logged', () => topics.every(logged) ? true : undefined, 10_000)
+  return { child, address, lines }
+}
+
+/** kill -9, and waits for the exit. */
+export async function kill9 (child: ChildProcess): Promise<void> {
+  const exit = once(child, 'exit', { signal: AbortSignal.timeout(10_000) })
+  child.kill('SIGKILL')
+  const [code, signal] = await exit as [number | null, string | null]
+  assert.deepEqual([code, signal], [null, 'SIGKILL'])
+}
