@@ -5,8 +5,6 @@
  * a deadline, its output collected.
  */
 import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { startDemo, type Demo, type DemoOptions } from '../../examples/start-demo.ts'
@@ -145,19 +143,4 @@ export function backgroundFor (t: TestContext, command: string, args: readonly s
   return started
 }
 
-/**
- * A TCP port on 127.0.0.1 that was free a moment ago, for a server that
- * must be named in a config before it starts (the gateway needs the
- * webhook's URL, and the app the gateway's). The server that takes it fails
- * loudly if something else took it meanwhile.
- */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  await once(server, 'close')
-  if (address === null || typeof address === 'string') throw new Error('no TCP address')
-  return address.port
-}
+export { freePort } from '../helpers/ports.ts'

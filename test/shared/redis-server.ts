@@ -7,9 +7,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import type { TestContext } from 'node:test'
 import { within } from '../helpers/wait.ts'
+import { freePort } from '../helpers/ports.ts'
 
 export interface RedisServer {
   readonly port: number
@@ -28,17 +28,6 @@ export interface RedisServerOptions {
   readonly args?: readonly string[]
   /** Serve TLS on the port instead of plain TCP (the args must name the cert files). */
   readonly tls?: boolean
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  await once(server, 'close')
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
 }
 
 export async function startRedis (t: TestContext, program: string, options: RedisServerOptions = {}): Promise<RedisServer> {
