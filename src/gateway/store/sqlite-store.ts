@@ -46,7 +46,8 @@ CREATE INDEX IF NOT EXISTS outbox_by_subscription ON outbox (subscription, id);
 CREATE TABLE IF NOT EXISTS topics (key TEXT PRIMARY KEY, base INTEGER NOT NULL, base_order INTEGER NOT NULL, seq INTEGER NOT NULL,
   ended_at_order INTEGER) STRICT;
 CREATE TABLE IF NOT EXISTS ring (key TEXT NOT NULL, seq INTEGER NOT NULL, ord INTEGER NOT NULL, at REAL NOT NULL, event TEXT NOT NULL,
-  data TEXT NOT NULL, control INTEGER NOT NULL, ascii INTEGER NOT NULL, PRIMARY KEY (key, seq)) STRICT, WITHOUT ROWID;
+  data TEXT NOT NULL, control INTEGER NOT NULL, ascii INTEGER NOT NULL) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS ring_by_topic ON ring (key, seq);
 `
 
 interface OutboxRow { id: number, seq: number, msg_id: string, event: string, body: string, key: string, traceparent: string, lane: string, at: number }
