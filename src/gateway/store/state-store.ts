@@ -14,22 +14,14 @@
  */
 import type { EventEmitter } from 'node:events'
 import type { RingEntry } from '../hub/ring.ts'
+import type { Delivery } from '../webhook/message.ts'
 
-/** A message held in a webhook's outbox. */
-export interface StoredDelivery {
-  readonly seq: number
-  /** `<epoch>-<seq>`, as when it arrived. */
-  readonly id: string
-  readonly event: string
-  readonly body: string
-  /** The idempotency key (webhook-id): the same on every attempt, before and after a restart. */
-  readonly key: string
-  readonly traceparent: string
-  /** Its ordering lane. */
-  readonly lane: string
-  /** When it arrived, wall clock ms (its max age counts from it across a restart). */
-  readonly at: number
-}
+/**
+ * A message held in a webhook's outbox: what a delivery carries on every attempt (its id, body, idempotency key and
+ * traceparent stay the same before and after a restart), its ordering lane, and `at`, when it arrived, wall clock ms
+ * (its max age counts from it across a restart).
+ */
+export type StoredDelivery = Pick<Delivery, 'seq' | 'id' | 'event' | 'body' | 'key' | 'traceparent'> & { readonly lane: string, readonly at: number }
 
 export interface WebhookOutbox {
   /** The messages held for `subscription`, oldest first, each with its store id. */
