@@ -44,7 +44,7 @@ export interface EventsRouteOptions { broker: Broker, access: HttpAccess }
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { broker, access }) => {
   app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema, config: { access: { action: 'subscribe', stream: true } } }, async (request, reply) => {
     access.authorize(request, 'subscribe', [request.params.topic])
-    const { lastEventId, ...options } = sseRequest(broker, request)
+    const { lastEventId, events, options } = sseRequest(broker, request)
     const { sse } = broker.config
     // Counted against its subject's and address's caps until it ends.
     const admitted = access.admitStream(request, sse)
@@ -53,15 +53,17 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
       use = broker.use(request.params.topic, request.query.upstream, 'sse')
     } catch (err) {
-      admitted()
+      admitted.release()
       throw err
     }
     const { sub, release } = use
     const res = startSseResponse(reply, { topic: sub.config.topic, epoch: broker.hub.epoch, state: sub.state }, sse.retryMs)
-    const client = new SseStreamWriter(res, lastEventId, options)
+    const client = new SseStreamWriter(res, lastEventId, options, events)
     broker.hub.attach(sub, client, lastEventId)
     broker.readers.add(client, 'sse')
-    client.onEnd(() => { admitted(); release() })
+    // What the stream holds goes when it ends: its count against the caps, the topic (no closure per stream for them).
+    client.onEnd(admitted)
+    client.onEnd(release)
     access.endAtExpiry(request, client, sse.retryMs)
   })
 }

@@ -50,7 +50,7 @@ export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = a
     const names = topic === undefined ? [] : [topic].flat()
     // Every exact topic and every pattern asked for must be covered by the token's claims.
     access.authorize(request, 'subscribe', names)
-    const { lastEventId, ...options } = sseRequest(broker, request)
+    const { lastEventId, events, options } = sseRequest(broker, request)
     const { sse } = broker.config
     const topicsRequest = { topics: names, upstream: request.query.upstream, lastEventId, limit: sse.maxTopicsPerStream }
     // Counted against its subject's and address's caps until it ends.
@@ -59,12 +59,12 @@ export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = a
     try {
       resolved = resolveTopics(broker, topicsRequest)
     } catch (err) {
-      admitted()
+      admitted.release()
       throw err
     }
     const topics = resolved.subs.map((sub) => ({ topic: sub.config.topic, upstream: sub.config.upstream, state: sub.state }))
     const res = startSseResponse(reply, { epoch: broker.hub.epoch, topics, patterns: resolved.patterns }, sse.retryMs)
-    const stream = new SseTopicsWriter(res, broker.hub, lastEventId, options)
+    const stream = new SseTopicsWriter(res, broker.hub, lastEventId, options, events)
     stream.onEnd(admitted)
     followTopics(broker, stream.merge, stream, topicsRequest, resolved)
     broker.readers.add(stream, 'sse')
