@@ -42,7 +42,9 @@ export const EVENTS_PATH = '/v1/channels/:topic/events'
 export interface EventsRouteOptions { broker: Broker, access: HttpAccess }
 
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { broker, access }) => {
-  app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema, config: { access: { action: 'subscribe', stream: true } } }, async (request, reply) => {
+  app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema, config: { access: { action: 'subscribe', stream: true } } }, (request, reply) => {
+    // Not async: the handler hijacks the reply and returns nothing, so no promise is made for fastify to wait on
+    // (a thrown error reaches the error handler either way).
     access.authorize(request, 'subscribe', [request.params.topic])
     const { lastEventId, events, options } = sseRequest(broker, request)
     const { sse } = broker.config

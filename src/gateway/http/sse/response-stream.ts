@@ -120,7 +120,8 @@ export abstract class SseResponseStream {
   onEnd (listener: EndListener): void {
     if (this.#ended !== null) callEnd(listener, this.#ended)
     else if (this.#onEnd === null) this.#onEnd = listener
-    else if (Array.isArray(this.#onEnd)) this.#onEnd.push(listener)
+    // A new array of the exact length: a push would grow it to room for 19 (V8's growth step), kept as long as the stream.
+    else if (Array.isArray(this.#onEnd)) this.#onEnd = [...this.#onEnd, listener]
     else this.#onEnd = [this.#onEnd, listener]
   }
 

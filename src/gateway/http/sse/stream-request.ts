@@ -70,17 +70,20 @@ function releaseFastifyListener (res: ServerResponse): void {
   res.off('error', listener as () => void)
 }
 
+/** The headers of every SSE response (one object, not one a stream). */
+const SSE_HEADERS = Object.freeze({
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-accel-buffering': 'no',
+  connection: 'keep-alive',
+})
+
 /** Takes the response over from fastify and writes the SSE headers and the `ready` event with `ready` as its data. */
 export function startSseResponse (reply: FastifyReply, ready: unknown, retryMs: number): ServerResponse {
   reply.hijack()
   const res = reply.raw
   releaseFastifyListener(res)
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-accel-buffering': 'no',
-    connection: 'keep-alive',
-  })
+  res.writeHead(200, SSE_HEADERS)
   res.write(formatEvent({ event: 'ready', data: JSON.stringify(ready), retryMs }))
   return res
 }
