@@ -49,7 +49,7 @@ export const FULL: GatewayBenchConfig = {
   pushBody: 64,
   subscribers: [1, 100, 1000],
   fanRounds: 2,
-  pacedRounds: 3,
+  pacedRounds: 5,
   saturatedMs: 1500,
   pacedMs: 4000,
   pacedHz: 50,
@@ -340,7 +340,10 @@ export interface FanResult {
   serverCpuUs: number
   pacedPerSec: number
   pacedP50Ms: number
+  /** Over every receipt of every paced round. */
   pacedP99Ms: number
+  /** The paced p99 of each round, in round order (round r of each server ran back to back, see fanoutPhase). */
+  pacedRoundP99Ms: number[]
   /** Readers whose stream ended under the benchmark (cut off). */
   cutOff: number
 }
@@ -449,6 +452,7 @@ export async function fanoutPhase (s: Servers, config: GatewayBenchConfig): Prom
           pacedPerSec: (1000 * side.paced.received) / side.paced.wallMs,
           pacedP50Ms: percentileSorted(pacedLat, 50),
           pacedP99Ms: percentileSorted(pacedLat, 99),
+          pacedRoundP99Ms: side.paced.latencies.map((round) => percentileSorted(round, 99)),
           cutOff: side.readers.cutOff,
         })
       }
