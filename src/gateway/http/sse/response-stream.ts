@@ -120,8 +120,9 @@ export abstract class SseResponseStream {
   onEnd (listener: EndListener): void {
     if (this.#ended !== null) callEnd(listener, this.#ended)
     else if (this.#onEnd === null) this.#onEnd = listener
-    // A new array of the exact length: a push would grow it to room for 19 (V8's growth step), kept as long as the stream.
-    else if (Array.isArray(this.#onEnd)) this.#onEnd = [...this.#onEnd, listener]
+    // A new array of the exact length (concat; a spread or a push would grow it to room for 19, V8's growth step, kept
+    // as long as the stream).
+    else if (Array.isArray(this.#onEnd)) this.#onEnd = this.#onEnd.concat(listener)
     else this.#onEnd = [this.#onEnd, listener]
   }
 
