@@ -12,7 +12,7 @@ import type { Broker } from '../../broker.ts'
 import type { HttpAccess } from '../access.ts'
 import { followTopics, resolveTopics } from '../../topics-stream.ts'
 import { problemSchema } from '../problem.ts'
-import { sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
+import { readyEvent, sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
 import { SseTopicsWriter } from '../sse/topics-writer.ts'
 
 interface TopicsEventsQuery extends SseQuery { topic?: string | string[], upstream?: string }
@@ -65,7 +65,7 @@ export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = a
       throw err
     }
     const topics = resolved.subs.map((sub) => ({ topic: sub.config.topic, upstream: sub.config.upstream, state: sub.state }))
-    const res = startSseResponse(reply, { epoch: broker.hub.epoch, topics, patterns: resolved.patterns }, sse.retryMs)
+    const res = startSseResponse(reply, readyEvent({ epoch: broker.hub.epoch, topics, patterns: resolved.patterns }, sse.retryMs))
     const stream = new SseTopicsWriter(res, broker.hub, lastEventId, options, events)
     stream.onEnd(admitted)
     followTopics(broker, stream.merge, stream, topicsRequest, resolved)

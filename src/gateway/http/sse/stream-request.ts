@@ -78,12 +78,17 @@ const SSE_HEADERS = Object.freeze({
   connection: 'keep-alive',
 })
 
-/** Takes the response over from fastify and writes the SSE headers and the `ready` event with `ready` as its data. */
-export function startSseResponse (reply: FastifyReply, ready: unknown, retryMs: number): ServerResponse {
+/** The `ready` event with `data` (as JSON) and the `retry` hint: the first thing every stream writes. */
+export function readyEvent (data: unknown, retryMs: number): string {
+  return formatEvent({ event: 'ready', data: JSON.stringify(data), retryMs })
+}
+
+/** Takes the response over from fastify and writes the SSE headers and `ready`, a `ready` event (see readyEvent). */
+export function startSseResponse (reply: FastifyReply, ready: string): ServerResponse {
   reply.hijack()
   const res = reply.raw
   releaseFastifyListener(res)
   res.writeHead(200, SSE_HEADERS)
-  res.write(formatEvent({ event: 'ready', data: JSON.stringify(ready), retryMs }))
+  res.write(ready)
   return res
 }
