@@ -12,6 +12,8 @@
  *   npx node bench/gateway.ts --profile=.tmp/prof   # the gateway child under --cpu-prof (the profile's name has its pid)
  *   npx node bench/gateway.ts --profile=.tmp/prof --profile-floors   # and the floor servers too
  *   npx node bench/gateway.ts --only=push --concurrency=100   # some concurrencies (--subscribers=1000 for fan-out)
+ *   npx node bench/gateway.ts --only=fanout --paced-rounds=7  # paced rounds per server (default 5; the goal is their median ratio)
+ *   npx node bench/gateway.ts --only=memory --memory-rounds=7 # rounds of RSS per idle reader (default 5, fresh processes; median ratio)
  *   npx node bench/gateway.ts --strip         # children as .ts (type stripping) instead of compiled JS
  */
 import os from 'node:os'
@@ -29,6 +31,8 @@ const { values } = parseArgs({
     'profile-floors': { type: 'boolean', default: false },
     concurrency: { type: 'string' },
     subscribers: { type: 'string' },
+    'paced-rounds': { type: 'string' },
+    'memory-rounds': { type: 'string' },
   },
 })
 const list = (text: string | undefined): number[] | undefined => text?.split(',').map(Number)
@@ -36,6 +40,8 @@ const config = {
   ...(values.quick ? QUICK : FULL),
   ...(values.concurrency === undefined ? {} : { concurrencies: list(values.concurrency)! }),
   ...(values.subscribers === undefined ? {} : { subscribers: list(values.subscribers)! }),
+  ...(values['paced-rounds'] === undefined ? {} : { pacedRounds: Number(values['paced-rounds']) }),
+  ...(values['memory-rounds'] === undefined ? {} : { memoryRounds: Number(values['memory-rounds']) }),
 }
 const phases = new Set(values.only.split(',').map((p) => p.trim()))
 const profileFlags = values.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${values.profile}`]

@@ -39,6 +39,11 @@ export interface GatewayBenchConfig {
   idleSubscribers: number
   /** Fresh processes measured idle, each of the floor and of the gateway. */
   idleRuns: number
+  /**
+   * Rounds of RSS per idle subscriber without forced GC: the first on the running servers, each further one on a
+   * fresh gateway and a fresh SSE floor (the goal is the median of the rounds' ratios).
+   */
+  memoryRounds: number
 }
 
 export const FULL: GatewayBenchConfig = {
@@ -49,7 +54,7 @@ export const FULL: GatewayBenchConfig = {
   pushBody: 64,
   subscribers: [1, 100, 1000],
   fanRounds: 2,
-  pacedRounds: 3,
+  pacedRounds: 5,
   saturatedMs: 1500,
   pacedMs: 4000,
   pacedHz: 50,
@@ -58,6 +63,7 @@ export const FULL: GatewayBenchConfig = {
   eventSize: 64,
   idleSubscribers: 1000,
   idleRuns: 3,
+  memoryRounds: 5,
 }
 
 export const QUICK: GatewayBenchConfig = {
@@ -71,6 +77,7 @@ export const QUICK: GatewayBenchConfig = {
   pacedMs: 400,
   idleSubscribers: 200,
   idleRuns: 1,
+  memoryRounds: 1,
 }
 
 /** Where the server children's scripts are: bench/gateway/*.ts, or their compiled JS (see `buildChildren`). */
@@ -181,6 +188,8 @@ export interface MemoryResults {
   perSubscriber: Map<string, { first: Memory, second: Memory }>
   /** The same without forcing a collection (the goal's figure): what each stream costs the running process, its garbage included. */
   perSubscriberNoGc: Map<string, { first: Memory, second: Memory }>
+  /** RSS bytes per idle subscriber without forced GC (mean of both thousands), round by round: the first is perSubscriberNoGc's. */
+  noGcRounds: Array<{ gateway: number, floor: number }>
   subscribers: number
 }
 
@@ -265,7 +274,28 @@ export async function memoryPhase (s: Servers, config: GatewayBenchConfig): Prom
   const per = new Map<string, { first: Memory, second: Memory }>()
   per.set('gateway', await perSubscriber(s.broker, GATEWAY_EVENTS, config.idleSubscribers, true))
   per.set('floor', await perSubscriber(s.floorSse, FLOOR_EVENTS, config.idleSubscribers, true))
-  return { floorIdle: medianByRss(floorRuns), gatewayIdle: medianByRss(gatewayRuns), floorRuns, gatewayRuns, perSubscriber: per, perSubscriberNoGc: noGc, subscribers: config.idleSubscribers }
+  const rssEach = (m: { first: Memory, second: Memory }): number => (m.first.rss + m.second.rss) / 2
+  const noGcRounds = [{ gateway: rssEach(noGc.get('gateway')!), floor: rssEach(noGc.get('floor')!) }]
+  // Further rounds, each on a fresh pair of processes: how far the young generation grows while streams open (most of
+  // the figure) differs from one process to the next, so one round does not decide. Which server goes first alternates.
+  for (let r = 1; r < config.memoryRounds; r++) {
+    progress(`memory: round ${r + 1} of ${config.memoryRounds}, a fresh gateway and SSE floor, 2 × ${config.idleSubscribers} idle SSE subscribers each`)
+    const args = ['--endpoint', s.fake.endpoint]
+    const [broker, floor] = await Promise.all([
+      LineChild.start(s.script('gateway-server'), args, { execArgv: CHILD_FLAGS }),
+      LineChild.start(s.script('floor-sse'), args, { execArgv: CHILD_FLAGS }),
+    ])
+    try {
+      const sides = [[broker, GATEWAY_EVENTS, 'gateway'], [floor, FLOOR_EVENTS, 'floor']] as const
+      const round = { gateway: 0, floor: 0 }
+      for (const [child, path, name] of r % 2 === 0 ? sides : [...sides].reverse()) round[name] = rssEach(await perSubscriber(child, path, config.idleSubscribers, false))
+      noGcRounds.push(round)
+    } finally {
+      await broker.close()
+      await floor.close()
+    }
+  }
+  return { floorIdle: medianByRss(floorRuns), gatewayIdle: medianByRss(gatewayRuns), floorRuns, gatewayRuns, perSubscriber: per, perSubscriberNoGc: noGc, noGcRounds, subscribers: config.idleSubscribers }
 }
 
 // ── pushes ────────────────────────────────────────────────────────────────
@@ -340,7 +370,10 @@ export interface FanResult {
   serverCpuUs: number
   pacedPerSec: number
   pacedP50Ms: number
+  /** Over every receipt of every paced round. */
   pacedP99Ms: number
+  /** The paced p99 of each round, in round order (round r of each server ran back to back, see fanoutPhase). */
+  pacedRoundP99Ms: number[]
   /** Readers whose stream ended under the benchmark (cut off). */
   cutOff: number
 }
@@ -449,6 +482,7 @@ export async function fanoutPhase (s: Servers, config: GatewayBenchConfig): Prom
           pacedPerSec: (1000 * side.paced.received) / side.paced.wallMs,
           pacedP50Ms: percentileSorted(pacedLat, 50),
           pacedP99Ms: percentileSorted(pacedLat, 99),
+          pacedRoundP99Ms: side.paced.latencies.map((round) => percentileSorted(round, 99)),
           cutOff: side.readers.cutOff,
         })
       }

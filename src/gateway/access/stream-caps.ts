@@ -26,6 +26,14 @@ function add (counts: Map<string, number>, key: string, by: number): void {
   else counts.set(key, n)
 }
 
+/** Something held while a stream is open, let go once when it ends: an object, not a closure per stream. */
+export interface Releasable {
+  release: () => void
+}
+
+/** Holds nothing: the API token's streams are counted by no cap of these. */
+export const NOTHING_ADMITTED: Releasable = Object.freeze({ release: () => undefined })
+
 export class StreamCaps {
   readonly #bySubject = new Map<string, number>()
   readonly #byAddress = new Map<string, number>()
@@ -37,20 +45,43 @@ export class StreamCaps {
   /** Keys held now (subjects and addresses): at most two per open stream. */
   get size (): number { return this.#bySubject.size + this.#byAddress.size }
 
-  /** Counts a stream, or throws SseClientLimitError (429) when a cap is met. Returns its release, idempotent. */
-  admit ({ subject, address }: StreamKeys, limits: StreamLimits): () => void {
+  /** Counts a stream, or throws SseClientLimitError (429) when a cap is met. Returns what uncounts it on `release`, once. */
+  admit ({ subject, address }: StreamKeys, limits: StreamLimits): Releasable {
     const perSubject = limits.maxClientsPerSubject
     if (subject !== null && perSubject !== undefined && this.subjectCount(subject) >= perSubject) throw new SseClientLimitError('subject', perSubject, limits.retryMs)
     const perAddress = limits.maxClientsPerAddress
     if (address !== null && perAddress !== undefined && this.addressCount(address) >= perAddress) throw new SseClientLimitError('address', perAddress, limits.retryMs)
-    if (subject !== null) add(this.#bySubject, subject, 1)
-    if (address !== null) add(this.#byAddress, address, 1)
-    let released = false
-    return () => {
-      if (released) return
-      released = true
-      if (subject !== null) add(this.#bySubject, subject, -1)
-      if (address !== null) add(this.#byAddress, address, -1)
-    }
+    this.#count(subject, address, 1)
+    return new Admission(this, subject, address)
+  }
+
+  /** Called by an admission's first release only. */
+  uncount (subject: string | null, address: string | null): void {
+    this.#count(subject, address, -1)
+  }
+
+  #count (subject: string | null, address: string | null, by: number): void {
+    if (subject !== null) add(this.#bySubject, subject, by)
+    if (address !== null) add(this.#byAddress, address, by)
+  }
+}
+
+/** One admitted stream's count, released once. */
+class Admission implements Releasable {
+  #caps: StreamCaps | null
+  readonly #subject: string | null
+  readonly #address: string | null
+
+  constructor (caps: StreamCaps, subject: string | null, address: string | null) {
+    this.#caps = caps
+    this.#subject = subject
+    this.#address = address
+  }
+
+  release (): void {
+    const caps = this.#caps
+    if (caps === null) return
+    this.#caps = null
+    caps.uncount(this.#subject, this.#address)
   }
 }

@@ -23,7 +23,7 @@ import { TokenRejectedError, TopicForbiddenError, UnauthorizedError, type TopicA
 import type { OpenStream } from '../hub/reader.ts'
 import { allows, type Grants, type TokenVerifier } from '../access/claims.ts'
 import { bearerToken, cookieValue, TOKEN_QUERY_PARAMETER } from '../access/credentials.ts'
-import { StreamCaps, type StreamLimits } from '../access/stream-caps.ts'
+import { NOTHING_ADMITTED, StreamCaps, type Releasable, type StreamLimits } from '../access/stream-caps.ts'
 import { endAtExpiry } from '../access/expiry.ts'
 
 /** What a route lets a browser token do: `action` on the topics it names; `stream`: an SSE route (cookie, query token). */
@@ -134,11 +134,11 @@ export class HttpAccess {
 
   /**
    * Counts an SSE stream against its subject's and address's caps (none for the API token), or throws 429
-   * BC_ERR_SSE_CLIENT_LIMIT. Returns its release, to call when the stream ends (or does not open).
+   * BC_ERR_SSE_CLIENT_LIMIT. Returns what uncounts it, to release when the stream ends (or does not open).
    */
-  admitStream (request: FastifyRequest, limits: StreamLimits): () => void {
+  admitStream (request: FastifyRequest, limits: StreamLimits): Releasable {
     const caller = this.#callers.get(request.raw)
-    if (caller === 'api') return () => undefined
+    if (caller === 'api') return NOTHING_ADMITTED
     try {
       return this.caps.admit({ subject: caller?.subject ?? null, address: request.ip }, limits)
     } catch (err) {

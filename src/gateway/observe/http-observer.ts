@@ -19,13 +19,33 @@ import { problemCodeOf } from '../http/problem.ts'
 /** 5xx that tell of Phoenix or the drain (join refused, not joined, no reply in time), not of a fault in the sidecar. */
 const UPSTREAM_STATUSES: ReadonlySet<number> = new Set([502, 503, 504])
 const READY_PATH = '/readyz'
+/** What a request's record reads: the FastifyRequest, or what an open SSE stream keeps of it. */
+type RecordedRequest = Pick<FastifyRequest, 'log' | 'method' | 'params'> & { raw: object, routeOptions: { url?: string | undefined } }
+
+/**
+ * What an open SSE stream keeps for its record: its logger, route and start. A stream's status is the 200 it
+ * started with, so the fields only an error's line reads (the problem's code, the topic) are not kept; its method
+ * is GET. Three fields, not the Request (or an object of its fields) for the stream's whole life.
+ */
+class OpenStreamRecord implements RecordedRequest {
+  readonly log: FastifyRequest['log']
+  readonly routeOptions: { url: string }
+  readonly started: number
+  constructor (log: FastifyRequest['log'], routeOptions: { url: string }, started: number) {
+    this.log = log
+    this.routeOptions = routeOptions
+    this.started = started
+  }
+
+  get method (): string { return 'GET' }
+  get params (): undefined { return undefined }
+  /** A stream's record has no problem to look up: any object the lookup does not know. */
+  get raw (): object { return NO_RAW }
+}
 /** The SSE routes as an open stream's record names them (shared, not an object per stream). */
 const EVENTS_ROUTE = { url: EVENTS_PATH }
 const TOPICS_EVENTS_ROUTE = { url: TOPICS_EVENTS_PATH }
-
-/** What a request's record reads: the FastifyRequest, or what an open SSE stream keeps of it. */
-type RecordedRequest = Pick<FastifyRequest, 'log' | 'method' | 'params' | 'raw'> & { routeOptions: { url?: string | undefined } }
-interface OpenStreamRecord extends RecordedRequest { started: number }
+const NO_RAW: object = Object.freeze({})
 
 export function observeHttp (app: FastifyInstance, metrics: Metrics | null): void {
   const record = (request: RecordedRequest, status: number, ms: number): void => {
@@ -57,8 +77,7 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
   app.addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions.url
     if (route === EVENTS_PATH || route === TOPICS_EVENTS_PATH) {
-      // A stream's status is the 200 it started with: the topic (read for an error's line only) is not kept.
-      streams.set(reply.raw, { log: request.log, method: request.method, routeOptions: route === EVENTS_PATH ? EVENTS_ROUTE : TOPICS_EVENTS_ROUTE, params: undefined, raw: request.raw, started: performance.now() })
+      streams.set(reply.raw, new OpenStreamRecord(request.log, route === EVENTS_PATH ? EVENTS_ROUTE : TOPICS_EVENTS_ROUTE, performance.now()))
       // A response closes once: a shared listener, not a `once` wrapper per stream.
       reply.raw.on('close', onStreamClose)
     }

@@ -8,6 +8,15 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Bindings, ChildLoggerOptions } from 'pino'
 
+/** The options of a child given none (fastify passes a fresh `{}` for each request): one object, not one a request. */
+const NO_OPTIONS: ChildLoggerOptions = Object.freeze({})
+
+/** Whether `options` has no own property (without building an array of its keys). */
+function isEmpty (options: ChildLoggerOptions): boolean {
+  for (const key in options) if (Object.hasOwn(options, key)) return false
+  return true
+}
+
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 /** What the parent may also be: a pino logger, which can say whether a level is on. */
@@ -19,10 +28,11 @@ export class RequestLogger implements FastifyBaseLogger {
   readonly #options: ChildLoggerOptions
   #child: FastifyBaseLogger | undefined
 
-  constructor (parent: Parent, bindings: Bindings, options: ChildLoggerOptions = {}) {
+  constructor (parent: Parent, bindings: Bindings, options: ChildLoggerOptions = NO_OPTIONS) {
     this.#parent = parent
     this.#bindings = bindings
-    this.#options = options
+    // Kept for the request's life (an SSE stream's too, for its closing line): an empty one is the shared one.
+    this.#options = isEmpty(options) ? NO_OPTIONS : options
   }
 
   get level (): string { return (this.#child ?? this.#parent).level }

@@ -87,14 +87,14 @@ test('stream caps: per subject and per address, released once, forgotten at zero
   assert.throws(() => caps.admit({ subject: 's', address: '2.2.2.2' }, limits), (err: unknown) => err instanceof SseClientLimitError && err.scope === 'subject' && err.limit === 2 && err.retryAfterSeconds === 3 && err.statusCode === 429)
   caps.admit({ subject: 't', address: '1.1.1.1' }, limits)
   assert.throws(() => caps.admit({ subject: 'u', address: '1.1.1.1' }, limits), (err: unknown) => err instanceof SseClientLimitError && err.scope === 'address')
-  r1()
-  r1()
+  r1.release()
+  r1.release()
   assert.equal(caps.subjectCount('s'), 1, 'a release counts once')
   caps.admit({ subject: null, address: '9.9.9.9' }, { retryMs: 1000 })
   assert.equal(caps.addressCount('9.9.9.9'), 1)
   const before = caps.size
   const r = caps.admit({ subject: 'new', address: 'new' }, limits)
-  r()
+  r.release()
   assert.equal(caps.size, before, 'keys at zero are forgotten')
 })
 

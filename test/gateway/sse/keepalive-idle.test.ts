@@ -20,7 +20,7 @@ test('a tick right after an event writes no comment; the next tick of an idle st
   const [, res] = await responded
   res.writeHead(200, { 'content-type': 'text/event-stream' })
   res.flushHeaders()
-  const client = new SseStreamWriter(res, null, { bufferBytes: 65_536, events: null })
+  const client = new SseStreamWriter(res, null, { bufferBytes: 65_536 })
   const [response] = await once(request, 'response', { signal: AbortSignal.timeout(5000) }) as [IncomingMessage]
   let text = ''
   const marker = formatEvent({ event: 'marker', data: '{}' })

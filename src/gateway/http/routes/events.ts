@@ -9,10 +9,11 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Broker, InUse } from '../../broker.ts'
+import type { Subscription } from '../../hub/subscription.ts'
 import type { HttpAccess } from '../access.ts'
 import { problemSchema } from '../problem.ts'
 import { SseStreamWriter } from '../sse/stream-writer.ts'
-import { sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
+import { readyEvent, sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
 import { topicParams, type TopicParams } from './topic.ts'
 
 interface EventsQuery extends SseQuery { upstream?: string }
@@ -39,12 +40,27 @@ const eventsSchema = {
 /** The route's pattern (the HTTP observer records its hijacked streams when they close). */
 export const EVENTS_PATH = '/v1/channels/:topic/events'
 
+/** The `ready` event last formatted for a topic's streams, and what it was formatted from. */
+interface KeptReady { state: Subscription['state'], epoch: string, retryMs: number, text: string }
+const readyTexts = new WeakMap<Subscription, KeptReady>()
+
+/** A stream's `ready` event (its topic, the epoch, the channel's state): formatted once while they stay the same, not once a stream. */
+function readyText (sub: Subscription, epoch: string, retryMs: number): string {
+  const kept = readyTexts.get(sub)
+  if (kept !== undefined && kept.state === sub.state && kept.epoch === epoch && kept.retryMs === retryMs) return kept.text
+  const text = readyEvent({ topic: sub.config.topic, epoch, state: sub.state }, retryMs)
+  readyTexts.set(sub, { state: sub.state, epoch, retryMs, text })
+  return text
+}
+
 export interface EventsRouteOptions { broker: Broker, access: HttpAccess }
 
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, { broker, access }) => {
-  app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema, config: { access: { action: 'subscribe', stream: true } } }, async (request, reply) => {
+  app.get<{ Params: TopicParams, Querystring: EventsQuery }>(EVENTS_PATH, { schema: eventsSchema, config: { access: { action: 'subscribe', stream: true } } }, (request, reply) => {
+    // Not async: the handler hijacks the reply and returns nothing, so no promise is made for fastify to wait on
+    // (a thrown error reaches the error handler either way).
     access.authorize(request, 'subscribe', [request.params.topic])
-    const { lastEventId, ...options } = sseRequest(broker, request)
+    const { lastEventId, events, options } = sseRequest(broker, request)
     const { sse } = broker.config
     // Counted against its subject's and address's caps until it ends.
     const admitted = access.admitStream(request, sse)
@@ -53,15 +69,17 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, {
       // A topic the allow-list allows is joined on demand; it is held while this stream lasts (released when it ends).
       use = broker.use(request.params.topic, request.query.upstream, 'sse')
     } catch (err) {
-      admitted()
+      admitted.release()
       throw err
     }
     const { sub, release } = use
-    const res = startSseResponse(reply, { topic: sub.config.topic, epoch: broker.hub.epoch, state: sub.state }, sse.retryMs)
-    const client = new SseStreamWriter(res, lastEventId, options)
+    const res = startSseResponse(reply, readyText(sub, broker.hub.epoch, sse.retryMs))
+    const client = new SseStreamWriter(res, lastEventId, options, events)
     broker.hub.attach(sub, client, lastEventId)
     broker.readers.add(client, 'sse')
-    client.onEnd(() => { admitted(); release() })
+    // What the stream holds goes when it ends: its count against the caps, the topic (no closure per stream for them).
+    client.onEnd(admitted)
+    client.onEnd(release)
     access.endAtExpiry(request, client, sse.retryMs)
   })
 }

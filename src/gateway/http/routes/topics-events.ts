@@ -12,7 +12,7 @@ import type { Broker } from '../../broker.ts'
 import type { HttpAccess } from '../access.ts'
 import { followTopics, resolveTopics } from '../../topics-stream.ts'
 import { problemSchema } from '../problem.ts'
-import { sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
+import { readyEvent, sseRequest, startSseResponse, type SseQuery } from '../sse/stream-request.ts'
 import { SseTopicsWriter } from '../sse/topics-writer.ts'
 
 interface TopicsEventsQuery extends SseQuery { topic?: string | string[], upstream?: string }
@@ -45,12 +45,14 @@ export const TOPICS_EVENTS_PATH = '/v1/events'
 export interface TopicsEventsRouteOptions { broker: Broker, access: HttpAccess }
 
 export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = async (app, { broker, access }) => {
-  app.get<{ Querystring: TopicsEventsQuery }>(TOPICS_EVENTS_PATH, { schema: topicsEventsSchema, config: { access: { action: 'subscribe', stream: true } } }, async (request, reply) => {
+  app.get<{ Querystring: TopicsEventsQuery }>(TOPICS_EVENTS_PATH, { schema: topicsEventsSchema, config: { access: { action: 'subscribe', stream: true } } }, (request, reply) => {
+    // Not async: the handler hijacks the reply and returns nothing, so no promise is made for fastify to wait on
+    // (a thrown error reaches the error handler either way).
     const topic = request.query.topic
     const names = topic === undefined ? [] : [topic].flat()
     // Every exact topic and every pattern asked for must be covered by the token's claims.
     access.authorize(request, 'subscribe', names)
-    const { lastEventId, ...options } = sseRequest(broker, request)
+    const { lastEventId, events, options } = sseRequest(broker, request)
     const { sse } = broker.config
     const topicsRequest = { topics: names, upstream: request.query.upstream, lastEventId, limit: sse.maxTopicsPerStream }
     // Counted against its subject's and address's caps until it ends.
@@ -59,12 +61,12 @@ export const topicsEventsRoute: FastifyPluginAsync<TopicsEventsRouteOptions> = a
     try {
       resolved = resolveTopics(broker, topicsRequest)
     } catch (err) {
-      admitted()
+      admitted.release()
       throw err
     }
     const topics = resolved.subs.map((sub) => ({ topic: sub.config.topic, upstream: sub.config.upstream, state: sub.state }))
-    const res = startSseResponse(reply, { epoch: broker.hub.epoch, topics, patterns: resolved.patterns }, sse.retryMs)
-    const stream = new SseTopicsWriter(res, broker.hub, lastEventId, options)
+    const res = startSseResponse(reply, readyEvent({ epoch: broker.hub.epoch, topics, patterns: resolved.patterns }, sse.retryMs))
+    const stream = new SseTopicsWriter(res, broker.hub, lastEventId, options, events)
     stream.onEnd(admitted)
     followTopics(broker, stream.merge, stream, topicsRequest, resolved)
     broker.readers.add(stream, 'sse')

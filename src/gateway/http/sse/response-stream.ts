@@ -13,6 +13,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import type { CutCause, EndReason } from '../../hub/reader.ts'
+import type { Releasable } from '../../access/stream-caps.ts'
 import { formatComment, formatEvent } from './format.ts'
 
 const KEEP_ALIVE = formatComment('keep-alive')
@@ -34,7 +35,8 @@ export interface SseResponseOptions {
   now?: () => number
 }
 
-type EndListener = (reason: EndReason) => void
+/** Called when the stream ends; or something held while it is open (its caps' count), released then. */
+type EndListener = ((reason: EndReason) => void) | Releasable
 
 /** The stream of each open response: the response's listeners are shared functions, not closures per stream. */
 const streams = new WeakMap<ServerResponse, SseResponseStream>()
@@ -51,6 +53,11 @@ function flushAll (): void {
   const due = toFlush
   toFlush = []
   for (const stream of due) stream.flushJoined()
+}
+
+function callEnd (listener: EndListener, reason: EndReason): void {
+  if (typeof listener === 'function') listener(reason)
+  else listener.release()
 }
 
 export abstract class SseResponseStream {
@@ -109,11 +116,13 @@ export abstract class SseResponseStream {
     this.#finish('client_closed')
   }
 
-  /** Calls `listener` when the stream ends, or at once if it has ended already. */
+  /** Calls `listener` (or releases it) when the stream ends, or at once if it has ended already. */
   onEnd (listener: EndListener): void {
-    if (this.#ended !== null) listener(this.#ended)
+    if (this.#ended !== null) callEnd(listener, this.#ended)
     else if (this.#onEnd === null) this.#onEnd = listener
-    else if (Array.isArray(this.#onEnd)) this.#onEnd.push(listener)
+    // A new array of the exact length (concat; a spread or a push would grow it to room for 19, V8's growth step, kept
+    // as long as the stream).
+    else if (Array.isArray(this.#onEnd)) this.#onEnd = this.#onEnd.concat(listener)
     else this.#onEnd = [this.#onEnd, listener]
   }
 
@@ -213,7 +222,8 @@ export abstract class SseResponseStream {
     this.released(reason)
     const listeners = this.#onEnd
     this.#onEnd = null
-    if (typeof listeners === 'function') listeners(reason)
-    else for (const listener of listeners ?? []) listener(reason)
+    if (listeners === null) return
+    if (!Array.isArray(listeners)) callEnd(listeners, reason)
+    else for (const listener of listeners) callEnd(listener, reason)
   }
 }

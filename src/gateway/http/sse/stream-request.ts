@@ -10,17 +10,31 @@ import type { Broker } from '../../broker.ts'
 import type { SseConfig } from '../../config/types.ts'
 import { SseLimitError } from '../../errors.ts'
 import { formatEvent } from './format.ts'
+import type { SseResponseOptions } from './response-stream.ts'
 
 /** What the SSE routes read from their query string. */
 export interface SseQuery { events?: string, lastEventId?: string }
 
-/** What a stream writer takes from the request and `sse` config, besides its own options. */
+/** What a stream writer takes from the request and the `sse` config. */
 export interface SseRequestOptions {
   lastEventId: string | null
-  bufferBytes: number
+  /** Phoenix events to pass (null: all). */
   events: ReadonlySet<string> | null
-  lingerMs: number
-  stallMs: number
+  /** The response options, the same object for every stream of one `sse` config (not an object kept per stream). */
+  options: SseResponseOptions
+}
+
+/** The response options of each `sse` config (a reload brings a new one). */
+const responseOptions = new WeakMap<SseConfig, SseResponseOptions>()
+
+/** The response options every stream of `sse` shares. */
+export function sseResponseOptions (sse: SseConfig): SseResponseOptions {
+  let options = responseOptions.get(sse)
+  if (options === undefined) {
+    options = Object.freeze({ bufferBytes: sse.clientBufferBytes, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs })
+    responseOptions.set(sse, options)
+  }
+  return options
 }
 
 /** Throws 503 BC_ERR_SSE_LIMIT when `sse.maxClients` streams are open; else what the stream was asked for. */
@@ -34,7 +48,7 @@ export function sseRequest (broker: Broker, request: FastifyRequest<{ Querystrin
   const lastEventId = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.lastEventId ?? null
   const { events } = request.query
   const filter = events === undefined ? null : new Set(events.split(',').map((e) => e.trim()).filter((e) => e !== ''))
-  return { lastEventId, bufferBytes: sse.clientBufferBytes, events: filter, lingerMs: sse.lingerMs, stallMs: sse.stallTimeoutMs }
+  return { lastEventId, events: filter, options: sseResponseOptions(sse) }
 }
 
 /** A response error after the hijack: the response closes next (its 'close' ends the stream), nothing else to do. */
@@ -56,17 +70,25 @@ function releaseFastifyListener (res: ServerResponse): void {
   res.off('error', listener as () => void)
 }
 
-/** Takes the response over from fastify and writes the SSE headers and the `ready` event with `ready` as its data. */
-export function startSseResponse (reply: FastifyReply, ready: unknown, retryMs: number): ServerResponse {
+/** The headers of every SSE response (one object, not one a stream). */
+const SSE_HEADERS = Object.freeze({
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-accel-buffering': 'no',
+  connection: 'keep-alive',
+})
+
+/** The `ready` event with `data` (as JSON) and the `retry` hint: the first thing every stream writes. */
+export function readyEvent (data: unknown, retryMs: number): string {
+  return formatEvent({ event: 'ready', data: JSON.stringify(data), retryMs })
+}
+
+/** Takes the response over from fastify and writes the SSE headers and `ready`, a `ready` event (see readyEvent). */
+export function startSseResponse (reply: FastifyReply, ready: string): ServerResponse {
   reply.hijack()
   const res = reply.raw
   releaseFastifyListener(res)
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-accel-buffering': 'no',
-    connection: 'keep-alive',
-  })
-  res.write(formatEvent({ event: 'ready', data: JSON.stringify(ready), retryMs }))
+  res.writeHead(200, SSE_HEADERS)
+  res.write(ready)
   return res
 }

@@ -82,11 +82,6 @@ export function sseEventName (event: string): string {
   return event.replace(/[\r\n]+/g, ' ')
 }
 
-export interface SseStreamWriterOptions extends SseResponseOptions {
-  /** Phoenix events to pass (null: all). Control events always pass. */
-  events: ReadonlySet<string> | null
-}
-
 export class SseStreamWriter extends SseResponseStream implements Reader {
   readonly #events: ReadonlySet<string> | null
   #source: ReaderSource | null = null
@@ -98,9 +93,13 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
   /** An event to write once the cursor reaches `seq` (a presence state as of that event). */
   #pending: { seq: number, event: string, data: string } | null = null
 
-  constructor (res: ServerResponse, lastEventId: string | null, options: SseStreamWriterOptions) {
+  /**
+   * `options` may be shared by many streams (see sseResponseOptions); `events`: the Phoenix events to pass (null:
+   * all; control events always pass).
+   */
+  constructor (res: ServerResponse, lastEventId: string | null, options: SseResponseOptions, events: ReadonlySet<string> | null = null) {
     super(res, options)
-    this.#events = options.events
+    this.#events = events
     this.#resumedFrom = lastEventId
   }
 

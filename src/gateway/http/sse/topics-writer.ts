@@ -38,11 +38,6 @@ export function sseTopicsText (entry: RingEntry, topic: FollowedTopic, epoch: st
   return lastText
 }
 
-export interface SseTopicsWriterOptions extends SseResponseOptions {
-  /** Phoenix events to pass (null: all). Lifecycle, gap and topic events always pass. */
-  events: ReadonlySet<string> | null
-}
-
 export class SseTopicsWriter extends SseResponseStream implements MergeOutput {
   readonly merge: TopicMerge
   readonly #epoch: string
@@ -50,11 +45,12 @@ export class SseTopicsWriter extends SseResponseStream implements MergeOutput {
   readonly #resumedFrom: string | null
   #lastOrder: number | null = null
 
-  constructor (res: ServerResponse, hub: Hub, lastEventId: string | null, options: SseTopicsWriterOptions) {
+  /** `options` may be shared by many streams; `events`: the Phoenix events to pass (null: all; lifecycle, gap and topic events always pass). */
+  constructor (res: ServerResponse, hub: Hub, lastEventId: string | null, options: SseResponseOptions, events: ReadonlySet<string> | null = null) {
     super(res, options)
     this.#epoch = hub.epoch
     this.#resumedFrom = lastEventId
-    this.merge = new TopicMerge(hub, this, { events: options.events })
+    this.merge = new TopicMerge(hub, this, { events })
   }
 
   get full (): boolean { return this.waiting || this.ended }
