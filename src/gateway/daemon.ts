@@ -46,6 +46,8 @@ import { SqliteStore } from './store/sqlite-store.ts'
 
 /** How long past its stop time the webhook drain may take to write its last dead letters, ms. */
 const WEBHOOK_CLOSE_SLACK_MS = 100
+/** How often the durable store is swept for topics past their retention (STORED_TOPIC_RETENTION_MS, a day). */
+const STORED_TOPIC_SWEEP_MS = 10 * 60 * 1000
 
 export interface DaemonDeps {
   logger: FastifyBaseLogger
@@ -92,6 +94,9 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   const watchSecrets = config.env.configWatch === false ? {} : { watchSecrets: { debounceMs: config.env.configWatchDebounceMs ?? 500 } }
   const webhooks = new Webhooks(hub, { clients: broker.clients, resolve: deps.resolve, random: deps.random ?? Math.random, now, ...watchSecrets, ...(store === null ? {} : { outbox: store.outbox }) })
   let keepAlive: NodeJS.Timeout | undefined
+  // The store forgets topics no longer held after their retention: looked for at start, then every 10 minutes.
+  const forgetTopics = store === null ? undefined : setInterval(() => { hub.forgetUnheldTopics() }, STORED_TOPIC_SWEEP_MS).unref()
+  hub.forgetUnheldTopics()
   let watcher: ConfigWatcher | undefined
   let closing: Promise<DrainReport> | null = null
   const load = deps.load ?? (async () => { throw new ConfigError(['the daemon was started without a config loader: nothing to reload from'], { heading: 'cannot reload' }) })
@@ -131,6 +136,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     watcher?.close()
     broker.drain()
     clearInterval(keepAlive)
+    clearInterval(forgetTopics)
     // Readers end at once: they reconnect (to another pod) and resume while the rest drains.
     const streamsEnded = broker.readers.endAll('shutdown', { reason: 'shutdown' }, broker.config.sse.retryMs)
     const inFlightAtStart = broker.inFlight

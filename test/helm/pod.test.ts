@@ -6,10 +6,11 @@
  */
 import { test, describe, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, posix } from 'node:path'
+import { dirname, join, posix } from 'node:path'
 import { loadEnv, parseConfigText } from '../../src/gateway/config/index.ts'
+import { SHARED_HISTORY_DEFAULTS, resolveConnectOptions } from '../../src/gateway/shared/config.ts'
 import { CI_FILES, SIDECAR_CI, ciFile, only, renderApp, renderChart, renderPod, type CiName, type Rendered } from './helpers.ts'
 import type { Container, Deployment, PodSpec, Volume } from './k8s.ts'
 
@@ -226,5 +227,99 @@ describe('durable state', () => {
     assert.equal(v.emptyDir, undefined)
     const env = loadPodEnv(pod)
     assert.deepEqual([env.stateDir, env.stateSync, env.stateMaxBytes], ['/data', 'full', 1073741824])
+  })
+})
+
+describe('shared history on Redis', () => {
+  interface Section { url: string, username?: string, password?: { file: string }, tlsCaFile?: string, keyPrefix?: string, leaseTtlMs?: number, maxLen?: number, commandTimeoutMs?: number }
+  const sectionOf = (pod: Pod): Section | undefined => {
+    const text = (only(pod.rendered.objects, 'ConfigMap')['data'] as Record<string, string>)['config.yaml']!
+    return (parseConfigText(text, 'yaml') as { sharedHistory?: Section }).sharedHistory
+  }
+  const ON = ['--set', 'sharedHistory.enabled=true', '--set', 'sharedHistory.url=rediss://redis-master.redis.svc:6380', '--set', 'sharedHistory.username=backchannel',
+    '--set', 'sharedHistory.passwordSecret.name=redis-backchannel', '--set', 'sharedHistory.tlsCaSecret.name=redis-tls']
+
+  /** The mount holding `path`: read-only, a Secret volume mapping exactly one key to the file. */
+  function secretFile (pod: Pod, path: string): { secretName: string, key: string, relative: string } {
+    const { volume: v, relative } = mountFor(pod, path)
+    const mount = pod.container.volumeMounts?.find((m) => m.name === v.name)
+    assert.equal(mount?.readOnly, true, `${path} is not mounted read-only`)
+    assert.ok(v.secret !== undefined, `${path} is not in a Secret`)
+    assert.equal(v.secret.items?.length, 1)
+    const item = v.secret.items[0]!
+    assert.equal(item.path, relative)
+    return { secretName: v.secret.secretName, key: item.key, relative }
+  }
+
+  test('off unless enabled: no sharedHistory section, no POD_NAME, no Redis volumes', async () => {
+    // ci/everything.yaml turns it on once the sidecar's config has the section.
+    for (const name of CI_FILES.filter((n) => n !== 'everything')) {
+      const pod = pods.get(name)!
+      assert.equal(sectionOf(pod), undefined, name)
+      assert.ok(!(pod.container.env ?? []).some((e) => e.name === 'POD_NAME'), name)
+      assert.ok(!(pod.spec.volumes ?? []).some((v) => v.name.startsWith('backchannel-redis')), name)
+    }
+  })
+
+  test('enabled: the section rendered into the config, the password and the CA as files in read-only Secret mounts, POD_NAME from the pod\'s name', async () => {
+    const pod = podOf(await renderChart([ciFile('standalone')], ON))
+    const section = sectionOf(pod)
+    assert.deepEqual(section, {
+      url: 'rediss://redis-master.redis.svc:6380',
+      username: 'backchannel',
+      password: { file: '/var/run/secrets/redis/password' },
+      tlsCaFile: '/var/run/secrets/redis-tls/ca.crt',
+    })
+    assert.deepEqual(secretFile(pod, section.password.file), { secretName: 'redis-backchannel', key: 'password', relative: 'password' })
+    assert.deepEqual(secretFile(pod, section.tlsCaFile), { secretName: 'redis-tls', key: 'ca.crt', relative: 'ca.crt' })
+    assert.deepEqual(pod.container.env?.find((e) => e.name === 'POD_NAME'), { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } })
+  })
+
+  test('the sidecar\'s Redis options accept the section: the CA read at start and the password at connect, from the files the Secrets give', async () => {
+    const pod = podOf(await renderChart([ciFile('standalone')], ON))
+    const section = sectionOf(pod)!
+    // The two Secret mounts, laid out in a temporary folder as the kubelet would.
+    const root = mkdtempSync(join(tmpdir(), 'backchannel-redis-secrets-'))
+    try {
+      const onDisk = (path: string, content: string): string => {
+        const file = join(root, path)
+        mkdirSync(dirname(file), { recursive: true })
+        writeFileSync(file, content)
+        return file
+      }
+      const password = onDisk(section.password!.file, 'hunter2\n')
+      const ca = onDisk(section.tlsCaFile!, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
+      const options = await resolveConnectOptions({ ...SHARED_HISTORY_DEFAULTS, ...section, password: { file: password }, tlsCaFile: ca })
+      assert.equal(options.tls, true)
+      assert.match(options.ca ?? '', /BEGIN CERTIFICATE/)
+      assert.deepEqual(await options.credentials(), { username: 'backchannel', password: 'hunter2' })
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  test('the tunables from a values file are rendered as numbers, and only when set; without Secrets nothing is mounted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backchannel-values-'))
+    try {
+      const values = join(dir, 'values.yaml')
+      writeFileSync(values, 'sharedHistory:\n  enabled: true\n  url: redis://redis:6379\n  keyPrefix: "shop:"\n  leaseTtlMs: 6000\n  maxLen: 50000\n  commandTimeoutMs: 1500\n')
+      const pod = podOf(await renderChart([ciFile('standalone'), values]))
+      assert.deepEqual(sectionOf(pod), { url: 'redis://redis:6379', keyPrefix: 'shop:', leaseTtlMs: 6000, maxLen: 50000, commandTimeoutMs: 1500 })
+      assert.ok(!(pod.spec.volumes ?? []).some((v) => v.name.startsWith('backchannel-redis')))
+      const options = await resolveConnectOptions({ ...SHARED_HISTORY_DEFAULTS, ...sectionOf(pod)! })
+      assert.deepEqual([options.tls, await options.credentials()], [false, {}])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('in a user\'s chart: the mounts and POD_NAME on the sidecar\'s container, the volumes in the user\'s pod', async () => {
+    const pod = podOf(await renderApp(ciFile('sidecar'), ON.map((arg) => arg.startsWith('sharedHistory.') ? `backchannel.${arg}` : arg)))
+    const section = sectionOf(pod)!
+    assert.equal(secretFile(pod, section.password!.file).secretName, 'redis-backchannel')
+    assert.equal(secretFile(pod, section.tlsCaFile!).secretName, 'redis-tls')
+    assert.ok(pod.container.env?.some((e) => e.name === 'POD_NAME'))
+    const app = pod.spec.containers.find((c) => c.name === 'app')
+    assert.ok(!(app?.volumeMounts ?? []).some((m) => m.name.startsWith('backchannel-redis')), 'the app container mounts the Redis Secrets')
   })
 })

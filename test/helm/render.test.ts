@@ -108,6 +108,19 @@ for (const name of CI_FILES) {
   })
 }
 
+describe('helm template with sharedHistory enabled (ci/standalone.yaml, password and CA Secrets)', () => {
+  const ON = ['--set', 'sharedHistory.enabled=true', '--set', 'sharedHistory.url=rediss://redis:6380', '--set', 'sharedHistory.username=backchannel',
+    '--set', 'sharedHistory.passwordSecret.name=redis-backchannel', '--set', 'sharedHistory.tlsCaSecret.name=redis-tls', '--set', 'sharedHistory.leaseTtlMs=6000']
+
+  test('passes yamllint, and every object its Kubernetes schema (the Secret volumes and the downward-API POD_NAME included)', async (t) => {
+    const chart = await renderChart([ciFile('standalone')], ON)
+    assert.deepEqual((await validateObjects(chart.objects)).sort(), EXPECTED_KINDS.standalone)
+    const program = tool(t, 'yamllint')
+    if (program === undefined) return
+    await yamllint(program, chart.text)
+  })
+})
+
 describe('the chart\'s own YAML files', () => {
   test('Chart.yaml, values.yaml, ci/*.yaml, the bad values and the app chart pass yamllint', async (t) => {
     const program = tool(t, 'yamllint')

@@ -49,9 +49,42 @@ app.kubernetes.io/component: {{ .Values.mode | kebabcase }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
-{{/* The config file's text, as the ConfigMap holds it. */}}
+{{/* Where the Redis Secrets are mounted (sharedHistory), each holding one key. */}}
+{{- define "backchannel.redisPasswordDir" -}}/var/run/secrets/redis{{- end }}
+{{- define "backchannel.redisTlsDir" -}}/var/run/secrets/redis-tls{{- end }}
+
+{{/*
+The config's sharedHistory section from the sharedHistory values: the
+Secrets as files where the container mounts them; the tunables only when
+set, so the sidecar's defaults apply otherwise.
+*/}}
+{{- define "backchannel.sharedHistorySection" -}}
+{{- $s := .Values.sharedHistory }}
+{{- $section := dict "url" $s.url }}
+{{- with $s.username }}
+{{- $_ := set $section "username" . }}
+{{- end }}
+{{- if $s.passwordSecret.name }}
+{{- $_ := set $section "password" (dict "file" (printf "%s/%s" (include "backchannel.redisPasswordDir" .) $s.passwordSecret.key)) }}
+{{- end }}
+{{- if $s.tlsCaSecret.name }}
+{{- $_ := set $section "tlsCaFile" (printf "%s/%s" (include "backchannel.redisTlsDir" .) $s.tlsCaSecret.key) }}
+{{- end }}
+{{- range list "keyPrefix" "leaseTtlMs" "maxLen" "commandTimeoutMs" }}
+{{- if not (kindIs "invalid" (index $s .)) }}
+{{- $_ := set $section . (index $s .) }}
+{{- end }}
+{{- end }}
+{{- toYaml $section }}
+{{- end }}
+
+{{/* The config file's text, as the ConfigMap holds it: `config`, plus the sharedHistory section when enabled. */}}
 {{- define "backchannel.configText" -}}
-{{- toYaml .Values.config }}
+{{- $config := deepCopy .Values.config }}
+{{- if .Values.sharedHistory.enabled }}
+{{- $_ := set $config "sharedHistory" (include "backchannel.sharedHistorySection" . | fromYaml) }}
+{{- end }}
+{{- toYaml $config }}
 {{- end }}
 
 {{/* public: a checksum of the config, for a pod annotation (a changed config restarts the pods). */}}
@@ -96,6 +129,28 @@ also when a user's chart includes the container.
 {{- end }}
 {{- if and $v.state.existingClaim (eq $v.mode "standalone") (gt (int $v.replicaCount) 1) }}
 {{- fail (printf "state.existingClaim %s with replicaCount %d: every replica would mount the same claim, and two sidecars cannot share one store; use one replica, an emptyDir, or your own StatefulSet in mode sidecar" $v.state.existingClaim (int $v.replicaCount)) }}
+{{- end }}
+{{- end }}
+{{- $shared := $v.sharedHistory }}
+{{- if $shared.enabled }}
+{{- if not $shared.url }}
+{{- fail "sharedHistory.url is required when sharedHistory.enabled is true: redis://host:port or rediss://host:port (TLS)" }}
+{{- end }}
+{{- if hasKey $v.config "sharedHistory" }}
+{{- fail "config.sharedHistory is rendered by the chart when sharedHistory.enabled is true: set the sharedHistory values instead (the Secrets are mounted as files for it)" }}
+{{- end }}
+{{- if and $shared.tlsCaSecret.name (not (hasPrefix "rediss://" $shared.url)) }}
+{{- fail (printf "sharedHistory.tlsCaSecret is set but sharedHistory.url %s is not rediss://: the CA is only used with TLS" $shared.url) }}
+{{- end }}
+{{- $ttl := int (default 3000 $shared.leaseTtlMs) }}
+{{- $timeout := int (default 500 $shared.commandTimeoutMs) }}
+{{- if ge (mul $timeout 3) $ttl }}
+{{- fail (printf "sharedHistory.commandTimeoutMs %d must be under leaseTtlMs / 3 (leaseTtlMs %d): a lease renewal must be able to fail and be retried before the lease runs out" $timeout $ttl) }}
+{{- end }}
+{{- range $v.env }}
+{{- if eq .name "POD_NAME" }}
+{{- fail "env POD_NAME is set by the chart when sharedHistory.enabled is true: it is the replica's id, the pod's name" }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if and $v.serviceMonitor.enabled (ne $v.mode "standalone") }}
@@ -182,6 +237,12 @@ restartPolicy: Always).
       value: {{ printf "%d" (int64 $v.state.maxBytes) | quote }}
     {{- end }}
     {{- end }}
+    {{- if $v.sharedHistory.enabled }}
+    - name: POD_NAME
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.name
+    {{- end }}
     {{- with $v.env }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -227,6 +288,16 @@ restartPolicy: Always).
       mountPath: {{ printf "/var/run/secrets/backchannel/%s" .name }}
       readOnly: true
     {{- end }}
+    {{- if and $v.sharedHistory.enabled $v.sharedHistory.passwordSecret.name }}
+    - name: backchannel-redis-password
+      mountPath: {{ include "backchannel.redisPasswordDir" . }}
+      readOnly: true
+    {{- end }}
+    {{- if and $v.sharedHistory.enabled $v.sharedHistory.tlsCaSecret.name }}
+    - name: backchannel-redis-tls
+      mountPath: {{ include "backchannel.redisTlsDir" . }}
+      readOnly: true
+    {{- end }}
 {{- end }}
 
 {{/* public: the volumes the container mounts, as list items for the pod's `volumes:`. */}}
@@ -267,5 +338,27 @@ restartPolicy: Always).
     items:
       {{- toYaml . | nindent 6 }}
     {{- end }}
+{{- end }}
+{{- if $v.sharedHistory.enabled }}
+{{- with $v.sharedHistory.passwordSecret }}
+{{- if .name }}
+- name: backchannel-redis-password
+  secret:
+    secretName: {{ .name }}
+    items:
+      - key: {{ .key }}
+        path: {{ .key }}
+{{- end }}
+{{- end }}
+{{- with $v.sharedHistory.tlsCaSecret }}
+{{- if .name }}
+- name: backchannel-redis-tls
+  secret:
+    secretName: {{ .name }}
+    items:
+      - key: {{ .key }}
+        path: {{ .key }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}

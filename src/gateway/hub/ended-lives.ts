@@ -26,6 +26,11 @@ export class EndedLives {
     this.#forgottenUntil = Math.max(this.#forgottenUntil, end)
   }
 
+  /** Topics that ended by `order` were forgotten elsewhere (the durable store's): a resume from before it may have missed them. */
+  forgotten (order: number): void {
+    this.#forgottenUntil = Math.max(this.#forgottenUntil, order)
+  }
+
   /** Whether an earlier life of topic `key` ended after `order` (or may have: see the class). */
   endedSince (key: string, order: number): boolean {
     const end = this.#ends.get(key)

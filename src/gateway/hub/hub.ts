@@ -15,7 +15,7 @@ import { forwardedJson, isAsciiText } from './payload-json.ts'
 import type { CutCause, EndReason, Reader } from './reader.ts'
 import { planResume, planTopicResume, type Gap } from './resume.ts'
 import { IssuedSeq, Subscription } from './subscription.ts'
-import { continuedNumbers, keptRing, type HubStore } from './kept-rings.ts'
+import { STORED_TOPIC_RETENTION_MS, continuedNumbers, forgetUnheldTopics, keptRing, type HubStore, type StartMark } from './kept-rings.ts'
 
 export interface HubOptions {
   epoch: string
@@ -75,6 +75,7 @@ export class Hub {
   readonly #issued: IssuedSeq
   readonly #topicBufferBytes: number | undefined
   readonly #store: HubStore | null
+  readonly #start: StartMark
   /** Topics held in this process: held again, they begin a new life instead of continuing the one kept in the store. */
   readonly #heldHere = new Set<string>()
   /** Counts of subscriptions removed, by name, so that counters read from live subscriptions never go down. */
@@ -90,6 +91,7 @@ export class Hub {
     this.#topicBufferBytes = options.topicBufferBytes
     this.#store = options.store ?? null
     this.#issued = this.#store === null ? new IssuedSeq() : continuedNumbers(this.#store, this.#ended)
+    this.#start = { at: this.#now(), order: this.#issued.order }
     for (const config of channels) this.add(config)
     // One listener per open multi-topic stream.
     this.topics.setMaxListeners(0)
@@ -131,7 +133,7 @@ export class Hub {
     topics?.delete(topic)
     if (topics?.size === 0) this.#byUpstream.delete(upstream)
     this.#ended.note(key, this.#issued.order)
-    this.#store?.rings.end(key, this.#issued.order)
+    this.#store?.rings.end(key, this.#issued.order, this.#now())
     const rest = (this.#byTopic.get(topic) ?? []).filter((s) => s !== sub)
     if (rest.length === 0) this.#byTopic.delete(topic)
     else this.#byTopic.set(topic, rest)
@@ -297,6 +299,12 @@ export class Hub {
       reader.after(sub.seq, 'presence_state', JSON.stringify(sub.presence.state()))
     }
     if (!reader.ended) sub.readers.add(reader)
+  }
+
+  /** Forgets the topics the store keeps that have not been held here for `retentionMs` (kept-rings.ts); their keys. */
+  forgetUnheldTopics (retentionMs = STORED_TOPIC_RETENTION_MS): string[] {
+    if (this.#store === null) return []
+    return forgetUnheldTopics(this.#store, (key) => this.#byKey.has(key), this.#ended, this.#start, this.#now(), retentionMs)
   }
 
   /** Ready when every required channel is joined, or has been down for less than `graceMs` after being joined. */

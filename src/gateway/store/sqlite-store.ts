@@ -12,18 +12,32 @@
  * (synchronous=FULL) syncs the WAL at every commit: nothing committed is
  * lost even then.
  *
+ * Checkpoints (copying the WAL into the database file, and syncing it)
+ * run on a worker thread of their own (wal-checkpointer.ts), beside the
+ * event loop. The WAL starts again from its beginning only after a
+ * checkpoint has copied all of it, which under a steady stream of commits
+ * the worker never quite does: SQLite's automatic checkpoint stays on, in
+ * the commit, but only at `walCheckpointBytes` (16 MiB) of log instead of
+ * 4 MB, and then copies just what the worker has not yet (the rest is in
+ * the database already, synced).
+ *
  * Bounded: the database file holds at most `maxBytes` (max_page_count);
  * a write past it fails like any other (SQLITE_FULL): reported, and kept
- * in memory only. The WAL is truncated to 64 MiB after each checkpoint.
- * The file is locked exclusively: a second sidecar on the same folder
- * fails at start instead of sharing an outbox.
+ * in memory only. The WAL file holds at most `walLimitBytes` (64 MiB):
+ * past it (the worker failed, or a checkpoint of the writer's found the
+ * worker's under way, commit after commit), the writer checkpoints all of
+ * it, waiting for the worker's, and truncates it.
+ * The folder is locked by one process (an exclusive lock on a second
+ * file, backchannel.lock, held while the store is open): a second sidecar
+ * on the same folder fails at start instead of sharing an outbox.
  */
 import { EventEmitter } from 'node:events'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { RingEntry } from '../hub/ring.ts'
 import type { RingStore, StateStore, StoreEvents, StoredDelivery, StoredTopic, WebhookOutbox } from './state-store.ts'
+import { WalCheckpointer } from './wal-checkpointer.ts'
 
 export interface SqliteStoreOptions {
   dir: string
@@ -33,9 +47,17 @@ export interface SqliteStoreOptions {
   newEpoch: () => string
   /** How long opening waits for another process's lock on the file, ms (a pod replaced while the old one exits); 5000 by default. */
   lockWaitMs?: number
+  /** How soon the checkpointer thread checkpoints again after copying pages, ms; 10 by default (250 after finding none). */
+  checkpointIntervalMs?: number
+  /** The log's size at which a commit checkpoints what the worker has not copied yet; 16 MiB by default. */
+  walCheckpointBytes?: number
+  /** The WAL file's size at which the writer checkpoints all of it and truncates it; 64 MiB by default. */
+  walLimitBytes?: number
 }
 
 export const STORE_FILE = 'backchannel.db'
+export const LOCK_FILE = 'backchannel.lock'
+const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024
 const WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 const SCHEMA = `
@@ -44,14 +66,14 @@ CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, subscription TEXT NOT
   msg_id TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL, key TEXT NOT NULL, traceparent TEXT NOT NULL, at REAL NOT NULL) STRICT;
 CREATE INDEX IF NOT EXISTS outbox_by_subscription ON outbox (subscription, id);
 CREATE TABLE IF NOT EXISTS topics (key TEXT PRIMARY KEY, base INTEGER NOT NULL, base_order INTEGER NOT NULL, seq INTEGER NOT NULL,
-  ended_at_order INTEGER) STRICT;
+  ended_at_order INTEGER, ended_at REAL) STRICT;
 CREATE TABLE IF NOT EXISTS ring (key TEXT NOT NULL, seq INTEGER NOT NULL, ord INTEGER NOT NULL, at REAL NOT NULL, event TEXT NOT NULL,
   data TEXT NOT NULL, control INTEGER NOT NULL, ascii INTEGER NOT NULL) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS ring_by_topic ON ring (key, seq);
 `
 
 interface OutboxRow { id: number, seq: number, msg_id: string, event: string, body: string, key: string, traceparent: string, lane: string, at: number }
-interface TopicRow { key: string, base: number, base_order: number, seq: number, ended_at_order: number | null }
+interface TopicRow { key: string, base: number, base_order: number, seq: number, ended_at_order: number | null, ended_at: number | null }
 interface RingRow { seq: number, ord: number, at: number, event: string, data: string, control: number, ascii: number }
 
 function message (err: unknown): string {
@@ -61,6 +83,7 @@ function message (err: unknown): string {
 export class SqliteStore implements StateStore {
   readonly epoch: string
   readonly issued: { maxSeq: number, order: number }
+  readonly forgottenUntil: number
   readonly events = new EventEmitter<StoreEvents>()
   readonly outbox: WebhookOutbox
   readonly rings: RingStore
@@ -70,23 +93,41 @@ export class SqliteStore implements StateStore {
   #failedWrites = 0
   #closed = false
   #pendingIssued: { maxSeq: number, order: number } | null = null
+  readonly #lock: DatabaseSync
+  readonly #checkpointer: WalCheckpointer
+  readonly #walFile: string
+  readonly #walLimitBytes: number
   /** Per topic, the lowest seq its ring still holds, trimmed at the commit. */
   readonly #trims = new Map<string, number>()
 
   constructor (options: SqliteStoreOptions) {
     mkdirSync(options.dir, { recursive: true })
-    this.#db = new DatabaseSync(join(options.dir, STORE_FILE), { timeout: options.lockWaitMs ?? 5000 })
+    this.#lock = lockFolder(join(options.dir, LOCK_FILE), options.lockWaitMs ?? 5000)
+    const file = join(options.dir, STORE_FILE)
+    this.#walFile = `${file}-wal`
+    this.#walLimitBytes = options.walLimitBytes ?? WAL_LIMIT_BYTES
+    const walCheckpointBytes = options.walCheckpointBytes ?? WAL_CHECKPOINT_BYTES
+    try {
+      this.#db = new DatabaseSync(file, { timeout: options.lockWaitMs ?? 5000 })
+    } catch (err) {
+      this.#lock.close()
+      throw err
+    }
     const db = this.#db
     try {
-      db.exec('PRAGMA locking_mode = EXCLUSIVE')
       db.exec('PRAGMA journal_mode = WAL')
       db.exec(`PRAGMA synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`)
-      db.exec(`PRAGMA journal_size_limit = ${WAL_LIMIT_BYTES}`)
       const pageSize = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size
+      // The checkpointer thread copies the log; a commit only finishes its work, rarely (see above).
+      db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(1, Math.floor(walCheckpointBytes / pageSize))}`)
+      db.exec(`PRAGMA journal_size_limit = ${walCheckpointBytes}`)
       db.exec(`PRAGMA max_page_count = ${Math.max(64, Math.floor(options.maxBytes / pageSize))}`)
       db.exec(SCHEMA)
+      // A store made before topics kept when they ended.
+      if (!db.prepare('PRAGMA table_info(topics)').all().some((c) => c['name'] === 'ended_at')) db.exec('ALTER TABLE topics ADD COLUMN ended_at REAL')
     } catch (err) {
       db.close()
+      this.#lock.close()
       throw err
     }
     this.#stmt = {
@@ -97,20 +138,22 @@ export class SqliteStore implements StateStore {
       outboxRemove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       outboxCounts: db.prepare('SELECT subscription, count(*) AS n FROM outbox GROUP BY subscription'),
       outboxPrune: db.prepare('DELETE FROM outbox WHERE subscription = ?'),
-      topic: db.prepare('SELECT key, base, base_order, seq, ended_at_order FROM topics WHERE key = ?'),
-      topics: db.prepare('SELECT key, base, base_order, seq, ended_at_order FROM topics'),
+      topic: db.prepare('SELECT key, base, base_order, seq, ended_at_order, ended_at FROM topics WHERE key = ?'),
+      topics: db.prepare('SELECT key, base, base_order, seq, ended_at_order, ended_at FROM topics'),
       ringLoad: db.prepare('SELECT seq, ord, at, event, data, control, ascii FROM ring WHERE key = ? ORDER BY seq'),
-      begin: db.prepare('INSERT INTO topics (key, base, base_order, seq, ended_at_order) VALUES (?, ?, ?, ?, NULL) ON CONFLICT (key) DO UPDATE SET base = excluded.base, base_order = excluded.base_order, seq = excluded.seq, ended_at_order = NULL'),
+      begin: db.prepare('INSERT INTO topics (key, base, base_order, seq, ended_at_order) VALUES (?, ?, ?, ?, NULL) ON CONFLICT (key) DO UPDATE SET base = excluded.base, base_order = excluded.base_order, seq = excluded.seq, ended_at_order = NULL, ended_at = NULL'),
       ringClear: db.prepare('DELETE FROM ring WHERE key = ?'),
       append: db.prepare('INSERT OR REPLACE INTO ring (key, seq, ord, at, event, data, control, ascii) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       topicSeq: db.prepare('UPDATE topics SET seq = ? WHERE key = ?'),
       trim: db.prepare('DELETE FROM ring WHERE key = ? AND seq < ?'),
-      end: db.prepare('UPDATE topics SET ended_at_order = ? WHERE key = ?'),
+      end: db.prepare('UPDATE topics SET ended_at_order = ?, ended_at = ? WHERE key = ?'),
+      forget: db.prepare('DELETE FROM topics WHERE key = ?'),
     }
     const stored = this.#meta('epoch')
     this.epoch = stored ?? options.newEpoch()
     if (stored === null) this.#write('epoch', () => { this.#stmt['setMeta']?.run('epoch', this.epoch) })
     this.issued = { maxSeq: Number(this.#meta('max_seq') ?? 0), order: Number(this.#meta('order') ?? 0) }
+    this.forgottenUntil = Number(this.#meta('forgotten_until') ?? 0)
     this.#commit()
     this.outbox = {
       load: (subscription) => (this.#run('outboxLoad').all(subscription) as unknown as OutboxRow[]).map((r) => ({
@@ -134,8 +177,16 @@ export class SqliteStore implements StateStore {
         })
       },
       trim: (key, firstHeldSeq) => { this.#trims.set(key, firstHeldSeq); this.#begin() },
-      end: (key, order) => { this.#write('ring_end', () => { this.#run('end').run(order, key) }) },
+      end: (key, order, at) => {
+        this.#trims.delete(key)
+        this.#write('ring_end', () => { this.#run('end').run(order, at, key); this.#run('ringClear').run(key) })
+      },
+      forget: (keys, endedBy) => { this.#forget(keys, endedBy) },
     }
+    const intervalMs = options.checkpointIntervalMs ?? 10
+    this.#checkpointer = new WalCheckpointer({ file, sync: options.sync, intervalMs, idleIntervalMs: Math.max(intervalMs, 250) })
+    this.#checkpointer.events.on('error', ({ error }) => { this.events.emit('write_error', { op: 'wal_checkpoint', error }) })
+    this.#checkpointer.events.on('checkpoint', (progress) => { this.events.emit('checkpointed', progress) })
   }
 
   noteIssued (maxSeq: number, order: number): void {
@@ -147,7 +198,9 @@ export class SqliteStore implements StateStore {
     if (this.#closed) return
     this.#commit()
     this.#closed = true
+    this.#checkpointer.close()
     this.#db.close()
+    this.#lock.close()
   }
 
   #run (name: string): StatementSync {
@@ -177,6 +230,23 @@ export class SqliteStore implements StateStore {
       pruned.set(subscription, n)
     }
     return pruned
+  }
+
+  #forget (keys: readonly string[], endedBy: number): void {
+    if (keys.length === 0) return
+    this.#write('ring_forget', () => {
+      let maxSeq = Number(this.#meta('max_seq') ?? 0)
+      for (const key of keys) {
+        // The numbers a forgotten topic gave out stay given out: a new life of it numbers above them.
+        maxSeq = Math.max(maxSeq, (this.#run('topic').get(key) as TopicRow | undefined)?.seq ?? 0)
+        this.#trims.delete(key)
+        this.#run('ringClear').run(key)
+        this.#run('forget').run(key)
+      }
+      const until = Math.max(endedBy, Number(this.#meta('forgotten_until') ?? 0))
+      this.#run('setMeta').run('forgotten_until', String(until))
+      if (this.#pendingIssued === null || this.#pendingIssued.maxSeq < maxSeq) this.#run('setMeta').run('max_seq', String(maxSeq))
+    })
   }
 
   #loadRing (key: string): { topic: StoredTopic, entries: RingEntry[] } | null {
@@ -224,10 +294,28 @@ export class SqliteStore implements StateStore {
       }
       this.#db.exec('COMMIT')
       this.#inTransaction = false
+      this.#bound()
     } catch (err) {
       this.#failed('commit', err)
       this.#inTransaction = false
       try { if (this.#db.isTransaction) this.#db.exec('ROLLBACK') } catch { /* the connection rolled back itself */ }
+    }
+  }
+
+  /**
+   * The WAL file's bound, `walLimitBytes`: past it the writer checkpoints
+   * the whole log itself, waiting for a checkpoint of the worker's under
+   * way (up to the lock wait), and truncates the file.
+   */
+  #bound (): void {
+    const size = statSync(this.#walFile, { throwIfNoEntry: false })?.size ?? 0
+    if (size < this.#walLimitBytes) return
+    try {
+      const { busy, log, checkpointed } = this.#db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number, log: number, checkpointed: number }
+      if (busy !== 0) throw new Error(`the WAL is ${size} bytes, past its bound, and could not be checkpointed (busy): ${checkpointed} of ${log} pages copied`)
+      this.events.emit('checkpointed', { frames: log, copied: checkpointed, byWriter: true })
+    } catch (err) {
+      this.#failed('wal_checkpoint', err)
     }
   }
 
@@ -245,6 +333,25 @@ export class SqliteStore implements StateStore {
   }
 }
 
+/**
+ * Locks the folder for this process: an exclusive lock on `file`, a
+ * database of its own that holds nothing, kept until it is closed. The
+ * store's own file cannot be locked so: the checkpointer thread opens it too.
+ */
+function lockFolder (file: string, waitMs: number): DatabaseSync {
+  const lock = new DatabaseSync(file, { timeout: waitMs })
+  try {
+    lock.exec('PRAGMA locking_mode = EXCLUSIVE')
+    // The first write takes the exclusive lock, and the locking mode keeps it after the commit.
+    lock.exec('BEGIN EXCLUSIVE')
+    lock.exec('COMMIT')
+  } catch (err) {
+    lock.close()
+    throw err
+  }
+  return lock
+}
+
 function topicOf (r: TopicRow): StoredTopic {
-  return { base: r.base, baseOrder: r.base_order, seq: r.seq, endedAtOrder: r.ended_at_order }
+  return { base: r.base, baseOrder: r.base_order, seq: r.seq, endedAtOrder: r.ended_at_order, endedAt: r.ended_at }
 }

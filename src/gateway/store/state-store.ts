@@ -44,6 +44,8 @@ export interface StoredTopic {
   readonly seq: number
   /** When it stopped being held (the hub's order then), or null while held. */
   readonly endedAtOrder: number | null
+  /** When it stopped being held, wall clock ms; null while held, or when that was not recorded (a store made before it was). */
+  readonly endedAt: number | null
 }
 
 export interface RingStore {
@@ -57,8 +59,13 @@ export interface RingStore {
   append: (key: string, entry: RingEntry) => void
   /** The ring no longer holds entries below `firstHeldSeq`. */
   trim: (key: string, firstHeldSeq: number) => void
-  /** The topic stopped being held at the hub's `order`. */
-  end: (key: string, order: number) => void
+  /** The topic stopped being held at the hub's `order`, at `at` (wall clock ms): its entries are forgotten (a new life never reads them). */
+  end: (key: string, order: number, at: number) => void
+  /**
+   * Forgets these topics, their life and entries: the store keeps a topic no longer held only so long (see
+   * kept-rings.ts). `endedBy` is the hub's order by which each had ended; `forgottenUntil` keeps the highest.
+   */
+  forget: (keys: readonly string[], endedBy: number) => void
 }
 
 export interface StoreEvents {
@@ -68,6 +75,11 @@ export interface StoreEvents {
   failing: [{ op: string, error: string }]
   /** Writes succeed again. */
   recovered: [{ failedWrites: number }]
+  /**
+   * The write-ahead log was copied into the database: by the checkpointer thread (`copied` of the log's `frames`), or
+   * by the writer itself when the log reached its bound (`byWriter`, and then the log is empty).
+   */
+  checkpointed: [{ frames: number, copied: number, byWriter?: true }]
 }
 
 export interface StateStore {
@@ -75,6 +87,8 @@ export interface StateStore {
   readonly epoch: string
   /** The highest seq and the hub's order given out before this start. */
   readonly issued: { maxSeq: number, order: number }
+  /** The highest order by which a topic the store forgot had ended (0: none forgotten). */
+  readonly forgottenUntil: number
   readonly outbox: WebhookOutbox
   readonly rings: RingStore
   readonly events: EventEmitter<StoreEvents>

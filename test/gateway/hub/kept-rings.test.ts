@@ -134,3 +134,44 @@ test('a topic held again numbers above every seq given out, across a restart too
   second.hub.onMessage('main', 'room:a', 'msg', { n: 1 })
   assert.equal(a.seq, 10)
 })
+
+test('the store forgets a topic no longer held after the retention: an ended one from its end, one not held again from the start', async (t) => {
+  const dir = await tempDir(t, 'bc-hub-store-')
+  const HOUR = 60 * 60 * 1000
+  const first = start(t, dir, [channelConfig('room:a'), channelConfig('room:b'), channelConfig('room:c')], 1000)
+  for (const topic of ['room:a', 'room:b', 'room:c']) first.hub.onMessage('main', topic, 'msg', { topic })
+  const bOrder = sub(first.hub, 'room:b').ring.since(0)[0]?.order ?? assert.fail('no entry')
+  first.clock.now = 2000
+  first.hub.remove(sub(first.hub, 'room:b'), 'removed_from_config')
+  assert.deepEqual(first.store.rings.load('main\u0000room:b'), { topic: { base: 0, baseOrder: 0, seq: 1, endedAtOrder: 3, endedAt: 2000 }, entries: [] },
+    'its end keeps its life and forgets its entries at once')
+  first.store.close()
+
+  // Restarted without room:c in the config: it was held at the stop, and is not held since.
+  const second = start(t, dir, [channelConfig('room:a')], 10 * HOUR)
+  const kept = (): string[] => [...second.store.rings.topics().keys()].map((k) => k.split('\u0000')[1] ?? '').sort()
+  assert.deepEqual(second.hub.forgetUnheldTopics(), [])
+  second.clock.now = 2000 + 24 * HOUR - 1
+  assert.deepEqual(second.hub.forgetUnheldTopics(), [], 'room:b ended a millisecond short of a day ago')
+  second.clock.now = 2000 + 24 * HOUR
+  assert.deepEqual(second.hub.forgetUnheldTopics(), ['main\u0000room:b'])
+  assert.deepEqual(kept(), ['room:a', 'room:c'])
+  second.clock.now = 34 * HOUR
+  assert.deepEqual(second.hub.forgetUnheldTopics(), ['main\u0000room:c'], 'not held for a day since this start')
+  assert.deepEqual(kept(), ['room:a'], 'a topic held is never forgotten')
+  second.store.close()
+
+  // After another restart room:b is held again: a new life above every seq given out, and a stream over several
+  // topics resuming from before its end is told it may have missed events of it.
+  const third = start(t, dir, [channelConfig('room:a'), channelConfig('room:b')], 40 * HOUR)
+  const b = sub(third.hub, 'room:b')
+  assert.equal(b.base, 1, 'above every seq given out (each topic gave out 1)')
+  const multi = new MemoryReader()
+  third.hub.attachInOrder(b, multi, formatStreamEventId(third.hub.epoch, bOrder - 1))
+  assert.equal(firstData(multi).reason, 'topic_restarted')
+  // One that comes after every forgotten end resumes without a gap.
+  const after = new MemoryReader()
+  third.hub.onMessage('main', 'room:b', 'msg', { n: 1 })
+  third.hub.attachInOrder(b, after, formatStreamEventId(third.hub.epoch, b.baseOrder))
+  assert.deepEqual(after.got.map((e) => e.event), ['msg'])
+})
