@@ -43,6 +43,8 @@ import { Webhooks } from './webhook/webhooks.ts'
 import { logStoreEvents } from './observe/store-log.ts'
 import type { StateStore } from './store/state-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
+import { SharedHistory } from './shared/history.ts'
+import { hostname } from 'node:os'
 
 /** How long past its stop time the webhook drain may take to write its last dead letters, ms. */
 const WEBHOOK_CLOSE_SLACK_MS = 100
@@ -67,6 +69,8 @@ export interface Daemon {
   readonly registry: Registry
   readonly webhooks: Webhooks
   readonly reloader: Reloader
+  /** History shared with the other replicas on Redis (`sharedHistory`), or null. */
+  readonly shared: SharedHistory | null
   /** Listens, starts the upstreams and the config file watch; resolves with the address. */
   start: () => Promise<string>
   /** Applies the config file as it is now; resolves with what changed, throws ConfigError (the running config kept) when it is invalid. */
@@ -85,6 +89,10 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     topicBufferBytes: config.sse.topicBufferBytes,
     ...(store === null ? {} : { store }),
   })
+  // Before the broker joins anything: every topic the hub holds is carried from its first message.
+  const shared = config.sharedHistory === undefined
+    ? null
+    : await SharedHistory.open(hub, { settings: config.sharedHistory, replicaId: config.env.replicaId ?? hostname(), now, random: deps.random ?? Math.random, resolve: deps.resolve })
   const upstreamLog = componentLogger(deps.logger, 'upstream')
   const broker = new Broker(config, hub, (u) => createUpstreamClient(u, deps.resolve))
   for (const [name, client] of broker.clients) logClientEvents(upstreamLog, name, client)
@@ -133,6 +141,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     clearInterval(keepAlive)
     // Readers end at once: they reconnect (to another pod) and resume while the rest drains.
     const streamsEnded = broker.readers.endAll('shutdown', { reason: 'shutdown' }, broker.config.sse.retryMs)
+    // Leases are released now, so other replicas take the topics over at once; Redis is not waited for past the cut time.
+    const sharedClosed = shared?.close(plan.cutAt) ?? Promise.resolve()
     const inFlightAtStart = broker.inFlight
     const webhooksDrained = webhooks.close(plan.webhooksBy)
     // In-flight pushes and PUT joins get their own outcome until `cutAt`, then BC_ERR_DRAIN_CUT.
@@ -149,6 +159,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     }
     if (!await settlesBy(webhooksDrained, plan.webhooksBy + WEBHOOK_CLOSE_SLACK_MS)) overran.push('webhooks')
     if (!await settlesBy(broker.close(), plan.endAt)) overran.push('channels')
+    await settlesBy(sharedClosed, plan.endAt)
     // Last: attempts that finished during the drain have removed their messages; what is left is kept for the next start.
     store?.close()
     webhooks.events.off('dead_letter', onDeadLetter)
@@ -161,6 +172,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     registry,
     webhooks,
     reloader,
+    shared,
     reload,
     async start () {
       await webhooks.start()

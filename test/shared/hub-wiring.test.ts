@@ -1,0 +1,131 @@
+/**
+ * Shared history wired into the hub, in process: three gateways on one
+ * fake Phoenix server and one redis-server. Readers on every replica get
+ * the same ids `<epoch>:<ms>-<n>`; a reader resumes on another replica with
+ * exactly the events after its id (from the ring, or from Redis when the
+ * ring does not reach back that far); the topic falls back to local ids
+ * with a gap while Redis is down and comes back after it. Without
+ * `sharedHistory` nothing changes (every other test).
+ */
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import pino from 'pino'
+import { createDaemon, type Daemon } from '../../src/gateway/daemon.ts'
+import type { Config } from '../../src/gateway/config/types.ts'
+import { startFakePhoenix, type FakePhoenix } from '../../src/testing/index.ts'
+import { channelConfig, gatewayConfig, literal } from '../gateway/helpers.ts'
+import { broadcastNumbered, joined, numbers, SseStream } from '../gateway/sse/helpers.ts'
+import { tool } from '../helpers/tools.ts'
+import { within } from '../helpers/wait.ts'
+import { startRedis } from './redis-server.ts'
+
+const TOPIC = 'room:shared'
+
+interface Replica { daemon: Daemon, base: string }
+
+async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100): Promise<Replica> {
+  const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC, { replay })], {}, { reconnectBackoffMs: [5], rejoinBackoffMs: [5] })
+  const config: Config = {
+    ...base,
+    sharedHistory: { url: redisUrl, keyPrefix: 'bc:', leaseTtlMs: 900, maxLen: 10_000, commandTimeoutMs: 200, reconnectMinMs: 20, reconnectMaxMs: 200 },
+    env: { ...base.env, replicaId: id },
+  }
+  const daemon = await createDaemon(config, { logger: pino({ level: 'silent' }), resolve: literal })
+  t.after(async () => { await daemon.close() })
+  const address = await daemon.start()
+  await joined(daemon, TOPIC)
+  await shared(daemon)
+  return { daemon, base: address }
+}
+
+/** Resolves once the replica serves the topic from shared history. */
+async function shared (daemon: Daemon, ms = 10_000): Promise<void> {
+  const history = daemon.shared
+  assert.ok(history !== null)
+  await within<undefined>(ms, 'the topic served from shared history', (resolve) => {
+    const check = (): void => { if ([...history.topics.values()].every((topic) => topic.mode === 'shared')) resolve(undefined) }
+    check()
+    history.events.on('mode', check)
+    return () => { history.events.off('mode', check) }
+  })
+}
+
+test('three replicas: the same shared ids everywhere; a reader resumes on another replica with no gap and no duplicate', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const replicas = [await replica(t, phoenix, redis.url, 'a'), await replica(t, phoenix, redis.url, 'b'), await replica(t, phoenix, redis.url, 'c')]
+  const streams = await Promise.all(replicas.map(async (r) => SseStream.open(r.base, TOPIC)))
+  t.after(() => { for (const s of streams) s.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 20)
+  for (const s of streams) await s.until('20 messages', () => s.named('msg').length === 20)
+  const ids = streams.map((s) => s.named('msg').map((e) => e.id))
+  assert.match(ids[0]?.[0] ?? '', /^[0-9a-z]+:\d+-\d+$/)
+  assert.deepEqual(ids[1], ids[0], 'replica b gives the same ids')
+  assert.deepEqual(ids[2], ids[0], 'replica c gives the same ids')
+  for (const s of streams) assert.deepEqual(numbers(s.events), Array.from({ length: 20 }, (_, i) => i + 1))
+
+  const at = streams[0]?.named('msg')[6]?.id ?? ''
+  const resumed = await SseStream.open(replicas[1]?.base ?? '', TOPIC, { lastEventId: at })
+  t.after(() => { resumed.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 5, 21)
+  await resumed.until('up to 25', () => numbers(resumed.events).includes(25))
+  assert.deepEqual(numbers(resumed.events), Array.from({ length: 18 }, (_, i) => i + 8))
+  assert.deepEqual(resumed.named('gap'), [])
+})
+
+test('a replica whose ring does not reach back reads the rest from Redis, then goes on live', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const a = await replica(t, phoenix, redis.url, 'a')
+  const stream = await SseStream.open(a.base, TOPIC)
+  t.after(() => { stream.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 30)
+  await stream.until('30 messages', () => stream.named('msg').length === 30)
+  const at = stream.named('msg')[4]?.id ?? ''
+  // Joins late, with a ring of 10: the id is older than anything it holds.
+  const late = await replica(t, phoenix, redis.url, 'late', 10)
+  broadcastNumbered(phoenix, TOPIC, 'msg', 12, 31)
+  await stream.until('42 messages', () => stream.named('msg').length === 42)
+  const resumed = await SseStream.open(late.base, TOPIC, { lastEventId: at })
+  t.after(() => { resumed.close() })
+  await resumed.until('up to 42', () => numbers(resumed.events).includes(42))
+  broadcastNumbered(phoenix, TOPIC, 'msg', 3, 43)
+  await resumed.until('up to 45', () => numbers(resumed.events).includes(45))
+  assert.deepEqual(numbers(resumed.events), Array.from({ length: 40 }, (_, i) => i + 6))
+  await stream.until('45 messages', () => stream.named('msg').length === 45)
+  assert.deepEqual(resumed.named('msg').map((e) => e.id), stream.named('msg').slice(5).map((e) => e.id), 'the ids the first replica gave')
+  assert.deepEqual(resumed.named('gap'), [])
+})
+
+test('Redis down: a gap and local ids, messages keep coming, none twice; back up: shared ids again after a gap', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const a = await replica(t, phoenix, redis.url, 'a')
+  const stream = await SseStream.open(a.base, TOPIC)
+  t.after(() => { stream.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 5)
+  await stream.until('5 messages', () => stream.named('msg').length === 5)
+  await redis.stop()
+  await stream.until('the gap', () => stream.named('gap').length === 1)
+  assert.equal((JSON.parse(stream.named('gap')[0]?.data ?? '{}') as { reason: string }).reason, 'shared_history_unavailable')
+  broadcastNumbered(phoenix, TOPIC, 'msg', 5, 6)
+  await stream.until('10 messages', () => stream.named('msg').length === 10)
+  assert.match(stream.named('msg')[9]?.id ?? '', /^[0-9a-z]+-\d+$/, 'a local id')
+  await redis.start()
+  if (a.daemon.shared === null) assert.fail('no shared history')
+  await shared(a.daemon)
+  broadcastNumbered(phoenix, TOPIC, 'msg', 5, 11)
+  await stream.until('15 messages', () => stream.named('msg').length === 15)
+  assert.deepEqual(numbers(stream.events), Array.from({ length: 15 }, (_, i) => i + 1), 'each once, in order')
+  assert.deepEqual(stream.named('gap').map((g) => (JSON.parse(g.data) as { reason: string }).reason), ['shared_history_unavailable', 'shared_history_resumed'])
+  assert.match(stream.named('msg')[14]?.id ?? '', /^[0-9a-z]+:\d+-\d+$/, 'a shared id again')
+})
