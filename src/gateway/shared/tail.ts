@@ -12,11 +12,12 @@
  * by itself and tries again a window later. Nothing ever waits without a
  * deadline, and a failed pass waits a while before the next.
  */
+import { SharedHistoryUnavailableError } from './errors.ts'
 import { readAfter, tail, type SharedEntry, type TailPosition } from './reader.ts'
 import type { SharedHistory } from './history.ts'
 import type { SharedTopic } from './topic.ts'
 import { parseEntryId } from './keys.ts'
-import type { RawReply } from './redis-link.ts'
+import type { RawReply, RedisLink } from './redis-link.ts'
 import { parseEntry } from './reader.ts'
 
 /** How long one XREAD waits for new entries, ms (a topic added meanwhile is read from the next one). */
@@ -25,6 +26,11 @@ const BLOCK_MS = 500
 const COUNT = 500
 /** Entries before its place a topic remembers when it joins the stream (received late, they are given at once). */
 const BEFORE = 100
+
+/** Read again after an await: the link may have gone down meanwhile. */
+function linkUp (link: RedisLink): boolean {
+  return link.state === 'ready'
+}
 
 export class TailLoop {
   readonly #history: SharedHistory
@@ -90,8 +96,11 @@ export class TailLoop {
           continue
         }
         await this.#read(shared)
-      } catch {
-        // Redis failed a call: every topic goes local until the next pass finds it again.
+      } catch (err) {
+        // A call past its deadline while the link stays up (a slow or stalled Redis, a busy event loop): try again;
+        // a topic whose messages wait longer than the pending window goes local by itself (#checkStalled).
+        if (err instanceof SharedHistoryUnavailableError && err.reason === 'timeout' && linkUp(link)) continue
+        // Redis failed a call otherwise: every topic goes local until the next pass finds it again.
         this.#allLocal(this.#now() + this.#retryMs)
         await this.#idle(this.#retryMs)
       }
