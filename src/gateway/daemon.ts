@@ -41,6 +41,7 @@ import { watchConfigFile, type ConfigWatcher } from './reload/watch.ts'
 import { createUpstreamClient, type ResolveSource } from './upstream-client.ts'
 import { Webhooks } from './webhook/webhooks.ts'
 import { logStoreEvents } from './observe/store-log.ts'
+import { logSharedHistoryEvents } from './observe/shared-log.ts'
 import type { StateStore } from './store/state-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
 import { SharedHistory } from './shared/history.ts'
@@ -121,9 +122,10 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   // jose and its key set are loaded only when browser tokens are configured.
   const tokens = config.tokens === undefined ? null : await (await import('./access/verifier.ts')).createTokenVerifier(config.tokens, deps.resolve, now)
   if (tokens?.keySet != null) logKeySet(httpLog, tokens.keySet)
-  const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null })
-  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null, store }))
+  const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null, sharedLink: shared?.link ?? null })
+  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null, store, shared }))
   if (store !== null) logStoreEvents(componentLogger(deps.logger, 'store'), store)
+  if (shared !== null) logSharedHistoryEvents(componentLogger(deps.logger, 'shared'), shared)
   logWebhookEvents(componentLogger(deps.logger, 'webhook'), webhooks)
   logBrokerEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), broker)
   const configLog = componentLogger(deps.logger, 'config')

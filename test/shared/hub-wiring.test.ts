@@ -38,6 +38,13 @@ async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, 
   return { daemon, base: address }
 }
 
+/** A series' values by their labels (`name=value,…`). */
+async function metric (daemon: Daemon, name: string): Promise<Map<string, number>> {
+  const found = (await daemon.registry.getMetricsAsJSON()).find((m) => m.name === name)
+  assert.ok(found !== undefined, name)
+  return new Map(found.values.map((v) => [Object.entries(v.labels).map(([k, l]) => `${k}=${String(l)}`).join(','), v.value]))
+}
+
 /** Resolves once the replica serves the topic from shared history. */
 async function shared (daemon: Daemon, ms = 10_000): Promise<void> {
   const history = daemon.shared
@@ -66,6 +73,12 @@ test('three replicas: the same shared ids everywhere; a reader resumes on anothe
   assert.deepEqual(ids[1], ids[0], 'replica b gives the same ids')
   assert.deepEqual(ids[2], ids[0], 'replica c gives the same ids')
   for (const s of streams) assert.deepEqual(numbers(s.events), Array.from({ length: 20 }, (_, i) => i + 1))
+  // One writer: exactly one replica holds the topic's lease, and only it appended.
+  const held = await Promise.all(replicas.map(async (r) => metric(r.daemon, 'backchannel_shared_history_lease_held')))
+  assert.deepEqual(held.map((v) => v.get(`subscription=${TOPIC}`) ?? 0).sort(), [0, 0, 1])
+  const appended = await Promise.all(replicas.map(async (r) => (await metric(r.daemon, 'backchannel_shared_history_appends_total')).get('outcome=appended') ?? 0))
+  assert.equal(appended.reduce((a, b) => a + b, 0), 20)
+  assert.deepEqual((await metric(replicas[0]!.daemon, 'backchannel_shared_history_topics')).get('mode=shared'), 1)
 
   const at = streams[0]?.named('msg')[6]?.id ?? ''
   const resumed = await SseStream.open(replicas[1]?.base ?? '', TOPIC, { lastEventId: at })
@@ -116,6 +129,13 @@ test('Redis down: a gap and local ids, messages keep coming, none twice; back up
   await stream.until('5 messages', () => stream.named('msg').length === 5)
   await redis.stop()
   await stream.until('the gap', () => stream.named('gap').length === 1)
+  // Readiness does not depend on Redis; its details say the link is down.
+  const ready = await fetch(`${a.base}/readyz`)
+  assert.equal(ready.status, 200)
+  const body = await ready.json() as { status: string, sharedHistory: { link: string, lastError?: string } }
+  assert.equal(body.status, 'ready')
+  assert.equal(body.sharedHistory.link, 'down')
+  assert.equal(typeof body.sharedHistory.lastError, 'string')
   assert.equal((JSON.parse(stream.named('gap')[0]?.data ?? '{}') as { reason: string }).reason, 'shared_history_unavailable')
   broadcastNumbered(phoenix, TOPIC, 'msg', 5, 6)
   await stream.until('10 messages', () => stream.named('msg').length === 10)
@@ -128,4 +148,6 @@ test('Redis down: a gap and local ids, messages keep coming, none twice; back up
   assert.deepEqual(numbers(stream.events), Array.from({ length: 15 }, (_, i) => i + 1), 'each once, in order')
   assert.deepEqual(stream.named('gap').map((g) => (JSON.parse(g.data) as { reason: string }).reason), ['shared_history_unavailable', 'shared_history_resumed'])
   assert.match(stream.named('msg')[14]?.id ?? '', /^[0-9a-z]+:\d+-\d+$/, 'a shared id again')
+  assert.equal((await metric(a.daemon, 'backchannel_shared_history_fallbacks_total')).get('cause=unavailable'), 1)
+  assert.deepEqual(await (await fetch(`${a.base}/readyz`)).json(), { status: 'ready', notReady: [], sharedHistory: { link: 'ready' } })
 })

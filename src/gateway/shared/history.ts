@@ -52,6 +52,8 @@ export interface SharedHistoryEvents {
   mode: [{ subscription: string, mode: TopicMode, cause: LocalCause | null }]
   /** Entries read from a stream: how long after they were appended (Redis's clock against ours), ms. */
   tail: [{ entries: number, lagMs: number }]
+  /** A topic began or stopped being carried. */
+  carried: [{ subscription: string, carried: boolean }]
 }
 
 /** Identities remembered per topic, each way, at most. */
@@ -129,6 +131,7 @@ export class SharedHistory {
     topic.on('mode', (mode, cause) => { this.events.emit('mode', { subscription, mode, cause }) })
     this.topics.set(sub, topic)
     sub.shared = topic
+    this.events.emit('carried', { subscription, carried: true })
     writer.start()
     this.#tail.wake()
   }
@@ -140,6 +143,7 @@ export class SharedHistory {
     sub.shared = null
     sub.sharedIds = false
     if (topic.writer.lease.holds()) this.events.emit('holder', { subscription: sub.config.name, holds: false })
+    this.events.emit('carried', { subscription: sub.config.name, carried: false })
     // Bounded by the command deadline; another replica takes over at its next try.
     topic.writer.stop().catch(() => undefined)
   }
