@@ -123,7 +123,7 @@ export class SharedHistory {
       dedupeWindowMs: 3 * settings.leaseTtlMs,
       newEpoch: () => newEpoch(this.#now(), this.#random),
     })
-    const topic = new SharedTopic({ sub, writer, keys, rememberMs: 4 * settings.leaseTtlMs, maxRemembered: MAX_REMEMBERED, now: this.#now })
+    const topic = new SharedTopic({ sub, writer, keys, rememberMs: 4 * settings.leaseTtlMs, maxRemembered: MAX_REMEMBERED, stallMs: this.stallMs, now: this.#now })
     writer.on('holder', (holds) => { this.events.emit('holder', { subscription, holds }) })
     writer.on('append', (outcome) => { this.events.emit('append', { subscription, outcome }) })
     writer.lease.on('acquired', () => { this.events.emit('acquired', { subscription }) })
@@ -132,8 +132,32 @@ export class SharedHistory {
     this.topics.set(sub, topic)
     sub.shared = topic
     this.events.emit('carried', { subscription, carried: true })
-    writer.start()
+    // The writer takes part in the lease while the channel is joined (followJoins).
+    this.followJoins()
     this.#tail.wake()
+  }
+
+  /**
+   * A replica writes a topic only while its channel is joined: one whose
+   * channel is down receives nothing to append, and holding the lease then
+   * would leave every other replica's messages unappended until it came
+   * back. So a writer takes part in the lease while joined, and releases it
+   * when the channel goes down (another replica takes over at once).
+   * Called by the tail loop at every pass (at least twice a second).
+   */
+  followJoins (): void {
+    if (this.#closed) return
+    for (const topic of this.topics.values()) {
+      const joined = topic.sub.state === 'joined'
+      if (joined === topic.writing) continue
+      topic.writing = joined
+      if (joined) {
+        topic.writer.start()
+      } else {
+        if (topic.writer.lease.holds()) this.events.emit('holder', { subscription: topic.sub.config.name, holds: false })
+        topic.writer.stop().catch(() => undefined)
+      }
+    }
   }
 
   #release (sub: Subscription): void {

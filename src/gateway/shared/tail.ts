@@ -62,6 +62,9 @@ export class TailLoop {
     wake?.()
   }
 
+  /** Read again after an await: stop() may have run meanwhile. */
+  #stopped (): boolean { return !this.#running }
+
   get #retryMs (): number { return Math.max(50, Math.floor(this.#history.settings.leaseTtlMs / 3)) }
 
   async #idle (ms: number): Promise<void> {
@@ -88,6 +91,7 @@ export class TailLoop {
         continue
       }
       try {
+        this.#history.followJoins()
         await this.#join()
         this.#checkStalled()
         const shared = [...this.#history.topics.values()].filter((t) => t.mode === 'shared' && t.position !== null)
@@ -97,6 +101,7 @@ export class TailLoop {
         }
         await this.#read(shared)
       } catch (err) {
+        if (this.#stopped()) return
         // A call past its deadline while the link stays up (a slow or stalled Redis, a busy event loop): try again;
         // a topic whose messages wait longer than the pending window goes local by itself (#checkStalled).
         if (err instanceof SharedHistoryUnavailableError && err.reason === 'timeout' && linkUp(link)) continue

@@ -42,8 +42,10 @@ export interface SharedTopicOptions {
   readonly keys: TopicKeys
   /** How long an identity is remembered (more than a message can take to be appended: the pending window and a takeover). */
   readonly rememberMs: number
-  /** Identities remembered at most, each way. */
+  /** Identities remembered at most, each way; also the most messages that wait to be read back. */
   readonly maxRemembered: number
+  /** How long a topic that fell back because too much waited stays local, ms. */
+  readonly stallMs: number
   /** Wall clock, ms. */
   readonly now: () => number
 }
@@ -57,7 +59,11 @@ export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | n
   position: StreamPosition | null = null
   /** Not before this time (ms, wall clock) does a topic that went local try shared history again. */
   retryAt = 0
+  /** Its writer takes part in the lease (the channel is joined here). */
+  writing = false
   readonly #now: () => number
+  readonly #maxWaiting: number
+  readonly #stallMs: number
   /** Received while shared, not read back yet, in the order received. */
   readonly #waiting = new Map<string, Waiting>()
   /** Published locally: not published again when read back from the stream. */
@@ -79,6 +85,8 @@ export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | n
     this.writer = options.writer
     this.keys = options.keys
     this.#now = options.now
+    this.#maxWaiting = options.maxRemembered
+    this.#stallMs = options.stallMs
     this.#publishedLocally = new RecentIdentities<true>(options.rememberMs, options.maxRemembered)
     this.#readBack = new RecentIdentities<string>(options.rememberMs, options.maxRemembered)
   }
@@ -99,6 +107,8 @@ export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | n
       const read = this.#readBack.get(identity, now)
       if (read === undefined) {
         this.#waiting.set(identity, { event, data, ascii, at: now })
+        // Nothing is read back while this many wait: memory stays bounded, and readers get them locally.
+        if (this.#waiting.size > this.#maxWaiting) this.toLocal('stalled', now + this.#stallMs)
       } else if (read !== '') {
         // Read from the stream before it arrived here, and not given to readers then: given now, with its shared id.
         this.#readBack.set(identity, '', now)
