@@ -24,7 +24,7 @@ const TOPIC = 'room:shared'
 interface Replica { daemon: Daemon, base: string }
 
 async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100): Promise<Replica> {
-  const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC, { replay })], {}, { reconnectBackoffMs: [5], rejoinBackoffMs: [5] })
+  const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC, { replay })], {}, { reconnectBackoffMs: [5], rejoinBackoffMs: [5], params: { replica: id } })
   const config: Config = {
     ...base,
     sharedHistory: { url: redisUrl, keyPrefix: 'bc:', leaseTtlMs: 1500, maxLen: 10_000, commandTimeoutMs: 400, reconnectMinMs: 20, reconnectMaxMs: 200 },
@@ -150,4 +150,40 @@ test('Redis down: a gap and local ids, messages keep coming, none twice; back up
   assert.match(stream.named('msg')[14]?.id ?? '', /^[0-9a-z]+:\d+-\d+$/, 'a shared id again')
   assert.equal((await metric(a.daemon, 'backchannel_shared_history_fallbacks_total')).get('cause=unavailable'), 1)
   assert.deepEqual(await (await fetch(`${a.base}/readyz`)).json(), { status: 'ready', notReady: [], sharedHistory: { link: 'ready' } })
+})
+
+test('a holder whose channel goes down gives the lease up: the others go on appending, with no gap', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const refused = new Set<string>()
+  const phoenix = await startFakePhoenix({ connect: (params) => refused.has(String(params['replica'])) ? { ok: false, status: 403 } : { ok: true } })
+  t.after(() => phoenix.close())
+  const replicas = [await replica(t, phoenix, redis.url, 'a'), await replica(t, phoenix, redis.url, 'b')]
+  const streams = await Promise.all(replicas.map(async (r) => SseStream.open(r.base, TOPIC)))
+  t.after(() => { for (const st of streams) st.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 5)
+  for (const st of streams) await st.until('5 messages', () => st.named('msg').length === 5)
+  const held = await Promise.all(replicas.map(async (r) => (await metric(r.daemon, 'backchannel_shared_history_lease_held')).get(`subscription=${TOPIC}`) ?? 0))
+  const holderAt = held.indexOf(1)
+  const holder = replicas[holderAt]
+  const other = replicas[1 - holderAt]
+  const otherStream = streams[1 - holderAt]
+  assert.ok(holder !== undefined && other !== undefined && otherStream !== undefined)
+  // The holder's upstream is cut and refused: its channel is down, it receives nothing.
+  const holderId = holderAt === 0 ? 'a' : 'b'
+  refused.add(holderId)
+  for (const c of phoenix.connections()) if (c.params['replica'] === holderId) c.drop()
+  const history = other.daemon.shared
+  assert.ok(history !== null)
+  await within<undefined>(10_000, 'the other replica takes the lease', (resolve) => {
+    const onHolder = (e: { holds: boolean }): void => { if (e.holds) resolve(undefined) }
+    history.events.on('holder', onHolder)
+    return () => { history.events.off('holder', onHolder) }
+  })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 5, 6)
+  await otherStream.until('10 messages', () => otherStream.named('msg').length === 10)
+  assert.deepEqual(numbers(otherStream.events), Array.from({ length: 10 }, (_, i) => i + 1))
+  assert.deepEqual(otherStream.named('gap'), [], 'no fallback: the new holder appended them')
+  for (const e of otherStream.named('msg')) assert.match(e.id ?? '', /^[0-9a-z]+:\d+-\d+$/)
 })
