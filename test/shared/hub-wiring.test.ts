@@ -157,7 +157,8 @@ test('a holder whose channel goes down gives the lease up: the others go on appe
   if (program === undefined) return
   const redis = await startRedis(t, program)
   const refused = new Set<string>()
-  const phoenix = await startFakePhoenix({ connect: (params) => refused.has(String(params['replica'])) ? { ok: false, status: 403 } : { ok: true } })
+  const replicaOf = (params: Record<string, unknown>): string => { const r = params['replica']; return typeof r === 'string' ? r : '' }
+  const phoenix = await startFakePhoenix({ connect: (params) => refused.has(replicaOf(params)) ? { ok: false, status: 403 } : { ok: true } })
   t.after(() => phoenix.close())
   const replicas = [await replica(t, phoenix, redis.url, 'a'), await replica(t, phoenix, redis.url, 'b')]
   const streams = await Promise.all(replicas.map(async (r) => SseStream.open(r.base, TOPIC)))
@@ -173,7 +174,7 @@ test('a holder whose channel goes down gives the lease up: the others go on appe
   // The holder's upstream is cut and refused: its channel is down, it receives nothing.
   const holderId = holderAt === 0 ? 'a' : 'b'
   refused.add(holderId)
-  for (const c of phoenix.connections()) if (c.params['replica'] === holderId) c.drop()
+  for (const c of phoenix.connections()) if (replicaOf(c.params) === holderId) c.drop()
   const history = other.daemon.shared
   assert.ok(history !== null)
   await within<undefined>(10_000, 'the other replica takes the lease', (resolve) => {
