@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadConfig, loadEnv, validateFileConfig } from '../../../src/gateway/config/index.ts'
+import { explainConfig, loadConfig, loadEnv, validateFileConfig } from '../../../src/gateway/config/index.ts'
 import { diffConfig } from '../../../src/gateway/reload/diff.ts'
 import { minimal, problemsOf, tempDir, writeTemp } from './helpers.ts'
 
@@ -60,4 +60,12 @@ test('the replica id is POD_NAME, else the host name; a change of sharedHistory 
   const after = await validateFileConfig({ ...minimal, sharedHistory: { url } }, '/')
   const env = loadEnv({ POD_NAME: 'p' })
   assert.deepEqual(diffConfig({ ...before, env }, { ...after, env }).needRestart, ['sharedHistory'])
+})
+
+test('check-config describes shared history without a secret', async () => {
+  const config = await validateFileConfig({ ...minimal, sharedHistory: { url: 'rediss://redis:6380', username: 'bc', password: { file: '/run/pw' } } }, '/')
+  const text = explainConfig(config)
+  assert.match(text, /Shared history: rediss:\/\/redis:6380\/?, user bc, password from file \/run\/pw; keys "bc:…"/)
+  assert.match(text, /lease 3000 ms \(takeover within 4000 ms\), 10000 entries per topic, command deadline 500 ms, reconnect 100–5000 ms/)
+  assert.doesNotMatch(explainConfig(await validateFileConfig(minimal, '/')), /Shared history/)
 })
