@@ -49,7 +49,7 @@ export interface HubEvents {
   /** A message could not be handled: dropped, and its readers told with a `gap` (`subscription` null when no subscription holds the topic). */
   message_dropped: [{ upstream: string, topic: string, subscription: string | null, event: string, reason: DropReason }]
   /** Messages may be missing: for every reader (`reader: false`, the upstream was down) or for one resuming reader. */
-  gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped', reader: boolean }]
+  gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped' | 'shared_history_resumed', reader: boolean }]
   /** A reader attached (SSE is the only outlet with readers so far); `resumed` when it gave a Last-Event-ID. */
   reader_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
   /** `cause` says why a reader was cut off (reason `overflow`). */

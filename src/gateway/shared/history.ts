@@ -93,9 +93,9 @@ export class SharedHistory {
     this.#random = options.random
     link.on('state', (state) => { this.events.emit('link', state) })
     this.#tail = new TailLoop(this, options.now)
-    hub.topics.on('held', (sub) => { this.#carry(sub) })
+    hub.topics.on('held', (sub) => { this.#carry(sub, hub) })
     hub.topics.on('released', (sub) => { this.#release(sub) })
-    for (const sub of hub.all()) this.#carry(sub)
+    for (const sub of hub.all()) this.#carry(sub, hub)
     hub.sharedResume = this.resume
     this.#tail.run()
   }
@@ -108,7 +108,7 @@ export class SharedHistory {
     resumeShared(this, sub, lastEventId, ready)
   }
 
-  #carry (sub: Subscription): void {
+  #carry (sub: Subscription, hub: Hub): void {
     if (this.#closed || this.topics.has(sub) || sub.config.presence === true) return
     const { settings } = this
     const subscription = sub.config.name
@@ -129,6 +129,8 @@ export class SharedHistory {
     writer.lease.on('acquired', () => { this.events.emit('acquired', { subscription }) })
     writer.on('dropped', (count) => { this.events.emit('dropped', { subscription, count }) })
     topic.on('mode', (mode, cause) => { this.events.emit('mode', { subscription, mode, cause }) })
+    // Counted and logged with the hub's other gaps (backchannel_sse_gaps_total), for every reader of the topic.
+    topic.on('gap', (reason) => { hub.events.emit('gap', { subscription, reason, reader: false }) })
     this.topics.set(sub, topic)
     sub.shared = topic
     this.events.emit('carried', { subscription, carried: true })

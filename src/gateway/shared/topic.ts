@@ -50,7 +50,10 @@ export interface SharedTopicOptions {
   readonly now: () => number
 }
 
-export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | null], advanced: [], outcome: [OfferOutcome['kind']] }> implements SharedRoute {
+/** The gap events a topic's switches put in its sequence. */
+export type SwitchGap = 'shared_history_unavailable' | 'shared_history_resumed' | 'shared_history_restarted'
+
+export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | null], advanced: [], outcome: [OfferOutcome['kind']], gap: [SwitchGap] }> implements SharedRoute {
   readonly sub: Subscription
   readonly writer: SharedTopicWriter
   readonly keys: TopicKeys
@@ -191,8 +194,9 @@ export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | n
     return at !== null && id !== null && compareEntryIds(at, id) >= 0
   }
 
-  #gap (reason: 'shared_history_unavailable' | 'shared_history_resumed' | 'shared_history_restarted'): void {
+  #gap (reason: SwitchGap): void {
     const now = this.#now()
+    this.emit('gap', reason)
     // Published in local mode (toShared before, toLocal after the switch): it has a local id, so a reader's place is exact here.
     this.sub.control('gap', { reason, at: new Date(now).toISOString() }, now)
   }
