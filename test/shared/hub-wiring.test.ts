@@ -24,7 +24,8 @@ const TOPIC = 'room:shared'
 interface Replica { daemon: Daemon, base: string }
 
 async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100): Promise<Replica> {
-  const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC, { replay })], {}, { reconnectBackoffMs: [5], rejoinBackoffMs: [5], params: { replica: id } })
+  const dynamic = [{ pattern: 'echo:*', name: 'dyn', upstream: 'main', params: {}, lingerMs: 30_000, maxTopics: 10, replay: 100, presence: false }]
+  const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC, { replay })], { dynamic }, { reconnectBackoffMs: [5], rejoinBackoffMs: [5], params: { replica: id } })
   const config: Config = {
     ...base,
     sharedHistory: { url: redisUrl, keyPrefix: 'bc:', leaseTtlMs: 1500, maxLen: 10_000, commandTimeoutMs: 400, reconnectMinMs: 20, reconnectMaxMs: 200 },
@@ -213,4 +214,33 @@ test('Redis stalls (SIGSTOP): received messages do not wedge, they go out locall
   await stream.until('9 messages', () => stream.named('msg').length === 9, 15_000)
   assert.deepEqual(numbers(stream.events), Array.from({ length: 9 }, (_, i) => i + 1), 'each once, in order')
   assert.match(stream.named('msg')[8]?.id ?? '', /^[0-9a-z]+:\d+-\d+$/)
+})
+
+test('a dynamic topic joined on demand by a resuming reader is resumed exactly from another replica\'s id', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const [a, b] = [await replica(t, phoenix, redis.url, 'a'), await replica(t, phoenix, redis.url, 'b')]
+  const first = await SseStream.open(a.base, 'echo:x')
+  t.after(() => { first.close() })
+  await first.event('joined')
+  await within<undefined>(10_000, 'echo:x shared on a', (resolve) => {
+    const history = a.daemon.shared
+    const check = (): void => { if ([...(history?.topics.values() ?? [])].some((topic) => topic.sub.config.topic === 'echo:x' && topic.mode === 'shared')) resolve(undefined) }
+    check()
+    history?.events.on('mode', check)
+    return () => { history?.events.off('mode', check) }
+  })
+  broadcastNumbered(phoenix, 'echo:x', 'msg', 10)
+  await first.until('10 messages', () => first.named('msg').length === 10)
+  // b has never held echo:x: the reader's arrival joins it, and the resume waits for it to be shared, then reads Redis.
+  const resumed = await SseStream.open(b.base, 'echo:x', { lastEventId: first.named('msg')[2]?.id ?? '' })
+  t.after(() => { resumed.close() })
+  await resumed.until('up to 10', () => numbers(resumed.events).includes(10))
+  broadcastNumbered(phoenix, 'echo:x', 'msg', 2, 11)
+  await resumed.until('up to 12', () => numbers(resumed.events).includes(12))
+  assert.deepEqual(numbers(resumed.events), Array.from({ length: 9 }, (_, i) => i + 4))
+  assert.deepEqual(resumed.named('gap'), [])
 })

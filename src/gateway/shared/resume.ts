@@ -58,6 +58,19 @@ function sharedIn (topic: SharedTopic, epoch: string): boolean {
   return topic.mode === 'shared' && topic.position?.epoch === epoch
 }
 
+/** Waits until the topic is served from shared history, or `ms` pass. */
+async function becomesShared (topic: SharedTopic, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  let check = (): void => undefined
+  await new Promise<void>((resolve) => {
+    check = () => { if (topic.mode === 'shared') resolve() }
+    topic.on('mode', check)
+    timer = setTimeout(resolve, ms)
+  })
+  clearTimeout(timer)
+  topic.off('mode', check)
+}
+
 function asRingEntry (entry: SharedEntry, now: number): Omit<RingEntry, 'seq'> {
   const data = typeof entry.payload === 'string' ? entry.payload : JSON.stringify({ base64: Buffer.from(entry.payload).toString('base64') })
   return { order: 0, at: now, event: entry.event, data, control: false, ascii: isAsciiText(data) && isAsciiText(entry.event), id: entry.eventId }
@@ -80,7 +93,10 @@ async function plan (history: SharedHistory, sub: Subscription, lastEventId: str
   const parsed = parseSharedEventId(lastEventId)
   const waitMs = 500 + history.settings.commandTimeoutMs * 2
   if (parsed === null) { live('unknown_id'); return }
-  if (topic === undefined || topic.mode !== 'shared' || topic.position === null) { live('shared_history_unavailable'); return }
+  if (topic === undefined) { live('shared_history_unavailable'); return }
+  // A topic held a moment ago (a dynamic topic joined for this reader) is shared as soon as the tail finds its place.
+  if (topic.mode !== 'shared' && topic.retryAt <= history.now() && history.link.state === 'ready') await becomesShared(topic, waitMs)
+  if (topic.mode !== 'shared' || topic.position === null) { live('shared_history_unavailable'); return }
   if (parsed.epoch !== topic.position.epoch) { live('shared_history_restarted'); return }
   await readUpTo(topic, parsed.entryId, waitMs)
   if (!sharedIn(topic, parsed.epoch)) { live('shared_history_unavailable'); return }
