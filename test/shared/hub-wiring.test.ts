@@ -18,18 +18,19 @@ import { broadcastNumbered, joined, numbers, SseStream } from '../gateway/sse/he
 import { tool } from '../helpers/tools.ts'
 import { within } from '../helpers/wait.ts'
 import { startRedis } from './redis-server.ts'
+import { tempDir } from '../helpers/temp-dir.ts'
 
 const TOPIC = 'room:shared'
 
 interface Replica { daemon: Daemon, base: string }
 
-async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100): Promise<Replica> {
+async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100, stateDir?: string): Promise<Replica> {
   const dynamic = [{ pattern: 'echo:*', name: 'dyn', upstream: 'main', params: {}, lingerMs: 30_000, maxTopics: 10, replay: 100, presence: false }]
   const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC, { replay })], { dynamic }, { reconnectBackoffMs: [5], rejoinBackoffMs: [5], params: { replica: id } })
   const config: Config = {
     ...base,
     sharedHistory: { url: redisUrl, keyPrefix: 'bc:', leaseTtlMs: 1500, maxLen: 10_000, commandTimeoutMs: 400, reconnectMinMs: 20, reconnectMaxMs: 200 },
-    env: { ...base.env, replicaId: id },
+    env: { ...base.env, replicaId: id, ...(stateDir === undefined ? {} : { stateDir }) },
   }
   const daemon = await createDaemon(config, { logger: pino({ level: 'silent' }), resolve: literal })
   t.after(async () => { await daemon.close() })
@@ -243,4 +244,38 @@ test('a dynamic topic joined on demand by a resuming reader is resumed exactly f
   await resumed.until('up to 12', () => numbers(resumed.events).includes(12))
   assert.deepEqual(numbers(resumed.events), Array.from({ length: 9 }, (_, i) => i + 4))
   assert.deepEqual(resumed.named('gap'), [])
+})
+
+test('with STATE_DIR as well: after a restart a shared id resumes from shared history, a local one from the store', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const stateDir = await tempDir(t, 'bc-shared-state-')
+  const first = await replica(t, phoenix, redis.url, 'a', 100, stateDir)
+  const stream = await SseStream.open(first.base, TOPIC)
+  t.after(() => { stream.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 8)
+  await stream.until('8 messages', () => stream.named('msg').length === 8)
+  const sharedId = stream.named('msg')[2]?.id ?? ''
+  stream.close()
+  await first.daemon.close()
+  const second = await replica(t, phoenix, redis.url, 'a', 100, stateDir)
+  // The store restored the ring (with local ids); the shared id is served from Redis: exactly what followed it.
+  const resumed = await SseStream.open(second.base, TOPIC, { lastEventId: sharedId })
+  t.after(() => { resumed.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 2, 9)
+  await resumed.until('up to 10', () => numbers(resumed.events).includes(10))
+  assert.deepEqual(numbers(resumed.events), Array.from({ length: 7 }, (_, i) => i + 4))
+  assert.deepEqual(resumed.named('gap'), [])
+  // A local id of the restored ring resumes from the store, as without Redis.
+  const restored = second.daemon.broker.hub.find(TOPIC)
+  assert.ok(restored !== undefined && restored !== 'ambiguous')
+  const local = restored.ring.since(0).find((e) => e.id === undefined && e.data === '{"n":5}')
+  assert.ok(local !== undefined, 'the restored ring holds n=5 with a local id')
+  const fromStore = await SseStream.open(second.base, TOPIC, { lastEventId: `${second.daemon.broker.hub.epoch}-${local.seq}` })
+  t.after(() => { fromStore.close() })
+  await fromStore.until('up to 10', () => numbers(fromStore.events).includes(10))
+  assert.deepEqual(numbers(fromStore.events).slice(0, 3), [6, 7, 8])
 })
