@@ -183,6 +183,8 @@ export class SharedHistory {
     if (this.#closed) return
     this.#closed = true
     this.#tail.stop()
+    // What is received from now until the channels are left goes out locally (webhook sinks still drain), nothing waits.
+    for (const topic of this.topics.values()) topic.toLocal('closed')
     const releases = Promise.all([...this.topics.values()].map(async (topic) => topic.writer.stop()))
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - performance.now())) })

@@ -119,7 +119,7 @@ export class TailLoop {
       if (!this.#running || topic.mode === 'shared' || topic.retryAt > now || !this.#carried(topic)) continue
       if (topic.position === null) await this.#firstPlace(topic)
       else await this.#readOn(topic)
-      if (this.#carried(topic)) topic.toShared()
+      if (this.#carried(topic) && !this.#stopped()) topic.toShared()
     }
   }
 

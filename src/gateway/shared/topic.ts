@@ -170,7 +170,8 @@ export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | n
     if (this.#mode === 'local') return
     this.#mode = 'local'
     this.sub.sharedIds = false
-    this.#gap('shared_history_unavailable')
+    // At shutdown (`closed`) the readers have ended already: there is no one to tell.
+    if (cause !== 'closed') this.#gap('shared_history_unavailable')
     const now = this.#now()
     for (const [identity, waiting] of this.#waiting) {
       this.#publishedLocally.set(identity, true, now)
