@@ -18,6 +18,7 @@ import { broadcastNumbered, joined, numbers, SseStream } from '../gateway/sse/he
 import { tool } from '../helpers/tools.ts'
 import { within } from '../helpers/wait.ts'
 import { startRedis } from './redis-server.ts'
+import { linkState, openLink, plainConnect } from './helpers.ts'
 import { tempDir } from '../helpers/temp-dir.ts'
 
 const TOPIC = 'room:shared'
@@ -278,4 +279,34 @@ test('with STATE_DIR as well: after a restart a shared id resumes from shared hi
   t.after(() => { fromStore.close() })
   await fromStore.until('up to 10', () => numbers(fromStore.events).includes(10))
   assert.deepEqual(numbers(fromStore.events).slice(0, 3), [6, 7, 8])
+})
+
+test('drain: the holder releases its lease at once (not left to run out); with Redis stalled the drain still ends within its grace', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  t.after(() => { redis.resume() })
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const replicas = [await replica(t, phoenix, redis.url, 'a'), await replica(t, phoenix, redis.url, 'b')]
+  const stream = await SseStream.open(replicas[0]?.base ?? '', TOPIC)
+  t.after(() => { stream.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 3)
+  await stream.until('3 messages', () => stream.named('msg').length === 3)
+  const held = await Promise.all(replicas.map(async (r) => (await metric(r.daemon, 'backchannel_shared_history_lease_held')).get(`subscription=${TOPIC}`) ?? 0))
+  const holder = replicas[held.indexOf(1)]
+  assert.ok(holder !== undefined)
+  const holderId = held.indexOf(1) === 0 ? 'a' : 'b'
+  await holder.daemon.close()
+  // Released: the key no longer names the stopped replica (its ttl of 1.5 s has not run out).
+  const link = openLink(t, plainConnect(redis.url))
+  await linkState(link, 'ready')
+  assert.notEqual(await link.call('lease', ['GET', `bc:{main/${TOPIC}}:lease`]), holderId)
+
+  const other = replicas.find((r) => r !== holder)
+  assert.ok(other !== undefined)
+  redis.pause()
+  const report = await other.daemon.close()
+  assert.ok(report.durationMs < 5000, `within SHUTDOWN_GRACE_MS (${report.durationMs} ms)`)
+  assert.deepEqual(report.overran, [])
 })
