@@ -25,11 +25,12 @@ const TOPIC = 'room:shared'
 
 interface Replica { daemon: Daemon, base: string }
 
-async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100, stateDir?: string): Promise<Replica> {
+async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100, stateDir?: string, topicBufferBytes?: number): Promise<Replica> {
   const dynamic = [{ pattern: 'echo:*', name: 'dyn', upstream: 'main', params: {}, lingerMs: 30_000, maxTopics: 10, replay: 100, presence: false }]
   const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC, { replay })], { dynamic }, { reconnectBackoffMs: [5], rejoinBackoffMs: [5], params: { replica: id } })
   const config: Config = {
     ...base,
+    ...(topicBufferBytes === undefined ? {} : { sse: { ...base.sse, topicBufferBytes } }),
     sharedHistory: { url: redisUrl, keyPrefix: 'bc:', leaseTtlMs: 1500, maxLen: 10_000, commandTimeoutMs: 400, reconnectMinMs: 20, reconnectMaxMs: 200 },
     env: { ...base.env, replicaId: id, ...(stateDir === undefined ? {} : { stateDir }) },
   }
@@ -309,4 +310,29 @@ test('drain: the holder releases its lease at once (not left to run out); with R
   const report = await other.daemon.close()
   assert.ok(report.durationMs < 5000, `within SHUTDOWN_GRACE_MS (${report.durationMs} ms)`)
   assert.deepEqual(report.overran, [])
+})
+
+test('a resume that would read more from Redis than a topic may hold gets the newest that fit, after a replay_exhausted gap', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const a = await replica(t, phoenix, redis.url, 'a')
+  const stream = await SseStream.open(a.base, TOPIC)
+  t.after(() => { stream.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 40)
+  await stream.until('40 messages', () => stream.named('msg').length === 40)
+  // Each event counts about 140 bytes: 2,000 bytes hold 14 of them.
+  const late = await replica(t, phoenix, redis.url, 'late', 100, undefined, 2000)
+  const resumed = await SseStream.open(late.base, TOPIC, { lastEventId: stream.named('msg')[4]?.id ?? '' })
+  t.after(() => { resumed.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', 2, 41)
+  await resumed.until('up to 42', () => numbers(resumed.events).includes(42))
+  const gap = JSON.parse(resumed.named('gap')[0]?.data ?? '{}') as { reason: string, missed: number }
+  assert.equal(gap.reason, 'replay_exhausted')
+  const got = numbers(resumed.events)
+  assert.equal(got.length + gap.missed, 42 - 5, 'what was left out is counted')
+  assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => 43 - got.length + i), 'the newest, once each, in order')
+  assert.ok(got.length < 20)
 })

@@ -13,7 +13,7 @@
  * move between the two.
  */
 import type { Gap } from '../hub/resume.ts'
-import type { RingEntry } from '../hub/ring.ts'
+import { ENTRY_OVERHEAD_BYTES, type RingEntry } from '../hub/ring.ts'
 import type { SharedResumePlan } from '../hub/shared-route.ts'
 import type { Subscription } from '../hub/subscription.ts'
 import { isAsciiText } from '../hub/payload-json.ts'
@@ -71,6 +71,11 @@ async function becomesShared (topic: SharedTopic, ms: number): Promise<void> {
   topic.off('mode', check)
 }
 
+/** What an entry read from Redis counts for against the ring's byte bound (as the ring counts its own). */
+function sizeOf (entry: SharedEntry): number {
+  return (typeof entry.payload === 'string' ? entry.payload.length : entry.payload.byteLength * 4 / 3) + entry.event.length + ENTRY_OVERHEAD_BYTES
+}
+
 function asRingEntry (entry: SharedEntry, now: number): Omit<RingEntry, 'seq'> {
   const data = typeof entry.payload === 'string' ? entry.payload : JSON.stringify({ base64: Buffer.from(entry.payload).toString('base64') })
   return { order: 0, at: now, event: entry.event, data, control: false, ascii: isAsciiText(data) && isAsciiText(entry.event), id: entry.eventId }
@@ -106,8 +111,12 @@ async function plan (history: SharedHistory, sub: Subscription, lastEventId: str
     return
   }
   // Older than the ring: read the stream after it until an entry the ring holds.
-  const before: SharedEntry[] = []
+  let before: SharedEntry[] = []
   let gap: Gap | null = null
+  // What one resume holds is bounded as the topic's ring is (sse.topicBufferBytes): past it, the oldest go, with a gap.
+  const maxBytes = sub.ring.maxBytes ?? Infinity
+  let bytes = 0
+  let dropped = 0
   let from = lastEventId
   for (let pages = Math.ceil(history.settings.maxLen / PAGE) + 1; pages > 0; pages--) {
     const result = await readAfter(history.link, topic.keys, from, PAGE)
@@ -115,10 +124,21 @@ async function plan (history: SharedHistory, sub: Subscription, lastEventId: str
     if (result.gap && gap === null) gap = { reason: 'replay_exhausted', lastEventId }
     const inRing = new Set(sharedInRing(sub, parsed.epoch).map((e) => e.eventId))
     const stop = result.entries.findIndex((e) => inRing.has(e.eventId))
-    before.push(...(stop === -1 ? result.entries : result.entries.slice(0, stop)))
+    for (const entry of stop === -1 ? result.entries : result.entries.slice(0, stop)) {
+      before.push(entry)
+      bytes += sizeOf(entry)
+    }
+    let drop = 0
+    while (bytes > maxBytes && drop < before.length - 1) bytes -= sizeOf(before[drop++] as SharedEntry)
+    if (drop > 0) {
+      before = before.slice(drop)
+      dropped += drop
+    }
     if (stop !== -1 || result.entries.length < PAGE) break
     from = result.entries.at(-1)?.eventId ?? from
   }
+  // Trimmed in Redis: how many is not known. Dropped here only: that many.
+  if (dropped > 0) gap ??= { reason: 'replay_exhausted', lastEventId, missed: dropped }
   const last = before.at(-1)?.entryId ?? parsed.entryId
   // What was read must not come again from the tail: wait until this replica has read as far.
   await readUpTo(topic, last, waitMs)
