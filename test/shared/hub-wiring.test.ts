@@ -20,6 +20,7 @@ import { within } from '../helpers/wait.ts'
 import { startRedis } from './redis-server.ts'
 import { linkState, openLink, plainConnect } from './helpers.ts'
 import { tempDir } from '../helpers/temp-dir.ts'
+import { pollUntil } from '../helpers/poll.ts'
 
 const TOPIC = 'room:shared'
 
@@ -335,4 +336,46 @@ test('a resume that would read more from Redis than a topic may hold gets the ne
   assert.equal(got.length + gap.missed, 42 - 5, 'what was left out is counted')
   assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => 43 - got.length + i), 'the newest, once each, in order')
   assert.ok(got.length < 20)
+})
+
+test('a channel removed by a reload stops being carried: its lease is released at once', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC)], {}, { reconnectBackoffMs: [5], rejoinBackoffMs: [5] })
+  const config: Config = {
+    ...base,
+    sharedHistory: { url: redis.url, keyPrefix: 'bc:', leaseTtlMs: 1500, maxLen: 10_000, commandTimeoutMs: 400, reconnectMinMs: 20, reconnectMaxMs: 200 },
+    env: { ...base.env, replicaId: 'solo' },
+  }
+  const daemon = await createDaemon(config, { logger: pino({ level: 'silent' }), resolve: literal, load: async () => ({ ...config, channels: [] }) })
+  t.after(async () => { await daemon.close() })
+  await daemon.start()
+  await joined(daemon, TOPIC)
+  await shared(daemon)
+  const history = daemon.shared
+  assert.ok(history !== null)
+  await within<undefined>(10_000, 'the lease held', (resolve) => {
+    // Held already (taken as soon as the channel joined), or when it is taken.
+    if ([...history.topics.values()].some((topic) => topic.writer.lease.holds())) { resolve(undefined); return undefined }
+    const onHolder = (e: { holds: boolean }): void => { if (e.holds) resolve(undefined) }
+    history.events.on('holder', onHolder)
+    return () => { history.events.off('holder', onHolder) }
+  })
+  const link = openLink(t, plainConnect(redis.url))
+  await linkState(link, 'ready')
+  const key = `bc:{main/${TOPIC}}:lease`
+  assert.equal(await link.call('lease', ['GET', key]), 'solo')
+  const released = within<undefined>(10_000, 'the topic released', (resolve) => {
+    const onCarried = (e: { carried: boolean }): void => { if (!e.carried) resolve(undefined) }
+    history.events.on('carried', onCarried)
+    return () => { history.events.off('carried', onCarried) }
+  })
+  await daemon.reload()
+  await released
+  assert.equal(history.topics.size, 0)
+  // The release is one command, sent when the topic was released: the key is gone well before its ttl.
+  await pollUntil(async () => (await link.call('lease', ['EXISTS', key])) === 0 ? true : undefined, { timeoutMs: 1000, intervalMs: 20, what: 'the lease key deleted before its ttl (1.5 s)' })
 })
