@@ -41,8 +41,11 @@ import { watchConfigFile, type ConfigWatcher } from './reload/watch.ts'
 import { createUpstreamClient, type ResolveSource } from './upstream-client.ts'
 import { Webhooks } from './webhook/webhooks.ts'
 import { logStoreEvents } from './observe/store-log.ts'
+import { logSharedHistoryEvents } from './observe/shared-log.ts'
 import type { StateStore } from './store/state-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
+import { SharedHistory } from './shared/history.ts'
+import { hostname } from 'node:os'
 
 /** How long past its stop time the webhook drain may take to write its last dead letters, ms. */
 const WEBHOOK_CLOSE_SLACK_MS = 100
@@ -69,6 +72,8 @@ export interface Daemon {
   readonly registry: Registry
   readonly webhooks: Webhooks
   readonly reloader: Reloader
+  /** History shared with the other replicas on Redis (`sharedHistory`), or null. */
+  readonly shared: SharedHistory | null
   /** Listens, starts the upstreams and the config file watch; resolves with the address. */
   start: () => Promise<string>
   /** Applies the config file as it is now; resolves with what changed, throws ConfigError (the running config kept) when it is invalid. */
@@ -87,6 +92,10 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     topicBufferBytes: config.sse.topicBufferBytes,
     ...(store === null ? {} : { store }),
   })
+  // Before the broker joins anything: every topic the hub holds is carried from its first message.
+  const shared = config.sharedHistory === undefined
+    ? null
+    : await SharedHistory.open(hub, { settings: config.sharedHistory, replicaId: config.env.replicaId ?? hostname(), now, random: deps.random ?? Math.random, resolve: deps.resolve })
   const upstreamLog = componentLogger(deps.logger, 'upstream')
   const broker = new Broker(config, hub, (u) => createUpstreamClient(u, deps.resolve))
   for (const [name, client] of broker.clients) logClientEvents(upstreamLog, name, client)
@@ -118,9 +127,10 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   // jose and its key set are loaded only when browser tokens are configured.
   const tokens = config.tokens === undefined ? null : await (await import('./access/verifier.ts')).createTokenVerifier(config.tokens, deps.resolve, now)
   if (tokens?.keySet != null) logKeySet(httpLog, tokens.keySet)
-  const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null })
-  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null, store }))
+  const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null, sharedLink: shared?.link ?? null })
+  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null, store, shared }))
   if (store !== null) logStoreEvents(componentLogger(deps.logger, 'store'), store)
+  if (shared !== null) logSharedHistoryEvents(componentLogger(deps.logger, 'shared'), shared)
   logWebhookEvents(componentLogger(deps.logger, 'webhook'), webhooks)
   logBrokerEvents(componentLogger(deps.logger, 'hub'), componentLogger(deps.logger, 'sse'), broker)
   const configLog = componentLogger(deps.logger, 'config')
@@ -139,6 +149,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     clearInterval(forgetTopics)
     // Readers end at once: they reconnect (to another pod) and resume while the rest drains.
     const streamsEnded = broker.readers.endAll('shutdown', { reason: 'shutdown' }, broker.config.sse.retryMs)
+    // Leases are released now, so other replicas take the topics over at once; Redis is not waited for past the cut time.
+    const sharedClosed = shared?.close(plan.cutAt) ?? Promise.resolve()
     const inFlightAtStart = broker.inFlight
     const webhooksDrained = webhooks.close(plan.webhooksBy)
     // In-flight pushes and PUT joins get their own outcome until `cutAt`, then BC_ERR_DRAIN_CUT.
@@ -155,6 +167,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     }
     if (!await settlesBy(webhooksDrained, plan.webhooksBy + WEBHOOK_CLOSE_SLACK_MS)) overran.push('webhooks')
     if (!await settlesBy(broker.close(), plan.endAt)) overran.push('channels')
+    await settlesBy(sharedClosed, plan.endAt)
     // Last: attempts that finished during the drain have removed their messages; what is left is kept for the next start.
     store?.close()
     webhooks.events.off('dead_letter', onDeadLetter)
@@ -167,6 +180,7 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
     registry,
     webhooks,
     reloader,
+    shared,
     reload,
     async start () {
       await webhooks.start()

@@ -14,13 +14,22 @@ import { Wakeups } from '../helpers/wakeups.ts'
 
 const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')
 
-export interface Serve { child: ChildProcess, address: string, lines: Array<Record<string, unknown>> }
+export interface Serve {
+  child: ChildProcess
+  address: string
+  lines: Array<Record<string, unknown>>
+  /** Resolves with the first log line (from the start) that `match` accepts; fails after `ms`. */
+  logged: (what: string, match: (line: Record<string, unknown>) => boolean, ms?: number) => Promise<Record<string, unknown>>
+}
 
-/** Starts `serve` with `file` and STATE_DIR `stateDir`; resolves once it serves and every one of `topics` is joined (its log says so: the hub has been told). */
-export async function serve (t: TestContext, phoenix: FakePhoenix, file: string, stateDir: string, topics: readonly string[]): Promise<Serve> {
+/**
+ * Starts `serve` with `file` and STATE_DIR `stateDir` (null: none) and the variables `env`; resolves once it serves
+ * and every one of `topics` is joined (its log says so: the hub has been told).
+ */
+export async function serve (t: TestContext, phoenix: FakePhoenix, file: string, stateDir: string | null, topics: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Serve> {
   const joined = Promise.all(topics.map(async (topic) => phoenix.waitFor('join', (j) => j.topic === topic && j.status === 'ok', 10_000)))
   const child = spawn(process.execPath, [cli, 'serve', '--config', file], {
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', STATE_DIR: stateDir },
+    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', ...(stateDir === null ? {} : { STATE_DIR: stateDir }), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   t.after(() => child.kill('SIGKILL'))
@@ -31,7 +40,12 @@ export async function serve (t: TestContext, phoenix: FakePhoenix, file: string,
   await joined.catch((err: unknown) => { throw new Error(`${String(err)}: ${JSON.stringify(lines.slice(-5))}`) })
   const logged = (topic: string): boolean => lines.some((l) => l['msg'] === 'channel joined' && l['topic'] === topic)
   await wakeups.until('the joins logged', () => topics.every(logged) ? true : undefined, 10_000)
-  return { child, address, lines }
+  return {
+    child,
+    address,
+    lines,
+    logged: async (what, match, ms = 10_000) => wakeups.until(what, () => lines.find(match), ms),
+  }
 }
 
 /** kill -9, and waits for the exit. */

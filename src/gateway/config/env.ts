@@ -39,6 +39,7 @@ export const ENV_SCHEMA = {
     HTTP_MAX_CONNECTIONS: { type: 'string', pattern: '^[1-9][0-9]{0,6}$', default: '10000', description: 'Open HTTP connections at most, SSE streams included; a connection beyond it is closed at once, unanswered. From 1 to 9999999.' },
     STATE_DIR: { type: 'string', minLength: 1, description: 'Folder of the durable store (`backchannel.db`, SQLite in WAL mode): the webhook outbox survives a restart, kill -9 included (docs/operations.md). Unset: everything is held in memory only, and a restart loses it. With it the replay rings and the epoch are kept too: a restarted sidecar resumes a reader from an id it still holds exactly, then a `gap upstream_disconnected` for its downtime.' },
     STATE_MAX_BYTES: { type: 'string', pattern: '^[1-9][0-9]{0,14}$', default: '268435456', description: 'Size of the store\'s database file at most, bytes (its write-ahead log comes on top, up to 64 MiB). A write that does not fit fails: the message is kept in memory only, with an error log and `backchannel_store_errors_total`.' },
+    POD_NAME: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[\\x21-\\x7e]+$', description: 'This replica\'s id in shared history (`sharedHistory` in the config file): who holds a topic\'s writer lease, shown in Redis\'s CLIENT LIST. Set it from the pod\'s name (`fieldRef: metadata.name`). Unset: the host name, which in Kubernetes is the pod\'s name too.' },
     STATE_SYNC: { type: 'string', enum: ['normal', 'full'], default: 'normal', description: 'When the store syncs to disk. `normal`: each event-loop turn\'s writes are committed at its end and reach the disk at checkpoints; a kill -9 loses nothing committed, a power loss or kernel crash may lose the last commits. `full`: every commit is synced (fsync) before the next; a power loss loses nothing committed, at a cost per commit (bench/README.md).' },
   },
 } as const
@@ -58,6 +59,7 @@ const EXPECTED: Partial<Record<EnvName, string>> = {
   HTTP_KEEP_ALIVE_TIMEOUT_MS: 'a whole number of milliseconds',
   HTTP_MAX_CONNECTIONS: 'a whole number from 1 to 9999999',
   STATE_MAX_BYTES: 'a whole number of bytes, at least 1',
+  POD_NAME: 'printable ASCII without spaces, at most 253 characters',
   API_TOKEN: 'printable ASCII without spaces',
 }
 const MAX_TIMER_MS = 2_147_483_647
@@ -205,6 +207,7 @@ export function loadEnv (data: Record<string, string | undefined>): EnvConfig {
     stateDir: env.STATE_DIR ?? null,
     stateMaxBytes,
     stateSync: (env.STATE_SYNC ?? 'normal') as 'normal' | 'full',
+    ...(env.POD_NAME === undefined ? {} : { replicaId: env.POD_NAME }),
   }
 }
 

@@ -78,6 +78,17 @@ function browserLines (config: FileConfig): string[] {
   return lines.length === 0 ? [] : ['', ...lines]
 }
 
+/** Shared history on Redis, when set: where, how long a lease lives, and where the password comes from, never a secret. */
+function sharedHistoryLines ({ sharedHistory: h }: FileConfig): string[] {
+  if (h === undefined) return []
+  const auth = `${h.username === undefined ? 'default user' : `user ${h.username}`}, password ${h.password === undefined ? 'none' : `from ${describeSource(h.password)}`}`
+  return [
+    '',
+    `Shared history: ${redactUrl(h.url)}${h.tlsCaFile === undefined ? '' : ` (CA ${h.tlsCaFile})`}, ${auth}; keys "${h.keyPrefix}…"`,
+    `  lease ${h.leaseTtlMs} ms (takeover within ${h.leaseTtlMs + Math.floor(h.leaseTtlMs / 3)} ms), ${h.maxLen} entries per topic, command deadline ${h.commandTimeoutMs} ms, reconnect ${h.reconnectMinMs}–${h.reconnectMaxMs} ms`,
+  ]
+}
+
 /** A human summary of a configuration: upstreams, channels (required ones marked), replay sizes, SSE and limits. */
 export function explainConfig (config: FileConfig & { env?: EnvConfig }): string {
   const required = config.channels.filter((c) => c.required)
@@ -95,6 +106,7 @@ export function explainConfig (config: FileConfig & { env?: EnvConfig }): string
     }),
     ...dynamicLines(config.dynamic),
     ...browserLines(config),
+    ...sharedHistoryLines(config),
     '',
     `SSE: keep-alive every ${config.sse.keepAliveMs} ms, readers hold ${config.sse.clientBufferBytes} bytes each and topics ${config.sse.topicBufferBytes} bytes of events, stalled readers cut after ${config.sse.stallTimeoutMs} ms, retry hint ${config.sse.retryMs} ms`,
     `Limits: push body ${config.maxBodyBytes} bytes, push reply deadline ${config.pushTimeoutMs} ms`,

@@ -68,6 +68,29 @@ export interface RawFile {
     /** How long a browser may keep a preflight answer (`Access-Control-Max-Age`), s. */
     maxAgeSeconds: number
   }
+  /** History shared by the replicas of a deployment on Redis Streams (Redis 7.0+ or Valkey 7.2+, `maxmemory-policy noeviction`), so an SSE reader that resumes on another replica gets no gap and no duplicate (see docs/shared-history.md). Every replica offers each message it receives; the holder of a topic's writer lease appends it once; every replica reads the stream back and gives readers ids `<epoch>:<ms>-<n>`, the same on every replica. While Redis is unavailable a topic falls back to local history, with a `gap` event at each switch. Presence channels stay local. The replica id is `POD_NAME`, or the host name. Absent: each replica keeps its own history only. Read at start; a change needs a restart. */
+  sharedHistory?: {
+    /** `redis://host:port` or `rediss://host:port` (TLS). No credentials here: use `username` and `password`. */
+    url: string
+    /** ACL user. Absent: the `default` user. */
+    username?: string
+    /** AUTH password: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored), read again at every connect, so a rotated Secret file is used from the next reconnect on. Never logged. Absent: no AUTH. */
+    password?: HeaderValue
+    /** PEM file of the CA that signed Redis's certificate (`rediss://` only). Absent: the system's CAs. Relative paths are relative to the config file. */
+    tlsCaFile?: FilePath
+    /** Prepended to every key (one Redis shared by several deployments). */
+    keyPrefix: string
+    /** Time to live of a topic's writer lease, ms: a dead writer is replaced within it plus a third of it. */
+    leaseTtlMs: number
+    /** Entries each topic's stream keeps, about (`XADD MAXLEN ~`): how far back a reader can resume on any replica. */
+    maxLen: number
+    /** Deadline of every Redis call but a blocking read, ms. Must be under `leaseTtlMs` / 3, so a lease renewal can fail and be retried before the lease runs out. */
+    commandTimeoutMs: number
+    /** First reconnect delay after Redis is lost, ms; doubled (jittered) up to `reconnectMaxMs`. */
+    reconnectMinMs: number
+    /** Largest reconnect delay, ms. At least `reconnectMinMs`. */
+    reconnectMaxMs: number
+  }
   /** Largest HTTP push body accepted, bytes; a larger one is answered 413. */
   maxBodyBytes: number
   /** Reply deadline of an HTTP push whose request gives none, ms. */

@@ -3,14 +3,14 @@
 import runtime0 from 'ajv/dist/runtime/ucs2length.js'
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientBufferBytes":{"description":"Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event.","type":"integer","minimum":1024,"maximum":1073741824,"default":65536},"topicBufferBytes":{"description":"Bytes of recent events each topic holds at most (each counts its event name and payload plus 128 bytes; a topic read over SSE also keeps each event's SSE text beside it, up to about as much again): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels).","type":"integer","minimum":65536,"maximum":1073741824,"default":16777216},"maxClients":{"description":"SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each).","type":"integer","minimum":1,"maximum":1000000,"default":10000},"maxTopicsPerStream":{"description":"Topics one stream over several topics (`GET /v1/events`) follows at most: more named or matched when it opens is refused with 400 `BC_ERR_TOO_MANY_TOPICS`; a topic matched later, past it, is not followed and the stream gets a `topic_skipped` event.","type":"integer","minimum":1,"maximum":100000,"default":1000},"stallTimeoutMs":{"description":"An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"lingerMs":{"description":"How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it.","type":"integer","minimum":0,"maximum":2147483647,"default":10000},"clientQueue":{"description":"Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000},"maxClientsPerSubject":{"description":"SSE streams one token subject (its `sub` claim; a token without one counts as a subject of its own) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000},"maxClientsPerAddress":{"description":"SSE streams one client address (the peer's IP address as the HTTP server sees it) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. Behind a proxy every client has the proxy's address: cap per subject there. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000}}},"tokens":{"description":"Tokens for browsers and other untrusted clients: JWTs whose claims list the topics they may subscribe to and push to (see docs/browsers.md). Absent: no token is accepted and the API works as without it (the API token, when set, still gates everything). Set exactly one key source: `secret` (HS256), `publicKeyFile` (RS256 or ES256) or `jwks` (RS256 and ES256 keys chosen by `kid`). Read at start; a change needs a restart.","type":"object","additionalProperties":false,"properties":{"secret":{"description":"HS256 shared secret, at least 32 bytes: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored). Never logged.","$ref":"#/definitions/headerValue"},"publicKeyFile":{"description":"PEM file of the public key that signs tokens (`PUBLIC KEY`, or a `CERTIFICATE`): an RSA key verifies RS256, a P-256 key ES256. Relative paths are relative to the config file.","type":"string","minLength":1},"jwks":{"description":"A JSON Web Key Set holding the keys that sign tokens (RS256 and ES256, chosen by the token's `kid`): `{ file: PATH }` or `{ url: https://… }`. Read at start, again when a token names a `kid` the set does not hold (at most once per `jwksCooldownMs`) and, for a URL, in the background once `jwksMaxAgeMs` has passed; a failed read keeps the last good set.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"file":{"$ref":"#/definitions/filePath"},"url":{"description":"http:// or https:// URL of the key set.","type":"string","minLength":1,"maxLength":2048}}},"jwksTimeoutMs":{"description":"Deadline of one fetch of a `jwks` URL, ms.","type":"integer","minimum":1,"maximum":60000,"default":5000},"jwksCooldownMs":{"description":"Least time between two reads of `jwks` for an unknown `kid` or after a failed read, ms.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"jwksMaxAgeMs":{"description":"A `jwks` URL is fetched again, in the background, once the set is this old, ms.","type":"integer","minimum":1000,"maximum":2147483647,"default":600000},"issuer":{"description":"When set, a token's `iss` must be this.","type":"string","minLength":1},"audience":{"description":"When set, a token's `aud` must be or hold this.","type":"string","minLength":1},"leewayMs":{"description":"Clock skew allowed when checking `exp` and `nbf`, ms. An SSE stream ends with a `token_expired` event this long after its token's `exp`.","type":"integer","minimum":0,"maximum":300000,"default":5000},"cookie":{"description":"Name of the cookie a token may come in, for EventSource, which cannot set headers. Read on the SSE routes only: a push must send `Authorization: Bearer`.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$","default":"backchannel_token"},"queryParameter":{"description":"Also take a token from the `access_token` query parameter of the SSE routes. Off by default: URLs end up in proxy logs and browser history (see docs/browsers.md).","type":"boolean","default":false}}},"cors":{"description":"Cross-origin requests from browsers: the origins allowed, answered with `Access-Control-Allow-Origin` and `Vary: Origin`, and their preflight (`OPTIONS`) requests. Absent: no CORS header is ever sent. Read at start; a change needs a restart.","type":"object","additionalProperties":false,"required":["origins"],"properties":{"origins":{"description":"Origins allowed, exactly as a browser sends them: scheme, host and port when not the default (`https://app.example`, `http://localhost:3000`), no path.","type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","minLength":1,"maxLength":2048}},"credentials":{"description":"Send `Access-Control-Allow-Credentials: true`, so that a page may send the token cookie (`new EventSource(url, { withCredentials: true })`, `fetch(url, { credentials: 'include' })`).","type":"boolean","default":false},"maxAgeSeconds":{"description":"How long a browser may keep a preflight answer (`Access-Control-Max-Age`), s.","type":"integer","minimum":0,"maximum":86400,"default":600}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"signingSecrets":{"description":"Secrets the requests are signed with, by the Standard Webhooks spec (`webhook-id`, `webhook-timestamp` and `webhook-signature` headers; see docs/webhooks.md). Each is `whsec_` and the base64 of 24 to 64 random bytes, as a literal, `{ env: NAME }` or `{ file: PATH }`. Two while a secret is rotated: every request then carries a signature by each. Read at start-up and again on every reload, and a file when it changes (with `CONFIG_WATCH`). Empty: requests are not signed (a warning at start-up).","type":"array","maxItems":2,"default":[],"items":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Backchannel configuration file","description":"The upstream Phoenix sockets, the channels the gateway joins on them, and the HTTP limits. YAML or JSON. Unknown keys and wrong types stop start-up; nothing is coerced or dropped.","type":"object","additionalProperties":false,"required":["upstreams"],"properties":{"upstreams":{"description":"The Phoenix sockets to connect to. At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/upstream"}},"channels":{"description":"The channels (topics) the gateway joins and serves over HTTP.","type":"array","default":[],"items":{"$ref":"#/definitions/channel"}},"dynamic":{"description":"Topic patterns the app may join at run time, besides `channels`: `PUT /v1/channels/{topic}` joins a matching topic and `DELETE` leaves it; an SSE subscribe or a push to a matching topic that is not joined joins it on demand, and it is left once its last user has gone and `lingerMs` has passed. Any other topic is refused (see docs/subscriptions.md). A topic matching several entries uses the first.","type":"array","default":[],"maxItems":1000,"items":{"$ref":"#/definitions/dynamic"}},"sse":{"description":"Server-sent event streams.","type":"object","additionalProperties":false,"default":{},"properties":{"keepAliveMs":{"description":"Interval of the keep-alive comment sent on idle streams, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":15000},"clientBufferBytes":{"description":"Bytes an SSE reader's response may hold (its socket's buffer, at least Node's high-water mark of 64 KiB) before the gateway stops copying events into it; the reader keeps its place in its topic's held events and pulls from there as its socket drains. A reader holds at most this plus one event.","type":"integer","minimum":1024,"maximum":1073741824,"default":65536},"topicBufferBytes":{"description":"Bytes of recent events each topic holds at most (each counts its event name and payload plus 128 bytes; a topic read over SSE also keeps each event's SSE text beside it, up to about as much again): the `replay` for resume and what readers that lag behind still pull from. A reader whose next event is no longer held is cut off with `overflow`; the newest event is always held, whatever its size. The default holds a burst of 50,000 messages of 100 bytes for a reader that reads none of it until the burst is over. Applies to topics created after it changes (a restart for configured channels).","type":"integer","minimum":65536,"maximum":1073741824,"default":16777216},"maxClients":{"description":"SSE streams open at once, at most; one more is refused with 503 `BC_ERR_SSE_LIMIT`. With `clientBufferBytes` it caps what readers hold: at most `maxClients` × (`clientBufferBytes` + one event), besides what topics hold (`topicBufferBytes` each).","type":"integer","minimum":1,"maximum":1000000,"default":10000},"maxTopicsPerStream":{"description":"Topics one stream over several topics (`GET /v1/events`) follows at most: more named or matched when it opens is refused with 400 `BC_ERR_TOO_MANY_TOPICS`; a topic matched later, past it, is not followed and the stream gets a `topic_skipped` event.","type":"integer","minimum":1,"maximum":100000,"default":1000},"stallTimeoutMs":{"description":"An SSE reader whose socket takes nothing for this long while events wait for it is cut off with `overflow`, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"lingerMs":{"description":"How long an ended SSE stream (cut off, shut down, channel closed) may take to hand its final event to the socket before the socket is destroyed, ms. A slow reader's final event waits behind what the kernel's buffers hold (megabytes on a fast link): the default lets a reader of 300 KB/s get it.","type":"integer","minimum":0,"maximum":2147483647,"default":10000},"clientQueue":{"description":"Deprecated, ignored: readers are bounded in bytes (`clientBufferBytes`, `topicBufferBytes`). Still accepted so that existing files load.","type":"integer","minimum":1,"maximum":1000000,"default":1000},"retryMs":{"description":"The `retry:` reconnect hint sent to clients, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":2000},"maxClientsPerSubject":{"description":"SSE streams one token subject (its `sub` claim; a token without one counts as a subject of its own) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000},"maxClientsPerAddress":{"description":"SSE streams one client address (the peer's IP address as the HTTP server sees it) may hold open at once; one more is refused with 429 `BC_ERR_SSE_CLIENT_LIMIT` and `Retry-After`. Absent: no cap but `maxClients`. Streams opened with the API token are not counted. Behind a proxy every client has the proxy's address: cap per subject there. See docs/browsers.md.","type":"integer","minimum":1,"maximum":1000000}}},"tokens":{"description":"Tokens for browsers and other untrusted clients: JWTs whose claims list the topics they may subscribe to and push to (see docs/browsers.md). Absent: no token is accepted and the API works as without it (the API token, when set, still gates everything). Set exactly one key source: `secret` (HS256), `publicKeyFile` (RS256 or ES256) or `jwks` (RS256 and ES256 keys chosen by `kid`). Read at start; a change needs a restart.","type":"object","additionalProperties":false,"properties":{"secret":{"description":"HS256 shared secret, at least 32 bytes: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored). Never logged.","$ref":"#/definitions/headerValue"},"publicKeyFile":{"description":"PEM file of the public key that signs tokens (`PUBLIC KEY`, or a `CERTIFICATE`): an RSA key verifies RS256, a P-256 key ES256. Relative paths are relative to the config file.","type":"string","minLength":1},"jwks":{"description":"A JSON Web Key Set holding the keys that sign tokens (RS256 and ES256, chosen by the token's `kid`): `{ file: PATH }` or `{ url: https://… }`. Read at start, again when a token names a `kid` the set does not hold (at most once per `jwksCooldownMs`) and, for a URL, in the background once `jwksMaxAgeMs` has passed; a failed read keeps the last good set.","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"file":{"$ref":"#/definitions/filePath"},"url":{"description":"http:// or https:// URL of the key set.","type":"string","minLength":1,"maxLength":2048}}},"jwksTimeoutMs":{"description":"Deadline of one fetch of a `jwks` URL, ms.","type":"integer","minimum":1,"maximum":60000,"default":5000},"jwksCooldownMs":{"description":"Least time between two reads of `jwks` for an unknown `kid` or after a failed read, ms.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"jwksMaxAgeMs":{"description":"A `jwks` URL is fetched again, in the background, once the set is this old, ms.","type":"integer","minimum":1000,"maximum":2147483647,"default":600000},"issuer":{"description":"When set, a token's `iss` must be this.","type":"string","minLength":1},"audience":{"description":"When set, a token's `aud` must be or hold this.","type":"string","minLength":1},"leewayMs":{"description":"Clock skew allowed when checking `exp` and `nbf`, ms. An SSE stream ends with a `token_expired` event this long after its token's `exp`.","type":"integer","minimum":0,"maximum":300000,"default":5000},"cookie":{"description":"Name of the cookie a token may come in, for EventSource, which cannot set headers. Read on the SSE routes only: a push must send `Authorization: Bearer`.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$","default":"backchannel_token"},"queryParameter":{"description":"Also take a token from the `access_token` query parameter of the SSE routes. Off by default: URLs end up in proxy logs and browser history (see docs/browsers.md).","type":"boolean","default":false}}},"cors":{"description":"Cross-origin requests from browsers: the origins allowed, answered with `Access-Control-Allow-Origin` and `Vary: Origin`, and their preflight (`OPTIONS`) requests. Absent: no CORS header is ever sent. Read at start; a change needs a restart.","type":"object","additionalProperties":false,"required":["origins"],"properties":{"origins":{"description":"Origins allowed, exactly as a browser sends them: scheme, host and port when not the default (`https://app.example`, `http://localhost:3000`), no path.","type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","minLength":1,"maxLength":2048}},"credentials":{"description":"Send `Access-Control-Allow-Credentials: true`, so that a page may send the token cookie (`new EventSource(url, { withCredentials: true })`, `fetch(url, { credentials: 'include' })`).","type":"boolean","default":false},"maxAgeSeconds":{"description":"How long a browser may keep a preflight answer (`Access-Control-Max-Age`), s.","type":"integer","minimum":0,"maximum":86400,"default":600}}},"sharedHistory":{"description":"History shared by the replicas of a deployment on Redis Streams (Redis 7.0+ or Valkey 7.2+, `maxmemory-policy noeviction`), so an SSE reader that resumes on another replica gets no gap and no duplicate (see docs/shared-history.md). Every replica offers each message it receives; the holder of a topic's writer lease appends it once; every replica reads the stream back and gives readers ids `<epoch>:<ms>-<n>`, the same on every replica. While Redis is unavailable a topic falls back to local history, with a `gap` event at each switch. Presence channels stay local. The replica id is `POD_NAME`, or the host name. Absent: each replica keeps its own history only. Read at start; a change needs a restart.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"`redis://host:port` or `rediss://host:port` (TLS). No credentials here: use `username` and `password`.","type":"string","minLength":1,"maxLength":2048},"username":{"description":"ACL user. Absent: the `default` user.","type":"string","minLength":1,"maxLength":256},"password":{"description":"AUTH password: a literal string, `{ env: NAME }` or `{ file: PATH }` (one trailing newline ignored), read again at every connect, so a rotated Secret file is used from the next reconnect on. Never logged. Absent: no AUTH.","$ref":"#/definitions/headerValue"},"tlsCaFile":{"description":"PEM file of the CA that signed Redis's certificate (`rediss://` only). Absent: the system's CAs. Relative paths are relative to the config file.","$ref":"#/definitions/filePath"},"keyPrefix":{"description":"Prepended to every key (one Redis shared by several deployments).","type":"string","maxLength":128,"default":"bc:"},"leaseTtlMs":{"description":"Time to live of a topic's writer lease, ms: a dead writer is replaced within it plus a third of it.","type":"integer","minimum":30,"maximum":600000,"default":3000},"maxLen":{"description":"Entries each topic's stream keeps, about (`XADD MAXLEN ~`): how far back a reader can resume on any replica.","type":"integer","minimum":1,"maximum":100000000,"default":10000},"commandTimeoutMs":{"description":"Deadline of every Redis call but a blocking read, ms. Must be under `leaseTtlMs` / 3, so a lease renewal can fail and be retried before the lease runs out.","type":"integer","minimum":1,"maximum":60000,"default":500},"reconnectMinMs":{"description":"First reconnect delay after Redis is lost, ms; doubled (jittered) up to `reconnectMaxMs`.","type":"integer","minimum":1,"maximum":600000,"default":100},"reconnectMaxMs":{"description":"Largest reconnect delay, ms. At least `reconnectMinMs`.","type":"integer","minimum":1,"maximum":600000,"default":5000}}},"maxBodyBytes":{"description":"Largest HTTP push body accepted, bytes; a larger one is answered 413.","type":"integer","minimum":1,"maximum":1073741824,"default":1048576},"pushTimeoutMs":{"description":"Reply deadline of an HTTP push whose request gives none, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000}},"definitions":{"upstream":{"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}},"channel":{"description":"One channel (topic) the gateway joins.","type":"object","additionalProperties":false,"required":["topic"],"properties":{"topic":{"description":"The Phoenix topic, e.g. `room:lobby`. Unique per upstream.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name used in metrics labels and logs. Default: the topic.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream to join it on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload, sent as is.","type":"object","default":{}},"required":{"description":"Readiness (`/readyz`) requires this channel to be joined.","type":"boolean","default":false},"replay":{"description":"Messages kept for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":1000},"traceField":{"description":"When set, a push whose request carries a valid W3C `traceparent` header gets it added to its payload under this key (object payloads only). Leave out to send payloads unchanged.","type":"string","minLength":1,"maxLength":255},"presence":{"description":"Keep this channel's merged presence (phoenix.js Presence semantics) and serve it at `GET /v1/channels/{topic}/presence`; its `presence_state` and `presence_diff` messages become `presence_join`, `presence_leave` and `presence_state` events with the diffs applied (see docs/presence.md). Default: false.","type":"boolean"},"webhook":{"description":"Deliver this channel's messages to an HTTP endpoint, at least once, in order (see docs/webhooks.md). Leave out for no webhook.","$ref":"#/definitions/webhook"}}},"dynamic":{"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}},"valueSource":{"description":"A literal (string, number or boolean), `{ env: NAME }` (an environment variable) or `{ file: PATH }` (a file's text without its trailing newline, re-read at every connect).","type":["string","number","boolean","object"],"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}},"envName":{"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"filePath":{"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1},"schedule":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}},"webhook":{"description":"A webhook sink: where a channel's messages are POSTed, how failures are retried, and where the messages that cannot be delivered go.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"Endpoint each message is POSTed to: http:// or https://, no credentials (put them in `headers`). A query is kept; it is never logged.","type":"string","minLength":1},"headers":{"description":"Extra request headers (Authorization, x-…). Each value is a literal or a secret source (`{ env: NAME }`, `{ file: PATH }`), read once at start-up and never logged. The headers the sink sets itself are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"signingSecrets":{"description":"Secrets the requests are signed with, by the Standard Webhooks spec (`webhook-id`, `webhook-timestamp` and `webhook-signature` headers; see docs/webhooks.md). Each is `whsec_` and the base64 of 24 to 64 random bytes, as a literal, `{ env: NAME }` or `{ file: PATH }`. Two while a secret is rotated: every request then carries a signature by each. Read at start-up and again on every reload, and a file when it changes (with `CONFIG_WATCH`). Empty: requests are not signed (a warning at start-up).","type":"array","maxItems":2,"default":[],"items":{"$ref":"#/definitions/headerValue"}},"format":{"description":"Request body: `cloudevents` (a CloudEvents 1.0 structured JSON envelope, as Dapr sends; `data` is the payload) or `raw` (the payload alone, as JSON).","type":"string","enum":["cloudevents","raw"],"default":"cloudevents"},"timeoutMs":{"description":"Deadline of one attempt (connect, send, response headers and body), ms; a missed deadline is retried. With the dead letter's `timeoutMs` it must be less than `SHUTDOWN_GRACE_MS`: the drain waits for attempts in flight.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxAttempts":{"description":"Attempts per message, the first included; after the last one fails the message goes to the dead letter (reason `max_attempts`).","type":"integer","minimum":1,"maximum":1000000,"default":10},"maxAgeMs":{"description":"Oldest a message may get, from its arrival, before it goes to the dead letter (reason `max_age`) instead of being tried again; time waiting in the queue counts.","type":"integer","minimum":1,"maximum":2147483647,"default":600000},"backoff":{"description":"Delay before each retry: exponential with full jitter, `random(0, min(maxMs, initialMs × multiplier^(retry − 1)))`, and never less than the response's `Retry-After`.","type":"object","additionalProperties":false,"default":{},"properties":{"initialMs":{"description":"Ceiling of the first retry's delay, ms.","type":"integer","minimum":0,"maximum":2147483647,"default":500},"maxMs":{"description":"Largest ceiling, ms (a `Retry-After` may ask for longer).","type":"integer","minimum":0,"maximum":2147483647,"default":60000},"multiplier":{"description":"Growth of the ceiling from one retry to the next.","type":"number","minimum":1,"maximum":100,"default":2}}},"maxInFlight":{"description":"Attempts in flight at once for this channel, across its ordering lanes (one lane unless `orderKey` is set). The cap is per channel: other channels sending to the same app have their own.","type":"integer","minimum":1,"maximum":10000,"default":16},"queueSize":{"description":"Messages held for this channel (queued, in flight or waiting for a retry) at most; past it `overflow` decides which one goes to the dead letter.","type":"integer","minimum":1,"maximum":10000000,"default":10000},"overflow":{"description":"When the queue is full: `drop-newest` sends the arriving message to the dead letter; `drop-oldest` sends the oldest message not in flight there and queues the new one. Either way it is counted (reason `overflow`).","type":"string","enum":["drop-newest","drop-oldest"],"default":"drop-newest"},"orderKey":{"description":"JSON Pointer (RFC 6901) into the payload, e.g. `/user_id`: messages are kept in order per value of that field (a lane each) and lanes are delivered in parallel. null: one lane, the whole topic in order.","type":["string","null"],"pattern":"^(/([^~/]|~[01])*)+$","default":null},"deadLetter":{"description":"Where messages that cannot be delivered go, with the reason: exactly one of `file` (JSON lines appended), `url` (one POST each) or `topic` (a push to a configured channel). null: they are logged and counted only.","type":["object","null"],"additionalProperties":false,"default":null,"properties":{"file":{"description":"File the records are appended to, one JSON object a line. Relative paths are relative to the config file.","type":"string","minLength":1},"url":{"description":"http:// or https:// endpoint each record is POSTed to once (application/json); a failure is logged and counted.","type":"string","minLength":1},"headers":{"description":"Extra headers of the `url` requests; values as in `webhook.headers`.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"$ref":"#/definitions/headerValue"}},"topic":{"description":"A configured channel the record is pushed to (the gateway has joined it); not the webhook's own channel.","type":"string","minLength":1},"upstream":{"description":"Upstream of `topic`. Default: the webhook channel's upstream.","type":"string","minLength":1},"event":{"description":"Event name of the push to `topic`.","type":"string","minLength":1,"default":"dead_letter"},"timeoutMs":{"description":"Deadline of one `url` request or `topic` push, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":5000}}}}},"headerValue":{"description":"A header value: a literal string, `{ env: NAME }` or `{ file: PATH }`.","type":["string","object"],"pattern":"^[^\\r\\n\\u0000]*$","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}}}}};
 const schema25 = {"description":"One pattern of topics the gateway may join at run time, with the settings its topics get.","type":"object","additionalProperties":false,"required":["pattern"],"properties":{"pattern":{"description":"The topics allowed: `*` stands for one or more characters other than `:`, every other character for itself. `room:*` allows `room:lobby`, but not `room:` or `room:a:b` (allow those with `room:*:*`). At least one character that is not `*`; no `**`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"name":{"description":"Unique name (among channels and dynamic entries) that every topic of this entry has in metrics labels and logs: labels never hold the topic itself. Default: the pattern.","type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f]+$"},"upstream":{"description":"Name of the upstream its topics are joined on. Default: the only upstream; required when there are several.","type":"string","minLength":1},"params":{"description":"Join payload of its topics; the top-level keys of a PUT's `params` replace these.","type":"object","default":{}},"lingerMs":{"description":"How long a topic joined on demand stays joined after its last SSE reader or push has gone, ms (a new reader in that time keeps it). Topics joined with PUT stay until DELETE.","type":"integer","minimum":0,"maximum":86400000,"default":30000},"maxTopics":{"description":"Topics of this entry held at once, at most; a join beyond it is refused with 503 `BC_ERR_TOPIC_LIMIT`, so memory stays bounded whatever clients ask for.","type":"integer","minimum":1,"maximum":100000,"default":100},"replay":{"description":"Messages kept per topic for `Last-Event-ID` resume; 0 turns resume off.","type":"integer","minimum":0,"maximum":100000,"default":100},"presence":{"description":"Keep each topic's merged presence, as `channels[].presence` does.","type":"boolean","default":false},"traceField":{"description":"As `channels[].traceField`: the payload key that receives a push's W3C `traceparent`.","type":"string","minLength":1,"maxLength":255}}};
 const schema15 = {"description":"Path of a file; relative paths are relative to the config file.","type":"string","minLength":1};
+const func2 = Object.prototype.hasOwnProperty;
+const func4 = runtime0.default;
 const schema12 = {"description":"One Phoenix socket endpoint and how to connect to it.","type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"Unique name, used in metrics labels, logs and `channels[].upstream`.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"Socket endpoint as phoenix.js takes it (`wss://app.example/socket`): ws://, wss://, http:// or https://, no query (use `params`), no credentials (use `authToken`).","type":"string","minLength":1},"params":{"description":"Connect params, sent in the upgrade URL's query. Each value is a literal or a source (`{ env: NAME }`, `{ file: PATH }`), resolved again at every connect.","type":"object","default":{},"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/valueSource"}},"authToken":{"description":"Phoenix 1.8 auth token, sent in Sec-WebSocket-Protocol: a literal string, `{ env: NAME }` or `{ file: PATH }`, resolved again at every connect. Never logged.","type":["string","object","null"],"minLength":1,"additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"$ref":"#/definitions/envName"},"file":{"$ref":"#/definitions/filePath"}},"default":null},"headers":{"description":"Extra headers on the upgrade request (User-Agent, Cookie, x-…). The WebSocket handshake's own headers are refused.","type":"object","default":{},"propertyNames":{"pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},"additionalProperties":{"type":"string","pattern":"^[^\\r\\n\\u0000]*$"}},"poolSize":{"description":"Sockets opened to this upstream; topics are spread over them by a stable hash.","type":"integer","minimum":1,"maximum":1000,"default":1},"maxChannelsPerSocket":{"description":"Topics joined on one socket at most (Phoenix 1.8.9+ refuses the 101st by default).","type":"integer","minimum":1,"maximum":1000000,"default":100},"heartbeatIntervalMs":{"description":"Heartbeat interval, ms (phoenix.js: 30000).","type":"integer","minimum":1,"maximum":2147483647,"default":30000},"heartbeatTimeoutMs":{"description":"Deadline of a heartbeat reply, ms; missing it closes the socket. Default: `heartbeatIntervalMs`.","type":"integer","minimum":1,"maximum":2147483647},"joinTimeoutMs":{"description":"Deadline of a join reply, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"pushTimeoutMs":{"description":"Default deadline of a push reply on this upstream, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"connectTimeoutMs":{"description":"Deadline for TCP, TLS and the WebSocket upgrade together, ms.","type":"integer","minimum":1,"maximum":2147483647,"default":10000},"maxBufferedPushes":{"description":"Pushes held per socket while their channel is not joined; more fail with BC_ERR_BUFFER_FULL.","type":"integer","minimum":0,"maximum":10000000,"default":1000},"reconnectBackoffMs":{"description":"Delays before successive reconnect attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[10,50,100,150,200,250,500,1000,2000,5000]},"rejoinBackoffMs":{"description":"Delays before successive rejoin attempts, ms; the last repeats (phoenix.js's schedule).","$ref":"#/definitions/schedule","default":[1000,2000,5000,10000]},"jitter":{"description":"Random spread applied to both back-off schedules, as a ratio (0.2 = ±20 %), so a fleet does not reconnect in lockstep.","type":"number","minimum":0,"maximum":1,"default":0.2},"maxJoinRefusals":{"description":"Join refusals in a row after which a channel stops rejoining.","type":"integer","minimum":1,"maximum":1000000,"default":3},"tlsCaFile":{"description":"PEM file of extra CA certificates to trust for wss:// and https:// (certificates are always verified). Relative paths are relative to the config file.","type":["string","null"],"minLength":1,"default":null},"vsn":{"description":"Serializer version: `2.0.0` (arrays, binary frames) or `1.0.0` (objects).","type":"string","enum":["2.0.0","1.0.0"],"default":"2.0.0"}}};
 const schema14 = {"description":"Name of an environment variable.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema18 = {"type":"array","minItems":1,"maxItems":100,"items":{"type":"integer","minimum":0,"maximum":2147483647}};
-const func2 = Object.prototype.hasOwnProperty;
-const func3 = runtime0.default;
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
 const pattern1 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern3 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "u");
@@ -91,7 +91,7 @@ errors++;
 if(data.file !== undefined){
 let data1 = data.file;
 if(typeof data1 === "string"){
-if(func3(data1) < 1){
+if(func4(data1) < 1){
 const err6 = {instancePath:instancePath+"/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data1};
 if(vErrors === null){
 vErrors = [err6];
@@ -206,7 +206,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func3(data0) > 64){
+if(func4(data0) > 64){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema12.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -241,7 +241,7 @@ errors++;
 if(data.url !== undefined){
 let data1 = data.url;
 if(typeof data1 === "string"){
-if(func3(data1) < 1){
+if(func4(data1) < 1){
 const err6 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.url,data:data1};
 if(vErrors === null){
 vErrors = [err6];
@@ -268,7 +268,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
-if(func3(key1) < 1){
+if(func4(key1) < 1){
 const err8 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.params.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err8];
@@ -320,7 +320,7 @@ vErrors.push(err11);
 errors++;
 }
 if(typeof data4 === "string"){
-if(func3(data4) < 1){
+if(func4(data4) < 1){
 const err12 = {instancePath:instancePath+"/authToken",schemaPath:"#/properties/authToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.authToken,data:data4};
 if(vErrors === null){
 vErrors = [err12];
@@ -392,7 +392,7 @@ errors++;
 if(data4.file !== undefined){
 let data6 = data4.file;
 if(typeof data6 === "string"){
-if(func3(data6) < 1){
+if(func4(data6) < 1){
 const err18 = {instancePath:instancePath+"/authToken/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data6};
 if(vErrors === null){
 vErrors = [err18];
@@ -961,7 +961,7 @@ vErrors.push(err67);
 errors++;
 }
 if(typeof data23 === "string"){
-if(func3(data23) < 1){
+if(func4(data23) < 1){
 const err68 = {instancePath:instancePath+"/tlsCaFile",schemaPath:"#/properties/tlsCaFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.tlsCaFile,data:data23};
 if(vErrors === null){
 vErrors = [err68];
@@ -1100,7 +1100,7 @@ errors++;
 if(data.file !== undefined){
 let data1 = data.file;
 if(typeof data1 === "string"){
-if(func3(data1) < 1){
+if(func4(data1) < 1){
 const err7 = {instancePath:instancePath+"/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data1};
 if(vErrors === null){
 vErrors = [err7];
@@ -1193,7 +1193,7 @@ errors++;
 if(data.url !== undefined){
 let data0 = data.url;
 if(typeof data0 === "string"){
-if(func3(data0) < 1){
+if(func4(data0) < 1){
 const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -1689,7 +1689,7 @@ errors++;
 if(data17.file !== undefined){
 let data18 = data17.file;
 if(typeof data18 === "string"){
-if(func3(data18) < 1){
+if(func4(data18) < 1){
 const err43 = {instancePath:instancePath+"/deadLetter/file",schemaPath:"#/properties/deadLetter/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.file,data:data18};
 if(vErrors === null){
 vErrors = [err43];
@@ -1714,7 +1714,7 @@ errors++;
 if(data17.url !== undefined){
 let data19 = data17.url;
 if(typeof data19 === "string"){
-if(func3(data19) < 1){
+if(func4(data19) < 1){
 const err45 = {instancePath:instancePath+"/deadLetter/url",schemaPath:"#/properties/deadLetter/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.url,data:data19};
 if(vErrors === null){
 vErrors = [err45];
@@ -1784,7 +1784,7 @@ errors++;
 if(data17.topic !== undefined){
 let data22 = data17.topic;
 if(typeof data22 === "string"){
-if(func3(data22) < 1){
+if(func4(data22) < 1){
 const err50 = {instancePath:instancePath+"/deadLetter/topic",schemaPath:"#/properties/deadLetter/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.topic,data:data22};
 if(vErrors === null){
 vErrors = [err50];
@@ -1809,7 +1809,7 @@ errors++;
 if(data17.upstream !== undefined){
 let data23 = data17.upstream;
 if(typeof data23 === "string"){
-if(func3(data23) < 1){
+if(func4(data23) < 1){
 const err52 = {instancePath:instancePath+"/deadLetter/upstream",schemaPath:"#/properties/deadLetter/properties/upstream/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.upstream,data:data23};
 if(vErrors === null){
 vErrors = [err52];
@@ -1833,7 +1833,7 @@ errors++;
 }
 let data24 = data17.event;
 if(typeof data24 === "string"){
-if(func3(data24) < 1){
+if(func4(data24) < 1){
 const err54 = {instancePath:instancePath+"/deadLetter/event",schemaPath:"#/properties/deadLetter/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.deadLetter.properties.event,data:data24};
 if(vErrors === null){
 vErrors = [err54];
@@ -1942,7 +1942,7 @@ errors++;
 if(data.topic !== undefined){
 let data0 = data.topic;
 if(typeof data0 === "string"){
-if(func3(data0) > 1024){
+if(func4(data0) > 1024){
 const err2 = {instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema20.properties.topic,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -1952,7 +1952,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func3(data0) < 1){
+if(func4(data0) < 1){
 const err3 = {instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.topic,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -1987,7 +1987,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func3(data1) > 1024){
+if(func4(data1) > 1024){
 const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema20.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
@@ -1997,7 +1997,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func3(data1) < 1){
+if(func4(data1) < 1){
 const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
@@ -2032,7 +2032,7 @@ errors++;
 if(data.upstream !== undefined){
 let data2 = data.upstream;
 if(typeof data2 === "string"){
-if(func3(data2) < 1){
+if(func4(data2) < 1){
 const err10 = {instancePath:instancePath+"/upstream",schemaPath:"#/properties/upstream/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.upstream,data:data2};
 if(vErrors === null){
 vErrors = [err10];
@@ -2112,7 +2112,7 @@ errors++;
 if(data.traceField !== undefined){
 let data6 = data.traceField;
 if(typeof data6 === "string"){
-if(func3(data6) > 255){
+if(func4(data6) > 255){
 const err17 = {instancePath:instancePath+"/traceField",schemaPath:"#/properties/traceField/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema20.properties.traceField,data:data6};
 if(vErrors === null){
 vErrors = [err17];
@@ -2122,7 +2122,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(func3(data6) < 1){
+if(func4(data6) < 1){
 const err18 = {instancePath:instancePath+"/traceField",schemaPath:"#/properties/traceField/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.traceField,data:data6};
 if(vErrors === null){
 vErrors = [err18];
@@ -2210,7 +2210,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((((key0 === "upstreams") || (key0 === "channels")) || (key0 === "dynamic")) || (key0 === "sse")) || (key0 === "tokens")) || (key0 === "cors")) || (key0 === "maxBodyBytes")) || (key0 === "pushTimeoutMs"))){
+if(!(func2.call(schema11.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -2329,7 +2329,7 @@ errors++;
 if(data5.pattern !== undefined){
 let data6 = data5.pattern;
 if(typeof data6 === "string"){
-if(func3(data6) > 255){
+if(func4(data6) > 255){
 const err8 = {instancePath:instancePath+"/dynamic/" + i2+"/pattern",schemaPath:"#/definitions/dynamic/properties/pattern/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema25.properties.pattern,data:data6};
 if(vErrors === null){
 vErrors = [err8];
@@ -2339,7 +2339,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(func3(data6) < 1){
+if(func4(data6) < 1){
 const err9 = {instancePath:instancePath+"/dynamic/" + i2+"/pattern",schemaPath:"#/definitions/dynamic/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.pattern,data:data6};
 if(vErrors === null){
 vErrors = [err9];
@@ -2374,7 +2374,7 @@ errors++;
 if(data5.name !== undefined){
 let data7 = data5.name;
 if(typeof data7 === "string"){
-if(func3(data7) > 1024){
+if(func4(data7) > 1024){
 const err12 = {instancePath:instancePath+"/dynamic/" + i2+"/name",schemaPath:"#/definitions/dynamic/properties/name/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema25.properties.name,data:data7};
 if(vErrors === null){
 vErrors = [err12];
@@ -2384,7 +2384,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(func3(data7) < 1){
+if(func4(data7) < 1){
 const err13 = {instancePath:instancePath+"/dynamic/" + i2+"/name",schemaPath:"#/definitions/dynamic/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.name,data:data7};
 if(vErrors === null){
 vErrors = [err13];
@@ -2419,7 +2419,7 @@ errors++;
 if(data5.upstream !== undefined){
 let data8 = data5.upstream;
 if(typeof data8 === "string"){
-if(func3(data8) < 1){
+if(func4(data8) < 1){
 const err16 = {instancePath:instancePath+"/dynamic/" + i2+"/upstream",schemaPath:"#/definitions/dynamic/properties/upstream/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.upstream,data:data8};
 if(vErrors === null){
 vErrors = [err16];
@@ -2565,7 +2565,7 @@ errors++;
 if(data5.traceField !== undefined){
 let data14 = data5.traceField;
 if(typeof data14 === "string"){
-if(func3(data14) > 255){
+if(func4(data14) > 255){
 const err29 = {instancePath:instancePath+"/dynamic/" + i2+"/traceField",schemaPath:"#/definitions/dynamic/properties/traceField/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema25.properties.traceField,data:data14};
 if(vErrors === null){
 vErrors = [err29];
@@ -2575,7 +2575,7 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(func3(data14) < 1){
+if(func4(data14) < 1){
 const err30 = {instancePath:instancePath+"/dynamic/" + i2+"/traceField",schemaPath:"#/definitions/dynamic/properties/traceField/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.traceField,data:data14};
 if(vErrors === null){
 vErrors = [err30];
@@ -3081,7 +3081,7 @@ errors = vErrors.length;
 if(data27.publicKeyFile !== undefined){
 let data29 = data27.publicKeyFile;
 if(typeof data29 === "string"){
-if(func3(data29) < 1){
+if(func4(data29) < 1){
 const err70 = {instancePath:instancePath+"/tokens/publicKeyFile",schemaPath:"#/properties/tokens/properties/publicKeyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.publicKeyFile,data:data29};
 if(vErrors === null){
 vErrors = [err70];
@@ -3141,7 +3141,7 @@ errors++;
 if(data30.file !== undefined){
 let data31 = data30.file;
 if(typeof data31 === "string"){
-if(func3(data31) < 1){
+if(func4(data31) < 1){
 const err75 = {instancePath:instancePath+"/tokens/jwks/file",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data31};
 if(vErrors === null){
 vErrors = [err75];
@@ -3166,7 +3166,7 @@ errors++;
 if(data30.url !== undefined){
 let data32 = data30.url;
 if(typeof data32 === "string"){
-if(func3(data32) > 2048){
+if(func4(data32) > 2048){
 const err77 = {instancePath:instancePath+"/tokens/jwks/url",schemaPath:"#/properties/tokens/properties/jwks/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tokens.properties.jwks.properties.url,data:data32};
 if(vErrors === null){
 vErrors = [err77];
@@ -3176,7 +3176,7 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(func3(data32) < 1){
+if(func4(data32) < 1){
 const err78 = {instancePath:instancePath+"/tokens/jwks/url",schemaPath:"#/properties/tokens/properties/jwks/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.jwks.properties.url,data:data32};
 if(vErrors === null){
 vErrors = [err78];
@@ -3312,7 +3312,7 @@ errors++;
 if(data27.issuer !== undefined){
 let data36 = data27.issuer;
 if(typeof data36 === "string"){
-if(func3(data36) < 1){
+if(func4(data36) < 1){
 const err90 = {instancePath:instancePath+"/tokens/issuer",schemaPath:"#/properties/tokens/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.issuer,data:data36};
 if(vErrors === null){
 vErrors = [err90];
@@ -3337,7 +3337,7 @@ errors++;
 if(data27.audience !== undefined){
 let data37 = data27.audience;
 if(typeof data37 === "string"){
-if(func3(data37) < 1){
+if(func4(data37) < 1){
 const err92 = {instancePath:instancePath+"/tokens/audience",schemaPath:"#/properties/tokens/properties/audience/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tokens.properties.audience,data:data37};
 if(vErrors === null){
 vErrors = [err92];
@@ -3496,7 +3496,7 @@ const len3 = data42.length;
 for(let i3=0; i3<len3; i3++){
 let data43 = data42[i3];
 if(typeof data43 === "string"){
-if(func3(data43) > 2048){
+if(func4(data43) > 2048){
 const err105 = {instancePath:instancePath+"/cors/origins/" + i3,schemaPath:"#/properties/cors/properties/origins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.cors.properties.origins.items,data:data43};
 if(vErrors === null){
 vErrors = [err105];
@@ -3506,7 +3506,7 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(func3(data43) < 1){
+if(func4(data43) < 1){
 const err106 = {instancePath:instancePath+"/cors/origins/" + i3,schemaPath:"#/properties/cors/properties/origins/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.cors.properties.origins.items,data:data43};
 if(vErrors === null){
 vErrors = [err106];
@@ -3596,9 +3596,29 @@ vErrors.push(err113);
 errors++;
 }
 }
-let data46 = data.maxBodyBytes;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err114 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.maxBodyBytes.type,parentSchema:schema11.properties.maxBodyBytes,data:data46};
+if(data.sharedHistory !== undefined){
+let data46 = data.sharedHistory;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.keyPrefix === undefined){
+data46.keyPrefix = "bc:";
+}
+if(data46.leaseTtlMs === undefined){
+data46.leaseTtlMs = 3000;
+}
+if(data46.maxLen === undefined){
+data46.maxLen = 10000;
+}
+if(data46.commandTimeoutMs === undefined){
+data46.commandTimeoutMs = 500;
+}
+if(data46.reconnectMinMs === undefined){
+data46.reconnectMinMs = 100;
+}
+if(data46.reconnectMaxMs === undefined){
+data46.reconnectMaxMs = 5000;
+}
+if(data46.url === undefined){
+const err114 = {instancePath:instancePath+"/sharedHistory",schemaPath:"#/properties/sharedHistory/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema11.properties.sharedHistory.required,parentSchema:schema11.properties.sharedHistory,data:data46};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3607,9 +3627,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 > 1073741824 || isNaN(data46)){
-const err115 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.maxBodyBytes,data:data46};
+for(const key6 in data46){
+if(!(func2.call(schema11.properties.sharedHistory.properties, key6))){
+const err115 = {instancePath:instancePath+"/sharedHistory",schemaPath:"#/properties/sharedHistory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.sharedHistory,data:data46};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3618,8 +3638,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data46 < 1 || isNaN(data46)){
-const err116 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.maxBodyBytes,data:data46};
+}
+if(data46.url !== undefined){
+let data47 = data46.url;
+if(typeof data47 === "string"){
+if(func4(data47) > 2048){
+const err116 = {instancePath:instancePath+"/sharedHistory/url",schemaPath:"#/properties/sharedHistory/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.sharedHistory.properties.url,data:data47};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3628,10 +3652,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-let data47 = data.pushTimeoutMs;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err117 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.pushTimeoutMs.type,parentSchema:schema11.properties.pushTimeoutMs,data:data47};
+if(func4(data47) < 1){
+const err117 = {instancePath:instancePath+"/sharedHistory/url",schemaPath:"#/properties/sharedHistory/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.sharedHistory.properties.url,data:data47};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3640,9 +3662,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 2147483647 || isNaN(data47)){
-const err118 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.pushTimeoutMs,data:data47};
+}
+else {
+const err118 = {instancePath:instancePath+"/sharedHistory/url",schemaPath:"#/properties/sharedHistory/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.sharedHistory.properties.url.type,parentSchema:schema11.properties.sharedHistory.properties.url,data:data47};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3651,8 +3673,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data47 < 1 || isNaN(data47)){
-const err119 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.pushTimeoutMs,data:data47};
+}
+if(data46.username !== undefined){
+let data48 = data46.username;
+if(typeof data48 === "string"){
+if(func4(data48) > 256){
+const err119 = {instancePath:instancePath+"/sharedHistory/username",schemaPath:"#/properties/sharedHistory/properties/username/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.sharedHistory.properties.username,data:data48};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3661,15 +3687,333 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-}
-else {
-const err120 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(func4(data48) < 1){
+const err120 = {instancePath:instancePath+"/sharedHistory/username",schemaPath:"#/properties/sharedHistory/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.sharedHistory.properties.username,data:data48};
 if(vErrors === null){
 vErrors = [err120];
 }
 else {
 vErrors.push(err120);
+}
+errors++;
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/sharedHistory/username",schemaPath:"#/properties/sharedHistory/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.sharedHistory.properties.username.type,parentSchema:schema11.properties.sharedHistory.properties.username,data:data48};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+if(data46.password !== undefined){
+if(!(validate17(data46.password, {instancePath:instancePath+"/sharedHistory/password",parentData:data46,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+if(data46.tlsCaFile !== undefined){
+let data50 = data46.tlsCaFile;
+if(typeof data50 === "string"){
+if(func4(data50) < 1){
+const err122 = {instancePath:instancePath+"/sharedHistory/tlsCaFile",schemaPath:"#/definitions/filePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data50};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/sharedHistory/tlsCaFile",schemaPath:"#/definitions/filePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data50};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+let data51 = data46.keyPrefix;
+if(typeof data51 === "string"){
+if(func4(data51) > 128){
+const err124 = {instancePath:instancePath+"/sharedHistory/keyPrefix",schemaPath:"#/properties/sharedHistory/properties/keyPrefix/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema11.properties.sharedHistory.properties.keyPrefix,data:data51};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/sharedHistory/keyPrefix",schemaPath:"#/properties/sharedHistory/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.sharedHistory.properties.keyPrefix.type,parentSchema:schema11.properties.sharedHistory.properties.keyPrefix,data:data51};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+let data52 = data46.leaseTtlMs;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err126 = {instancePath:instancePath+"/sharedHistory/leaseTtlMs",schemaPath:"#/properties/sharedHistory/properties/leaseTtlMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sharedHistory.properties.leaseTtlMs.type,parentSchema:schema11.properties.sharedHistory.properties.leaseTtlMs,data:data52};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 > 600000 || isNaN(data52)){
+const err127 = {instancePath:instancePath+"/sharedHistory/leaseTtlMs",schemaPath:"#/properties/sharedHistory/properties/leaseTtlMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema11.properties.sharedHistory.properties.leaseTtlMs,data:data52};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+if(data52 < 30 || isNaN(data52)){
+const err128 = {instancePath:instancePath+"/sharedHistory/leaseTtlMs",schemaPath:"#/properties/sharedHistory/properties/leaseTtlMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema11.properties.sharedHistory.properties.leaseTtlMs,data:data52};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+let data53 = data46.maxLen;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err129 = {instancePath:instancePath+"/sharedHistory/maxLen",schemaPath:"#/properties/sharedHistory/properties/maxLen/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sharedHistory.properties.maxLen.type,parentSchema:schema11.properties.sharedHistory.properties.maxLen,data:data53};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 100000000 || isNaN(data53)){
+const err130 = {instancePath:instancePath+"/sharedHistory/maxLen",schemaPath:"#/properties/sharedHistory/properties/maxLen/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000000},message:"must be <= 100000000",schema:100000000,parentSchema:schema11.properties.sharedHistory.properties.maxLen,data:data53};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+if(data53 < 1 || isNaN(data53)){
+const err131 = {instancePath:instancePath+"/sharedHistory/maxLen",schemaPath:"#/properties/sharedHistory/properties/maxLen/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sharedHistory.properties.maxLen,data:data53};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+let data54 = data46.commandTimeoutMs;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err132 = {instancePath:instancePath+"/sharedHistory/commandTimeoutMs",schemaPath:"#/properties/sharedHistory/properties/commandTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sharedHistory.properties.commandTimeoutMs.type,parentSchema:schema11.properties.sharedHistory.properties.commandTimeoutMs,data:data54};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 60000 || isNaN(data54)){
+const err133 = {instancePath:instancePath+"/sharedHistory/commandTimeoutMs",schemaPath:"#/properties/sharedHistory/properties/commandTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema11.properties.sharedHistory.properties.commandTimeoutMs,data:data54};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(data54 < 1 || isNaN(data54)){
+const err134 = {instancePath:instancePath+"/sharedHistory/commandTimeoutMs",schemaPath:"#/properties/sharedHistory/properties/commandTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sharedHistory.properties.commandTimeoutMs,data:data54};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+let data55 = data46.reconnectMinMs;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err135 = {instancePath:instancePath+"/sharedHistory/reconnectMinMs",schemaPath:"#/properties/sharedHistory/properties/reconnectMinMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sharedHistory.properties.reconnectMinMs.type,parentSchema:schema11.properties.sharedHistory.properties.reconnectMinMs,data:data55};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 600000 || isNaN(data55)){
+const err136 = {instancePath:instancePath+"/sharedHistory/reconnectMinMs",schemaPath:"#/properties/sharedHistory/properties/reconnectMinMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema11.properties.sharedHistory.properties.reconnectMinMs,data:data55};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+if(data55 < 1 || isNaN(data55)){
+const err137 = {instancePath:instancePath+"/sharedHistory/reconnectMinMs",schemaPath:"#/properties/sharedHistory/properties/reconnectMinMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sharedHistory.properties.reconnectMinMs,data:data55};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+let data56 = data46.reconnectMaxMs;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err138 = {instancePath:instancePath+"/sharedHistory/reconnectMaxMs",schemaPath:"#/properties/sharedHistory/properties/reconnectMaxMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sharedHistory.properties.reconnectMaxMs.type,parentSchema:schema11.properties.sharedHistory.properties.reconnectMaxMs,data:data56};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 600000 || isNaN(data56)){
+const err139 = {instancePath:instancePath+"/sharedHistory/reconnectMaxMs",schemaPath:"#/properties/sharedHistory/properties/reconnectMaxMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema11.properties.sharedHistory.properties.reconnectMaxMs,data:data56};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+if(data56 < 1 || isNaN(data56)){
+const err140 = {instancePath:instancePath+"/sharedHistory/reconnectMaxMs",schemaPath:"#/properties/sharedHistory/properties/reconnectMaxMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sharedHistory.properties.reconnectMaxMs,data:data56};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/sharedHistory",schemaPath:"#/properties/sharedHistory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sharedHistory.type,parentSchema:schema11.properties.sharedHistory,data:data46};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+let data57 = data.maxBodyBytes;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err142 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.maxBodyBytes.type,parentSchema:schema11.properties.maxBodyBytes,data:data57};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 1073741824 || isNaN(data57)){
+const err143 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824",schema:1073741824,parentSchema:schema11.properties.maxBodyBytes,data:data57};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+if(data57 < 1 || isNaN(data57)){
+const err144 = {instancePath:instancePath+"/maxBodyBytes",schemaPath:"#/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.maxBodyBytes,data:data57};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+let data58 = data.pushTimeoutMs;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err145 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.pushTimeoutMs.type,parentSchema:schema11.properties.pushTimeoutMs,data:data58};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 2147483647 || isNaN(data58)){
+const err146 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.pushTimeoutMs,data:data58};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+if(data58 < 1 || isNaN(data58)){
+const err147 = {instancePath:instancePath+"/pushTimeoutMs",schemaPath:"#/properties/pushTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.pushTimeoutMs,data:data58};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
 }
 errors++;
 }

@@ -17,6 +17,7 @@ import { completeWebhook } from './webhook.ts'
 import { checkSource, checkUrl, resolveUpstream, type UrlRule } from './checks.ts'
 import { completeDynamic } from './dynamic.ts'
 import { completeCors, completeTokens } from './access.ts'
+import { completeSharedHistory } from './shared-history.ts'
 
 export type ConfigFormat = 'yaml' | 'json'
 
@@ -164,9 +165,10 @@ export async function validateFileConfig (data: unknown, baseDir: string): Promi
   checkCapacity(upstreams, channels, problems)
   const tokens = completeTokens(raw.tokens, baseDir, problems)
   const cors = completeCors(raw.cors, problems)
+  const sharedHistory = completeSharedHistory(raw.sharedHistory, baseDir, problems)
   if (problems.length > 0) throw new ConfigError(problems)
-  const { tokens: _tokens, cors: _cors, ...rest } = raw
-  return { ...rest, upstreams, channels, dynamic, ...(tokens === undefined ? {} : { tokens }), ...(cors === undefined ? {} : { cors }) }
+  const { tokens: _tokens, cors: _cors, sharedHistory: _sharedHistory, ...rest } = raw
+  return { ...rest, upstreams, channels, dynamic, ...(tokens === undefined ? {} : { tokens }), ...(cors === undefined ? {} : { cors }), ...(sharedHistory === undefined ? {} : { sharedHistory }) }
 }
 
 /** Reads, parses and validates a config file. ConfigError messages name the file; problems name JSON paths. */

@@ -51,6 +51,19 @@ async function checkRuntime (file: FileConfig, env: Readonly<Record<string, stri
       }
     }
   }
+  const shared = file.sharedHistory
+  if (shared !== undefined) {
+    const name = shared.password === undefined ? undefined : envOf(shared.password)
+    if (name !== undefined && (env[name] ?? '') === '') problems.push(`/sharedHistory/password: environment variable ${name} is not set`)
+    if (shared.tlsCaFile !== undefined) {
+      try {
+        const pem = await readFile(shared.tlsCaFile, 'utf8')
+        if (!pem.includes('-----BEGIN CERTIFICATE-----')) problems.push(`/sharedHistory/tlsCaFile: ${shared.tlsCaFile} holds no PEM certificate`)
+      } catch (err) {
+        problems.push(`/sharedHistory/tlsCaFile: cannot read ${shared.tlsCaFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+      }
+    }
+  }
   for (const [index, c] of file.channels.entries()) {
     const webhook = c.webhook
     if (webhook === undefined) continue

@@ -60,6 +60,9 @@ export type TokensConfig = NonNullable<RawFile['tokens']>
 /** Cross-origin requests from browsers: absent, no CORS header is sent. */
 export type CorsConfig = NonNullable<RawFile['cors']>
 
+/** History shared by the replicas on Redis (docs/shared-history.md): absent, each replica keeps its own. File paths are absolute. */
+export type SharedHistorySettings = NonNullable<RawFile['sharedHistory']>
+
 export interface FileConfig extends Omit<RawFile, 'upstreams' | 'channels' | 'dynamic'> {
   upstreams: UpstreamConfig[]
   channels: ChannelConfig[]
@@ -95,6 +98,8 @@ export interface EnvConfig {
   stateMaxBytes?: number
   /** The store's sync policy (see env.ts STATE_SYNC). loadEnv sets it; absent: normal. */
   stateSync?: 'normal' | 'full'
+  /** This replica's id in shared history (POD_NAME); absent: the host name. */
+  replicaId?: string
 }
 
 /** The HTTP server's limits, every one set. */

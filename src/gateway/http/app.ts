@@ -22,7 +22,7 @@ import { parseTraceparent } from './trace.ts'
 import { channelsRoute } from './routes/channels.ts'
 import { topicsEventsRoute } from './routes/topics-events.ts'
 import { eventsRoute } from './routes/events.ts'
-import { healthRoute } from './routes/health.ts'
+import { healthRoute, type HealthRouteOptions } from './routes/health.ts'
 import { presenceRoute } from './routes/presence.ts'
 import { pushRoute } from './routes/push.ts'
 
@@ -33,9 +33,11 @@ export interface HttpAppDeps {
   version: string
   /** Checks browser tokens, when `tokens` is configured (see http/access.ts). */
   verifier?: TokenVerifier | null
+  /** Shared history's link, shown in /readyz, when `sharedHistory` is configured. */
+  sharedLink?: HealthRouteOptions['sharedLink']
 }
 
-export async function buildHttpApp ({ broker, registry, logger, version, verifier = null }: HttpAppDeps): Promise<FastifyInstance> {
+export async function buildHttpApp ({ broker, registry, logger, version, verifier = null, sharedLink = null }: HttpAppDeps): Promise<FastifyInstance> {
   const limits = httpLimits(broker.config.env)
   const app = Fastify({
     loggerInstance: logger,
@@ -84,7 +86,7 @@ export async function buildHttpApp ({ broker, registry, logger, version, verifie
   await app.register(topicsEventsRoute, { broker, access })
   await app.register(channelsRoute, { broker })
   await app.register(presenceRoute, { broker, access })
-  await app.register(healthRoute, { broker })
+  await app.register(healthRoute, { broker, sharedLink })
   const metricsSchema = { summary: 'Prometheus metrics in the text exposition format', response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } }
   app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
   app.get('/openapi.json', async () => openapi())

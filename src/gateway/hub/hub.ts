@@ -12,7 +12,9 @@ import type { ChannelConfig } from '../config/types.ts'
 import type { PresenceEvent } from './presence-view.ts'
 import { EndedLives } from './ended-lives.ts'
 import { forwardedJson, isAsciiText } from './payload-json.ts'
-import type { CutCause, EndReason, Reader } from './reader.ts'
+import type { CutCause, EndReason, Reader, ReaderSource } from './reader.ts'
+import { CatchUpSource } from './catch-up.ts'
+import { isSharedId, type SharedResume } from './shared-route.ts'
 import { planResume, planTopicResume, type Gap } from './resume.ts'
 import { IssuedSeq, Subscription } from './subscription.ts'
 import { STORED_TOPIC_RETENTION_MS, continuedNumbers, forgetUnheldTopics, keptRing, type HubStore, type StartMark } from './kept-rings.ts'
@@ -47,7 +49,7 @@ export interface HubEvents {
   /** A message could not be handled: dropped, and its readers told with a `gap` (`subscription` null when no subscription holds the topic). */
   message_dropped: [{ upstream: string, topic: string, subscription: string | null, event: string, reason: DropReason }]
   /** Messages may be missing: for every reader (`reader: false`, the upstream was down) or for one resuming reader. */
-  gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped', reader: boolean }]
+  gap: [{ subscription: string, reason: Gap['reason'] | 'upstream_disconnected' | 'message_dropped' | 'shared_history_resumed', reader: boolean }]
   /** A reader attached (SSE is the only outlet with readers so far); `resumed` when it gave a Last-Event-ID. */
   reader_open: [{ subscription: string, resumed: boolean, gap: Gap['reason'] | null, replayed: number }]
   /** `cause` says why a reader was cut off (reason `overflow`). */
@@ -58,6 +60,8 @@ export interface HubEvents {
 export interface HubTopicEvents {
   /** A subscription began to be held (configured by a reload, or a dynamic topic joined). */
   held: [Subscription]
+  /** A subscription stopped being held (left, removed by a reload); its messages are dropped from now on. */
+  released: [Subscription]
 }
 
 function keyOf (upstream: string, topic: string): string {
@@ -84,6 +88,8 @@ export class Hub {
   /** The same by upstream, then topic: looked up per message without building a key string. */
   readonly #byUpstream = new Map<string, Map<string, Subscription>>()
   readonly #byTopic = new Map<string, Subscription[]>()
+  /** Resumes from shared ids (shared history wires it); null: such an id is one this hub does not know. */
+  sharedResume: SharedResume | null = null
 
   constructor (channels: readonly ChannelConfig[], options: HubOptions) {
     this.epoch = options.epoch
@@ -138,6 +144,7 @@ export class Hub {
     if (rest.length === 0) this.#byTopic.delete(topic)
     else this.#byTopic.set(topic, rest)
     for (const reader of [...sub.readers]) reader.end('channel_closed', { topic, reason }, retryMs)
+    this.topics.emit('released', sub)
     const retired = this.retired.get(sub.config.name) ?? { events: 0, eventsSent: 0 }
     this.retired.set(sub.config.name, { events: retired.events + sub.events, eventsSent: retired.eventsSent + sub.eventsSent })
   }
@@ -190,9 +197,12 @@ export class Hub {
       return
     }
     if (derived === null) {
+      const ascii = received.payloadText !== undefined && received.payloadTextAscii === true && isAsciiText(event)
+      // Shared history takes it (and publishes it from the shared stream), or it is published here and now.
+      if (sub.shared?.received(event, data, ascii) === true) return
       // The text received goes on as it is (payload-json.ts), so what is known of its characters holds for it; the
       // event name, which a JSON escape may have made non-ASCII, is checked once here rather than at every write.
-      sub.publish(event, data, this.#now(), received.payloadText !== undefined && received.payloadTextAscii === true && isAsciiText(event))
+      sub.publish(event, data, this.#now(), ascii)
       return
     }
     for (const e of derived) sub.publish(e.event, e.data, this.#now())
@@ -265,6 +275,16 @@ export class Hub {
    * them from the topic's held events as fast as its response takes them.
    */
   attach (sub: Subscription, reader: Reader, lastEventId: string | null): void {
+    const sharedResume = this.sharedResume
+    if (lastEventId !== null && sharedResume !== null && isSharedId(lastEventId)) {
+      // Planned against shared history (it may read Redis first); the reader is attached in the turn its plan is made.
+      sharedResume(sub, lastEventId, (plan) => {
+        if (reader.ended) return
+        const source = plan.before.length === 0 ? sub : new CatchUpSource(sub, plan.before, plan.after)
+        this.#attach(sub, reader, true, plan.gap, plan.after - plan.before.length, source)
+      })
+      return
+    }
     const plan = planResume(lastEventId, this.epoch, sub.ring, sub.seq, sub.ring.evictedUntil, sub.base)
     this.#attach(sub, reader, lastEventId !== null, plan.gap, (plan.entries[0]?.seq ?? sub.seq + 1) - 1)
   }
@@ -279,7 +299,7 @@ export class Hub {
     this.#attach(sub, reader, lastEventId !== null, plan.gap, plan.after)
   }
 
-  #attach (sub: Subscription, reader: Reader, resumed: boolean, gap: Gap | null, after: number): void {
+  #attach (sub: Subscription, reader: Reader, resumed: boolean, gap: Gap | null, after: number, source: ReaderSource = sub): void {
     const subscription = sub.config.name
     this.events.emit('reader_open', { subscription, resumed, gap: gap?.reason ?? null, replayed: sub.seq - after })
     // One end listener does both (the reader's leaving and its report): a closure less for every open reader.
@@ -292,7 +312,7 @@ export class Hub {
       this.events.emit('gap', { subscription, reason: gap.reason, reader: true })
       if (reader.gap(gap)) sub.eventsSent++
     }
-    reader.start(sub, after)
+    reader.start(source, after)
     // A presence channel's reader that starts afresh (or could not be given everything it missed) gets the merged
     // state as of the latest event, with that event's id, after the replay: resuming after it misses nothing.
     if (sub.presence?.synced === true && sub.events > 0 && (!resumed || gap !== null)) {

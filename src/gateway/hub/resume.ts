@@ -8,7 +8,8 @@ import { parseEventId, parseStreamEventId } from './event-id.ts'
 import type { ReplayRing, RingEntry } from './ring.ts'
 
 export interface Gap {
-  reason: 'replay_exhausted' | 'sidecar_restarted' | 'topic_restarted' | 'unknown_id'
+  /** `shared_history_*`: a shared id (`<epoch>:<ms>-<n>`) that cannot be resumed exactly: shared history is unavailable on this replica now, or Redis lost the stream since. */
+  reason: 'replay_exhausted' | 'sidecar_restarted' | 'topic_restarted' | 'unknown_id' | 'shared_history_unavailable' | 'shared_history_restarted'
   lastEventId: string
   /** Events that can no longer be replayed, when known. */
   missed?: number

@@ -29,6 +29,13 @@ export interface RingEntry {
   /** `data` and `event` are known to hold only ASCII characters (they came so from upstream): their UTF-8 bytes are their characters. */
   readonly ascii?: boolean
   /**
+   * Its SSE id when it is not the local `<epoch>-<seq>`: an entry of shared
+   * history carries `<epoch>:<ms>-<n>`, the same on every replica; '' for a
+   * lifecycle event while the topic is served from shared history, which
+   * goes out without an id (the reader's place stays the last shared id).
+   */
+  readonly id?: string
+  /**
    * The SSE outlet's formatted text of it, filled in by the first SSE
    * reader that writes it and shared by the rest (so a message is
    * formatted once however many streams read it). Owned by `http/sse`: the

@@ -7,6 +7,7 @@ import type { ChannelConfig } from '../config/types.ts'
 import { formatEventId } from './event-id.ts'
 import { PresenceView } from './presence-view.ts'
 import type { MessageSink, Reader, ReaderSource } from './reader.ts'
+import type { SharedRoute } from './shared-route.ts'
 import { ReplayRing, type RingEntry } from './ring.ts'
 import type { RingStore, StoredTopic } from '../store/state-store.ts'
 
@@ -95,6 +96,10 @@ export class Subscription implements ReaderSource {
   #keptFrom: number | undefined
   /** The merged presence, for a channel with `presence: true`; null otherwise. */
   presence: PresenceView | null
+  /** Shared history's part in its messages (shared/), or null: every message is published as received. */
+  shared: SharedRoute | null = null
+  /** Served from shared history now: lifecycle events go out without an id (see RingEntry.id). */
+  sharedIds = false
 
   /** `heldBytes`: what the ring holds at most, for resume and for readers catching up (sse.topicBufferBytes). */
   /**
@@ -151,9 +156,9 @@ export class Subscription implements ReaderSource {
   entry (seq: number): RingEntry | undefined { return this.ring.get(seq) }
 
   /** Appends a Phoenix message (`data` is its JSON; `ascii`: it is known to hold only ASCII) and offers it to every reader and sink. */
-  publish (event: string, data: string, now: number, ascii = false): void {
+  publish (event: string, data: string, now: number, ascii = false, id?: string): void {
     this.#messages++
-    const entry = this.#append(event, data, false, now, ascii)
+    const entry = this.#append(event, data, false, now, ascii, id)
     for (const sink of this.#sinks) sink.offer(entry)
   }
 
@@ -164,7 +169,7 @@ export class Subscription implements ReaderSource {
 
   /** Appends a lifecycle or gap event; these pass every filter. */
   control (event: 'joined' | 'errored' | 'rejoined' | 'gap' | 'closed', data: Record<string, unknown>, now: number): void {
-    this.#append(event, JSON.stringify(data), true, now)
+    this.#append(event, JSON.stringify(data), true, now, false, this.sharedIds ? '' : undefined)
   }
 
   setState (state: SubscriptionState, now: number): void {
@@ -188,10 +193,12 @@ export class Subscription implements ReaderSource {
     }
   }
 
-  #append (event: string, data: string, control: boolean, now: number, ascii = false): RingEntry {
+  #append (event: string, data: string, control: boolean, now: number, ascii = false, id?: string): RingEntry {
     const seq = ++this.#seq
     this.#issued.note(seq)
-    const entry: RingEntry = { seq, order: this.#issued.nextOrder(), at: now, event, data, control, ascii }
+    const entry: RingEntry = id === undefined
+      ? { seq, order: this.#issued.nextOrder(), at: now, event, data, control, ascii }
+      : { seq, order: this.#issued.nextOrder(), at: now, event, data, control, ascii, id }
     this.ring.push(entry)
     if (this.#kept !== null) {
       this.#kept.store.append(this.#kept.key, entry)

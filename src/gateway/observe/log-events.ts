@@ -43,7 +43,7 @@ export function logBrokerEvents (hubLog: FastifyBaseLogger, sseLog: FastifyBaseL
   broker.events.on('push_done', (x) => { hubLog.debug({ subscription: x.subscription, status: x.status, code: x.code, ms: Math.round(x.seconds * 1e6) / 1e3 }, 'push outcome') })
   const hub = broker.hub
   // A dropped message has its own line (rate-limited per topic): a flood of them must not flood the log.
-  hub.events.on('gap', (x) => { if (x.reason !== 'message_dropped') hubLog.warn(x, 'gap: messages may be missing') })
+  hub.events.on('gap', (x) => { if (x.reason !== 'message_dropped' && x.reason !== 'shared_history_resumed') hubLog.warn(x, 'gap: messages may be missing') })
   const drops = new DropLog(hubLog)
   hub.events.on('message_dropped', (x) => { drops.dropped(x) })
   hub.events.on('reader_open', (x) => { sseLog.debug(x, 'SSE reader attached') })

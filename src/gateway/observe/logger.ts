@@ -9,7 +9,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import type { EnvConfig } from '../config/types.ts'
 
-export type Component = 'http' | 'upstream' | 'hub' | 'sse' | 'webhook' | 'config' | 'store'
+export type Component = 'http' | 'upstream' | 'hub' | 'sse' | 'webhook' | 'config' | 'store' | 'shared'
 
 /** Paths censored wherever they appear: auth headers, the token subprotocol, tokens (a browser token's query parameter too), connect params, webhook signing secrets. */
 export const REDACT_PATHS = [

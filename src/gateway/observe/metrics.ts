@@ -12,6 +12,8 @@ import { gatewayMetrics } from './gateway-metrics.ts'
 import { OTHER } from './labels.ts'
 import { reloadMetrics } from './reload-metrics.ts'
 import { storeMetrics } from './store-metrics.ts'
+import { sharedHistoryMetrics } from './shared-metrics.ts'
+import type { SharedHistory } from '../shared/history.ts'
 import { LATENCY_BUCKETS, upstreamMetrics } from './upstream-metrics.ts'
 import { webhookMetrics } from './webhook-metrics.ts'
 import type { Reloader } from '../reload/reloader.ts'
@@ -54,6 +56,8 @@ export interface MetricsOptions {
   keySet?: RefreshingKeySet | null
   /** The durable store (STATE_DIR), whose failed writes are counted. */
   store?: StateStore | null
+  /** Shared history (`sharedHistory`), whose link, leases and appends are shown. */
+  shared?: SharedHistory | null
 }
 
 export function createMetrics (registry: Registry, broker: Broker, options: MetricsOptions = {}): Metrics {
@@ -67,6 +71,7 @@ export function createMetrics (registry: Registry, broker: Broker, options: Metr
   accessMetrics(registry, broker, options.keySet ?? null)
   if (options.webhooks !== undefined) webhookMetrics(registry, options.webhooks)
   if (options.store != null) storeMetrics(registry, options.store)
+  if (options.shared != null) sharedHistoryMetrics(registry, options.shared)
   if (options.reloader !== undefined) reloadMetrics(registry, options.reloader, options.startedAtMs ?? Date.now())
   const registers = [registry]
   const requests = new Counter({ name: 'backchannel_http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers })

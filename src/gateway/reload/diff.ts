@@ -25,7 +25,7 @@ export interface ConfigDiff {
   dynamic: { added: DynamicConfig[], removed: DynamicConfig[], changed: DynamicConfig[] }
   /** File settings applied as they are: `sse.keepAliveMs`, `pushTimeoutMs`… */
   settings: string[]
-  /** Settings that differ but need a restart: environment variables, `maxBodyBytes`, `tokens`, `cors`. */
+  /** Settings that differ but need a restart: environment variables, `maxBodyBytes`, `tokens`, `cors`, `sharedHistory`. */
   needRestart: string[]
 }
 
@@ -46,6 +46,7 @@ const ENV_NAMES: Record<keyof EnvConfig, string> = {
   stateDir: 'STATE_DIR',
   stateMaxBytes: 'STATE_MAX_BYTES',
   stateSync: 'STATE_SYNC',
+  replicaId: 'POD_NAME',
 }
 
 export function channelKey (c: { upstream: string, topic: string }): string {
@@ -89,6 +90,8 @@ export function diffConfig (before: Config, after: Config): ConfigDiff {
   // Browser tokens and CORS are set up once, at start (http/access.ts, http/cors.ts).
   if (!isDeepStrictEqual(before.tokens, after.tokens)) needRestart.push('tokens')
   if (!isDeepStrictEqual(before.cors, after.cors)) needRestart.push('cors')
+  // The Redis link and the writers are made once, at start (daemon.ts).
+  if (!isDeepStrictEqual(before.sharedHistory, after.sharedHistory)) needRestart.push('sharedHistory')
   return {
     upstreams: { added: upstreams.added, removed: upstreams.removed, changed: upstreams.changed.map(([, u]) => u) },
     channels: {

@@ -1,11 +1,12 @@
 /**
- * The shape of shared history's configuration and its defaults. Not in the
- * config file's JSON Schema yet: the hub wiring adds a `sharedHistory`
- * section with exactly these fields (docs/shared-history.md has the YAML).
+ * The shape of shared history's configuration and its defaults: the
+ * `sharedHistory` section of the config file has exactly these fields (its
+ * schema in config/backchannel.schema.json, checked at load by
+ * config/shared-history.ts; docs/shared-history.md has the YAML).
  *
- * Secrets are never literals here: the password comes from a file (a
- * Kubernetes Secret mounted as a file) or a variable, and is read again at
- * every connect, so a rotated Secret is used from the next reconnect on.
+ * The password (a literal, or better a file — a Kubernetes Secret mounted
+ * as a file — or a variable) is read again at every connect, so a rotated
+ * Secret is used from the next reconnect on.
  */
 import { readFile } from 'node:fs/promises'
 import type { SecretSource } from '../config/types.ts'

@@ -25,6 +25,8 @@ export interface SharedEntry {
   readonly payload: string | Uint8Array
   /** The replica that appended it. */
   readonly writer: string
+  /** The message's identity (pending.ts): the same on every replica that received it. */
+  readonly identity: string
 }
 
 export interface ReadResult {
@@ -48,7 +50,7 @@ export function parseEntry (raw: RawReply, epoch: string): SharedEntry {
   const text = fields.get('p')
   const base64 = fields.get('b')
   const payload = text ?? (base64 === undefined ? 'null' : new Uint8Array(Buffer.from(base64, 'base64')))
-  return { entryId: raw[0], eventId: formatSharedEventId(epoch, raw[0]), event: fields.get('e') ?? '', payload, writer: fields.get('w') ?? '' }
+  return { entryId: raw[0], eventId: formatSharedEventId(epoch, raw[0]), event: fields.get('e') ?? '', payload, writer: fields.get('w') ?? '', identity: fields.get('i') ?? '' }
 }
 
 /** Whether entries right after `afterId` are gone, given the stream's first id and max deleted id. */

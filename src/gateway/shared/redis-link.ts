@@ -128,6 +128,8 @@ export class RedisLink extends EventEmitter<{ state: [LinkState] }> {
       const options = blocking ? { abortSignal: abort.signal, rejectInFlight: true } : { timeout: timeoutMs, rejectInFlight: true, abortSignal: abort.signal }
       return await Promise.race([connection.sendCommand(args, options) as Promise<RawReply>, late])
     } catch (err) {
+      // Our own deadline aborted it (the client then rejects with its abort error, before `late`).
+      if (abort.signal.aborted) throw new SharedHistoryUnavailableError('timeout', what, err)
       throw unavailable(err, what)
     } finally {
       clearTimeout(timer)

@@ -70,7 +70,7 @@ export interface SharedTopicWriterOptions extends AppendOptions {
   readonly now?: () => number
 }
 
-export class SharedTopicWriter extends EventEmitter<{ holder: [boolean], dropped: [number] }> {
+export class SharedTopicWriter extends EventEmitter<{ holder: [boolean], dropped: [number], append: [OfferOutcome['kind']] }> {
   readonly lease: TopicLease
   readonly #options: SharedTopicWriterOptions
   readonly #pending: PendingWindow
@@ -103,11 +103,16 @@ export class SharedTopicWriter extends EventEmitter<{ holder: [boolean], dropped
 
   /** Offers one received message; settles within the link's deadline. */
   async offer (message: SharedMessage): Promise<OfferOutcome> {
+    return this.take(message).outcome
+  }
+
+  /** Offers one received message: its identity at once, the outcome when the append (if any) settles, within the link's deadline. */
+  take (message: SharedMessage): { identity: string, outcome: Promise<OfferOutcome> } {
     const fields = entryFields(message)
     const pending = this.#pending.add(contentHash(message.event, message.payload), fields, this.#now())
     this.#reportDropped()
-    if (!this.lease.holds()) return { kind: 'held' }
-    return this.#serial(async () => this.#append(pending))
+    if (!this.lease.holds()) return { identity: pending.identity, outcome: Promise.resolve({ kind: 'held' }) }
+    return { identity: pending.identity, outcome: this.#serial(async () => this.#append(pending)) }
   }
 
   async #serial<T> (job: () => Promise<T>): Promise<T> {
@@ -130,13 +135,18 @@ export class SharedTopicWriter extends EventEmitter<{ holder: [boolean], dropped
     try {
       const { duplicate, epoch, id } = await appendEntry(this.#options.link, this.#options.keys, this.#options.topic, message.identity, message.fields, this.#options)
       message.appended = true
+      this.emit('append', duplicate ? 'duplicate' : 'appended')
       return { kind: duplicate ? 'duplicate' : 'appended', eventId: formatSharedEventId(epoch, id) }
     } catch (err) {
       if (err instanceof LeaseLostError) {
         this.lease.fenced()
+        this.emit('append', 'held')
         return { kind: 'held' }
       }
-      if (err instanceof SharedHistoryUnavailableError) return { kind: 'unavailable', error: err }
+      if (err instanceof SharedHistoryUnavailableError) {
+        this.emit('append', 'unavailable')
+        return { kind: 'unavailable', error: err }
+      }
       throw err
     }
   }

@@ -28,10 +28,12 @@ async function table (): Promise<Map<string, Row>> {
 }
 
 test('docs/metrics.md lists exactly the backchannel_* series of the registry, with their types and labels', async (t) => {
-  // With a durable store, so that its series are registered too.
+  // With a durable store and shared history, so that their series are registered too (no Redis answers on port 1: the
+  // link stays down, which is all the registry needs).
   const stateDir = await tempDir(t, 'bc-metrics-')
   const env = { port: 0, host: '127.0.0.1', logLevel: 'silent' as const, configFile: null, apiToken: null, readyGraceMs: 3000, shutdownGraceMs: 5000, configWatch: false, stateDir }
-  const r = await startGateway([channelConfig('echo:docs')], { config: { env } })
+  const sharedHistory = { url: 'redis://127.0.0.1:1', keyPrefix: 'bc:', leaseTtlMs: 3000, maxLen: 100, commandTimeoutMs: 500, reconnectMinMs: 100, reconnectMaxMs: 1000 }
+  const r = await startGateway([channelConfig('echo:docs')], { config: { env, sharedHistory } })
   t.after(async () => { await stopGateway(r) })
   const registry = r.daemon.registry
   const own = (await registry.getMetricsAsJSON()).filter((m) => isOwnMetric(m.name))

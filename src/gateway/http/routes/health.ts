@@ -5,13 +5,21 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Broker } from '../../broker.ts'
+import type { LinkState } from '../../shared/redis-link.ts'
+
+/** With `sharedHistory`: the Redis link's state and its last error, for people; readiness never depends on it (local history still serves). */
+const sharedDetails = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['link'],
+  properties: { link: { type: 'string', enum: ['connecting', 'ready', 'down', 'closed'] }, lastError: { type: 'string' } },
+} as const
+
+const readyBody = { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string' }, notReady: { type: 'array', items: { type: 'string' } }, sharedHistory: sharedDetails } } as const
 
 const readySchema = {
   summary: 'Readiness: every required channel joined',
-  response: {
-    '2xx': { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string' }, notReady: { type: 'array', items: { type: 'string' } } } },
-    '5xx': { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string' }, notReady: { type: 'array', items: { type: 'string' } } } },
-  },
+  response: { '2xx': readyBody, '5xx': readyBody },
 }
 
 const liveSchema = {
@@ -19,13 +27,22 @@ const liveSchema = {
   response: { 200: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string' } } } },
 }
 
-export interface HealthRouteOptions { broker: Broker }
+export interface HealthRouteOptions {
+  broker: Broker
+  /** Shared history's link, shown in /readyz (never failing it); null without `sharedHistory`. */
+  sharedLink?: { readonly state: LinkState, readonly lastError: Error | undefined } | null
+}
 
-export const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (app, { broker }) => {
+export const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (app, { broker, sharedLink = null }) => {
+  const details = (): { sharedHistory?: { link: LinkState, lastError?: string } } => {
+    if (sharedLink === null) return {}
+    const error = sharedLink.state === 'ready' ? undefined : sharedLink.lastError?.message
+    return { sharedHistory: { link: sharedLink.state, ...(error === undefined ? {} : { lastError: error }) } }
+  }
   app.get('/livez', { schema: liveSchema }, async () => ({ status: 'ok' }))
   app.get('/readyz', { schema: readySchema }, async (_request, reply) => {
-    if (broker.draining) return reply.code(503).send({ status: 'draining', notReady: [] })
+    if (broker.draining) return reply.code(503).send({ status: 'draining', notReady: [], ...details() })
     const notReady = broker.hub.notReady(broker.config.env.readyGraceMs).map((s) => s.config.name)
-    return reply.code(notReady.length === 0 ? 200 : 503).send({ status: notReady.length === 0 ? 'ready' : 'not_ready', notReady })
+    return reply.code(notReady.length === 0 ? 200 : 503).send({ status: notReady.length === 0 ? 'ready' : 'not_ready', notReady, ...details() })
   })
 }

@@ -34,7 +34,8 @@ import { SseResponseStream, type SseResponseOptions } from './response-stream.ts
 export function sseText (entry: RingEntry, epoch: string): string {
   const kept = entry.sseText
   if (kept !== undefined) return kept
-  const text = formatEvent({ id: formatEventId(epoch, entry.seq), event: sseEventName(entry.event), data: entry.data })
+  const id = entry.id === undefined ? formatEventId(epoch, entry.seq) : entry.id === '' ? undefined : entry.id
+  const text = formatEvent({ ...(id === undefined ? {} : { id }), event: sseEventName(entry.event), data: entry.data })
   if (keepsFormattedText(entry)) entry.sseText = text
   return text
 }
@@ -90,6 +91,8 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
   /** The id the reader resumed from, until something is written. */
   readonly #resumedFrom: string | null
   #lastWrittenSeq: number | null = null
+  /** The id of the last entry written when it is not the local one (a shared id, see RingEntry.id). */
+  #lastWrittenId: string | undefined
   /** An event to write once the cursor reaches `seq` (a presence state as of that event). */
   #pending: { seq: number, event: string, data: string } | null = null
 
@@ -105,6 +108,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
 
   /** The id of the last event written to it (or the one it resumed from). */
   get lastEventId (): string | null {
+    if (this.#lastWrittenId !== undefined) return this.#lastWrittenId
     return this.#lastWrittenSeq === null || this.#source === null ? this.#resumedFrom : formatEventId(this.#source.epoch, this.#lastWrittenSeq)
   }
 
@@ -136,7 +140,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
     }
     this.#cursor = entry.seq
     if (!this.#passes(entry)) return false
-    this.#lastWrittenSeq = entry.seq
+    this.#wrote(entry)
     this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
     return true
   }
@@ -167,7 +171,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
       }
       this.#cursor = entry.seq
       if (this.#passes(entry)) {
-        this.#lastWrittenSeq = entry.seq
+        this.#wrote(entry)
         this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
         source.eventsSent++
       }
@@ -179,6 +183,13 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
     }
   }
 
+  /** Notes the place of an entry being written; one without an id (see RingEntry.id) leaves it. */
+  #wrote (entry: RingEntry): void {
+    if (entry.id === '') return
+    this.#lastWrittenSeq = entry.seq
+    this.#lastWrittenId = entry.id
+  }
+
   #passes (entry: Pick<RingEntry, 'control' | 'event'>): boolean {
     return entry.control || this.#events === null || this.#events.has(entry.event)
   }
@@ -187,6 +198,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
     const source = this.#source
     if (source === null) return
     this.#lastWrittenSeq = seq
+    this.#lastWrittenId = undefined
     source.eventsSent++
     this.writeText(formatEvent({ id: formatEventId(source.epoch, seq), event, data }))
   }
