@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../../test/helpers/ports.ts'
 
 export interface RedisChild {
   readonly url: string
@@ -15,16 +15,6 @@ export interface RedisChild {
   /** User + system CPU time of the server so far, ms (clock ticks of 10 ms). */
   cpuMs: () => number
   stop: () => Promise<void>
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  await once(server, 'close')
-  if (address === null || typeof address === 'string') throw new Error('no TCP address')
-  return address.port
 }
 
 export async function startRedisChild (program = 'redis-server'): Promise<RedisChild> {
