@@ -98,6 +98,30 @@ test('an entry read before this replica received it, while local, is given with 
   assert.equal(sub.ring.since(0).at(-1)?.id, '')
 })
 
+test('a message given with a shared id and appended again into a restarted Redis\'s new stream is not given twice', (t) => {
+  const link = openLink(t, plainConnect('redis://127.0.0.1:1'))
+  const keys = keysFor('room:r')
+  const writer = new SharedTopicWriter({ link, keys, topic: 'room:r', replicaId: 'r', leaseTtlMs: 300, maxLen: 100, dedupeWindowMs: 900, newEpoch: () => EPOCH })
+  let now = 0
+  const sub = new Subscription(channelConfig('room:r'), 'local', now)
+  const topic = new SharedTopic({ sub, writer, keys, rememberMs: 5000, maxRemembered: 100, stallMs: 600, now: () => now })
+  topic.position = { epoch: EPOCH, after: '0-0' }
+  topic.toShared()
+  for (let n = 1; n <= 2; n++) topic.received('msg', JSON.stringify({ n }), true)
+  topic.fromStream([entry(1, 10), entry(2, 11)], EPOCH)
+  // Redis restarts empty while the topic is local; the holder appends what it still holds pending into the new stream.
+  now += 100
+  topic.toLocal('unavailable', now)
+  topic.restarted('e2')
+  const again = (n: number, ms: number): SharedEntry => ({ ...entry(n, ms), eventId: `e2:${ms}-0` })
+  topic.fromStream([again(1, 20), again(2, 21)], 'e2')
+  topic.toShared()
+  // And once more while shared (a second restart after the switch back).
+  topic.restarted('e3')
+  topic.fromStream([{ ...entry(2, 30), eventId: 'e3:30-0' }], 'e3')
+  assert.deepEqual(sub.ring.since(0).filter((e) => e.event === 'msg').map((e) => e.data), ['{"n":1}', '{"n":2}'], 'each message once')
+})
+
 test('too many messages waiting: the topic falls back to local history with them', (t) => {
   const link = openLink(t, plainConnect('redis://127.0.0.1:1'))
   const keys = keysFor('room:v')

@@ -129,14 +129,14 @@ export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | n
     const now = this.#now()
     for (const entry of entries) {
       this.position = { epoch, after: entry.entryId }
-      const published = this.#publishedLocally.get(entry.identity, now) === true
+      const given = this.#given(entry.identity, now)
       if (this.#mode !== 'shared') {
-        this.#readBack.set(entry.identity, published ? '' : entry.eventId, now)
+        this.#readBack.set(entry.identity, given ? '' : entry.eventId, now)
         continue
       }
       this.#waiting.delete(entry.identity)
       this.#readBack.set(entry.identity, '', now)
-      if (published) continue
+      if (given) continue
       const data = typeof entry.payload === 'string' ? entry.payload : JSON.stringify({ base64: Buffer.from(entry.payload).toString('base64') })
       this.sub.publish(entry.event, data, now, isAsciiText(data) && isAsciiText(entry.event), entry.eventId)
     }
@@ -146,7 +146,17 @@ export class SharedTopic extends EventEmitter<{ mode: [TopicMode, LocalCause | n
   /** Entries the stream held before this replica's place in it: received later, they are published at once with their shared id. */
   noteBefore (entries: readonly SharedEntry[]): void {
     const now = this.#now()
-    for (const entry of entries) this.#readBack.set(entry.identity, this.#publishedLocally.get(entry.identity, now) === true ? '' : entry.eventId, now)
+    for (const entry of entries) this.#readBack.set(entry.identity, this.#given(entry.identity, now) ? '' : entry.eventId, now)
+  }
+
+  /**
+   * Whether readers were given this message already: published locally, or
+   * read from the stream before and published then. The same message can be
+   * read twice: a holder appends what is still pending again into the new
+   * stream of a Redis that restarted empty.
+   */
+  #given (identity: string, now: number): boolean {
+    return this.#publishedLocally.get(identity, now) === true || this.#readBack.get(identity, now) === ''
   }
 
   /** Serves readers from shared history from now on: a gap first when readers were given local events since it last did. */
