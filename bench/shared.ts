@@ -14,6 +14,11 @@
  *   - latency: from a message's receipt to its entry being read by XREAD
  *     BLOCK on another connection (a reader on another replica), p50/p99,
  *     in a second run of the same pace.
+ * Then saturation: one writer offered `saturate` messages as fast as the
+ * process receives them (`batch` per turn, a turn per setImmediate), with
+ * appends batched (up to 100 per script call, the default) and with one
+ * message per call (`appendBatch` 1, as before batching): messages/s per
+ * topic until every offer settled, and CPU per message.
  * Then `readAfter` of 100 and 1,000 entries of 1 KB (a resume on another
  * replica) from a link that did not write them: p50/p99.
  * See bench/README.md, "Shared history benchmark".
@@ -21,6 +26,7 @@
  *   npm run bench:shared                      # 20 000 messages of 1 KB per round, 10 every 5 ms (2 000/s), 3 rounds
  *   node bench/shared.ts --quick              # a smoke run; its figures mean nothing
  *   node bench/shared.ts --rate=5000 --messages=50000
+ *   node bench/shared.ts --only-saturation --saturate=50000   # the saturation runs (and readAfter) only
  */
 import os from 'node:os'
 import { parseArgs } from 'node:util'
@@ -44,6 +50,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1024' },
     rounds: { type: 'string', default: '3' },
     reads: { type: 'string', default: '200' },
+    saturate: { type: 'string', default: '20000' },
+    'only-saturation': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
   },
 })
@@ -53,6 +61,7 @@ const RATE = Number(values.rate)
 const SIZE = Number(values.size)
 const ROUNDS = values.quick ? 1 : Number(values.rounds)
 const READS = values.quick ? 20 : Number(values.reads)
+const SATURATE = values.quick ? 2000 : Number(values.saturate)
 const TTL_MS = 3000
 const COMMAND_TIMEOUT_MS = 500
 const PAD = 'x'.repeat(Math.max(0, SIZE - 30))
@@ -86,10 +95,18 @@ let epochs = 0
 const newEpoch = (): string => `b${(++epochs).toString(36)}${randomUUID().slice(0, 6)}`
 
 /** One writer per link on `topic`; resolves once one of them holds the lease. */
-async function writersFor (links: readonly RedisLink[], keys: TopicKeys, topic: string): Promise<SharedTopicWriter[]> {
+async function writersFor (links: readonly RedisLink[], keys: TopicKeys, topic: string, appendBatch = 100): Promise<SharedTopicWriter[]> {
   if (links.length === 0) return []
   const writers = links.map((link, i) => new SharedTopicWriter({
-    link, keys, topic, replicaId: `replica-${i}`, leaseTtlMs: TTL_MS, maxLen: 10_000, dedupeWindowMs: 3 * TTL_MS, newEpoch,
+    link,
+    keys,
+    topic,
+    replicaId: `replica-${i}`,
+    leaseTtlMs: TTL_MS,
+    maxLen: 10_000,
+    dedupeWindowMs: 3 * TTL_MS,
+    newEpoch,
+    batch: { maxCount: appendBatch, maxBytes: 1024 * 1024 },
   }))
   const held = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => { reject(new Error('no writer took the lease within 10 s')) }, 10_000)
@@ -186,6 +203,40 @@ async function round (mode: Mode, redis: RedisChild, links: readonly RedisLink[]
   }
 }
 
+/**
+ * One writer holding the lease, offered SATURATE messages as fast as they come (BATCH per turn, a turn per
+ * setImmediate), appends of at most `appendBatch` messages per script call: messages/s until every offer
+ * settled, sidecar and redis-server CPU per message, and script calls per message.
+ */
+async function saturation (redis: RedisChild, link: RedisLink, appendBatch: number, r: number): Promise<{ perSecond: number, cpuUsPerMessage: number, redisUsPerMessage: number, perCall: number }> {
+  const keys = topicKeys(`bench-sat${r}-${appendBatch}:`, 'room:sat')
+  const [writer] = await writersFor([link], keys, 'room:sat', appendBatch)
+  if (writer === undefined) throw new Error('no writer')
+  // Script calls named 'append' (one round trip each), counted on the link for this run.
+  let calls = 0
+  const original = link.script.bind(link)
+  link.script = async (what, script, k, args) => {
+    if (what === 'append') calls++
+    return original(what, script, k, args)
+  }
+  const offers: Array<Promise<OfferOutcome>> = []
+  const redisBefore = redis.cpuMs()
+  const cpuBefore = process.cpuUsage()
+  const started = performance.now()
+  for (let sent = 0; sent < SATURATE; sent += BATCH) {
+    for (let i = sent; i < Math.min(SATURATE, sent + BATCH); i++) offers.push(writer.offer({ event: 'msg', payload: `{"n":${i},"pad":"${PAD}"}` }))
+    await new Promise<void>((resolve) => { setImmediate(resolve) })
+  }
+  for (const outcome of await Promise.all(offers)) if (outcome.kind !== 'appended') throw new Error(`saturation: ${outcome.kind}`)
+  const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
+  const redisMs = redis.cpuMs() - redisBefore
+  link.script = original
+  await writer.stop({ release: true })
+  await link.call('bench cleanup', ['DEL', keys.stream])
+  return { perSecond: SATURATE / seconds, cpuUsPerMessage: (cpu.user + cpu.system) / SATURATE, redisUsPerMessage: (redisMs * 1000) / SATURATE, perCall: SATURATE / calls }
+}
+
 /** readAfter of `limits` entries from the start of a stream of the largest, on a link that did not write them. */
 async function resumeCost (writerLink: RedisLink, readerLink: RedisLink, limits: readonly number[]): Promise<Map<number, { p50Ms: number, p99Ms: number }>> {
   const largest = Math.max(...limits)
@@ -220,21 +271,33 @@ const links = [0, 1, 2].map((i) => openLink(redis, `replica-${i}`))
 const observer = openLink(redis, 'observer')
 try {
   for (const link of [...links, observer]) await ready(link)
-  const results = new Map<Mode, Round[]>(MODES.map((m) => [m, []]))
-  for (let r = 0; r < ROUNDS; r++) for (const mode of MODES) results.get(mode)?.push(await round(mode, redis, links, observer, r))
+  const results = new Map<Mode, Round[]>(values['only-saturation'] ? [] : MODES.map((m) => [m, []]))
+  for (let r = 0; r < ROUNDS; r++) for (const mode of results.keys()) results.get(mode)?.push(await round(mode, redis, links, observer, r))
+  const saturated = new Map<number, Array<Awaited<ReturnType<typeof saturation>>>>([[100, []], [1, []]])
+  for (let r = 0; r < ROUNDS; r++) for (const [appendBatch, list] of saturated) list.push(await saturation(redis, links[0]!, appendBatch, r))
   const resume = await resumeCost(links[0]!, links[1]!, [100, 1000])
 
   const base = median((results.get('memory') ?? []).map((x) => x.cpuUsPerMessage))
   console.log(`Shared history benchmark — ${new Date(started).toISOString()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ${redis.version.split(' ').slice(0, 3).join(' ')}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   console.log(`${MESSAGES} messages of ${SIZE} B per round, ${BATCH} per turn at ${RATE}/s, ${ROUNDS} round(s) per mode, median round; took ${((Date.now() - started) / 1000).toFixed(0)} s`)
   console.log('')
-  console.log('| mode | sidecar CPU µs/message | × memory | redis-server CPU µs/message | receipt → XREAD p50 µs | p99 µs |')
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
-  for (const mode of MODES) {
-    const rounds = results.get(mode) ?? []
-    const cpu = median(rounds.map((x) => x.cpuUsPerMessage))
-    const latency = mode === 'memory' ? ['–', '–'] : [median(rounds.map((x) => x.p50Us)).toFixed(0), median(rounds.map((x) => x.p99Us)).toFixed(0)]
-    console.log(`| ${mode} | ${cpu.toFixed(2)} | ${(cpu / base).toFixed(2)} | ${median(rounds.map((x) => x.redisUsPerMessage)).toFixed(2)} | ${latency[0]} | ${latency[1]} |`)
+  if (results.size > 0) {
+    console.log('| mode | sidecar CPU µs/message | × memory | redis-server CPU µs/message | receipt → XREAD p50 µs | p99 µs |')
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+    for (const mode of results.keys()) {
+      const rounds = results.get(mode) ?? []
+      const cpu = median(rounds.map((x) => x.cpuUsPerMessage))
+      const latency = mode === 'memory' ? ['–', '–'] : [median(rounds.map((x) => x.p50Us)).toFixed(0), median(rounds.map((x) => x.p99Us)).toFixed(0)]
+      console.log(`| ${mode} | ${cpu.toFixed(2)} | ${(cpu / base).toFixed(2)} | ${median(rounds.map((x) => x.redisUsPerMessage)).toFixed(2)} | ${latency[0]} | ${latency[1]} |`)
+    }
+  }
+  console.log('')
+  console.log(`Saturation: one writer holding the lease, ${SATURATE} messages of ${SIZE} B offered as fast as they come (${BATCH} per turn), median of ${ROUNDS}:`)
+  console.log('')
+  console.log('| appends per script call | messages/s per topic | messages per call | sidecar CPU µs/message | redis-server CPU µs/message |')
+  console.log('| --- | ---: | ---: | ---: | ---: |')
+  for (const [appendBatch, list] of saturated) {
+    console.log(`| ${appendBatch === 1 ? '1 (before batching)' : `up to ${appendBatch}`} | ${median(list.map((x) => x.perSecond)).toFixed(0)} | ${median(list.map((x) => x.perCall)).toFixed(1)} | ${median(list.map((x) => x.cpuUsPerMessage)).toFixed(2)} | ${median(list.map((x) => x.redisUsPerMessage)).toFixed(2)} |`)
   }
   console.log('')
   console.log(`readAfter on another replica's link, ${READS} reads each, entries of ${SIZE} B:`)

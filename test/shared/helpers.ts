@@ -70,3 +70,14 @@ export async function firstHolder (writers: readonly SharedTopicWriter[], ms = 1
     return () => { for (const off of listeners) off() }
   })
 }
+
+/** Counts `link`'s script calls named `what` (one call is one round trip to Redis). */
+export function countScriptCalls (link: RedisLink, what: string): { readonly count: number } {
+  const counter = { count: 0 }
+  const original = link.script.bind(link)
+  link.script = async (name, script, keys, args) => {
+    if (name === what) counter.count++
+    return original(name, script, keys, args)
+  }
+  return counter
+}

@@ -379,3 +379,30 @@ test('a channel removed by a reload stops being carried: its lease is released a
   // The release is one command, sent when the topic was released: the key is gone well before its ttl.
   await pollUntil(async () => (await link.call('lease', ['EXISTS', key])) === 0 ? true : undefined, { timeoutMs: 1000, intervalMs: 20, what: 'the lease key deleted before its ttl (1.5 s)' })
 })
+
+test('a burst of 5,000 broadcasts at once to three replicas: every reader gets each message once, with the same shared ids, and no fallback to local ids', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  const COUNT = 5000
+  const replicas = [await replica(t, phoenix, redis.url, 'a', COUNT), await replica(t, phoenix, redis.url, 'b', COUNT), await replica(t, phoenix, redis.url, 'c', COUNT)]
+  const modes: string[] = []
+  for (const r of replicas) r.daemon.shared?.events.on('mode', ({ mode, cause }) => { modes.push(`${mode}:${String(cause)}`) })
+  const streams = await Promise.all(replicas.map(async (r) => SseStream.open(r.base, TOPIC)))
+  t.after(() => { for (const s of streams) s.close() })
+  broadcastNumbered(phoenix, TOPIC, 'msg', COUNT)
+  for (const s of streams) await s.until(`${COUNT} messages`, () => s.named('msg').length >= COUNT, 30_000)
+  const ids = streams.map((s) => s.named('msg').map((e) => e.id))
+  for (const [i, s] of streams.entries()) {
+    assert.deepEqual(numbers(s.events), Array.from({ length: COUNT }, (_, n) => n + 1), `replica ${i}: each message once, in order`)
+    assert.deepEqual(s.named('gap'), [], `replica ${i}: no gap`)
+    assert.ok(ids[i]?.every((id) => /^[0-9a-z]+:\d+-\d+$/.test(id ?? '')), `replica ${i}: every id is a shared one`)
+  }
+  assert.deepEqual(ids[1], ids[0], 'replica b gives the same ids')
+  assert.deepEqual(ids[2], ids[0], 'replica c gives the same ids')
+  assert.deepEqual(modes, [], 'no topic fell back to local history')
+  const appended = await Promise.all(replicas.map(async (r) => (await metric(r.daemon, 'backchannel_shared_history_appends_total')).get('outcome=appended') ?? 0))
+  assert.equal(appended.reduce((a, b) => a + b, 0), COUNT, 'each message appended once, by the holder')
+})

@@ -8,11 +8,11 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { LeaseLostError } from '../../src/gateway/shared/errors.ts'
 import { nextAttemptMs, validUntil } from '../../src/gateway/shared/lease.ts'
-import { appendEntry, entryFields } from '../../src/gateway/shared/writer.ts'
+import { appendEntries, entryFields } from '../../src/gateway/shared/writer.ts'
 import { tool } from '../helpers/tools.ts'
 import { within } from '../helpers/wait.ts'
 import { startRedis } from './redis-server.ts'
-import { holderChange, keysFor, linkState, makeWriter, newEpoch, openLink, plainConnect, TTL_MS } from './helpers.ts'
+import { countScriptCalls, holderChange, keysFor, linkState, makeWriter, newEpoch, openLink, plainConnect, TTL_MS } from './helpers.ts'
 
 test('a replica that does not hold the lease tries again when it runs out, and at least every ttl/3', () => {
   assert.equal(nextAttemptMs(50, 300), 51)
@@ -63,7 +63,7 @@ test('one holder at a time: renewed while it lives, taken over when it stops ren
   await cHolds
 })
 
-test('a holder paused past its lease cannot append, though it still believes it holds', async (t) => {
+test('a holder paused past its lease cannot append, though it still believes it holds: a burst\'s batch is refused whole', async (t) => {
   const program = tool(t, 'redis-server')
   if (program === undefined) return
   const redis = await startRedis(t, program)
@@ -83,13 +83,19 @@ test('a holder paused past its lease cannot append, though it still believes it 
   await other.call('take over', ['SET', keys.lease, 'replica-b', 'PX', '60000'])
   assert.equal(a.lease.holds(), true, 'the paused holder still believes it holds')
   const lost = holderChange(a, false)
-  const outcome = await a.offer({ event: 'new_msg', payload: '{"n":2}' })
-  assert.deepEqual(outcome, { kind: 'held' }, 'the append was refused in Redis; the message stays pending')
+  const calls = countScriptCalls(link, 'append')
+  // A burst: its first batch (100 messages, one script call) is refused as a whole, the rest are not sent.
+  const burst = await Promise.all(Array.from({ length: 250 }, async (_, n) => a.offer({ event: 'new_msg', payload: JSON.stringify({ n: n + 2 }) })))
+  assert.ok(burst.every((o) => o.kind === 'held'), 'the appends were refused in Redis; the messages stay pending')
+  assert.equal(a.pendingCount, 251)
+  assert.equal(calls.count, 1, 'one batch was sent and refused; once fenced, the rest were not sent')
   await lost
   assert.equal(a.lease.holds(), false, 'refused once, it stops believing it holds')
-  await assert.rejects(appendEntry(link, keys, 'fence:1', 'x.0', entryFields({ event: 'e', payload: '{}' }), { replicaId: 'replica-a', maxLen: 100, dedupeWindowMs: 1000, newEpoch }),
+  const batch = ['x.0', 'x.1', 'x.2'].map((identity) => ({ identity, fields: entryFields({ event: 'e', payload: '{}' }) }))
+  await assert.rejects(appendEntries(link, keys, 'fence:1', batch, { replicaId: 'replica-a', maxLen: 100, dedupeWindowMs: 1000, newEpoch }),
     (err: unknown) => err instanceof LeaseLostError && err.code === 'BC_ERR_LEASE_LOST')
   const entries = await link.call('xrange', ['XRANGE', keys.stream, '-', '+'])
   assert.ok(Array.isArray(entries))
   assert.equal(entries.length, 1, 'only the append made while it held the lease is in the stream')
+  assert.equal(await link.call('seen marks', ['EXISTS', `${keys.seen}x.0`, `${keys.seen}x.1`, `${keys.seen}x.2`]), 0, 'a refused batch leaves no dedupe mark either')
 })

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { batchArguments, batchLength, fieldsBytes, parseBatchReply, withFlush } from '../../src/gateway/shared/batch.ts'
 import { formatSharedEventId, parseSharedEventId, topicKeys } from '../../src/gateway/shared/keys.ts'
 import { contentHash, PendingWindow } from '../../src/gateway/shared/pending.ts'
 import { trimmedAfter } from '../../src/gateway/shared/reader.ts'
@@ -50,4 +51,27 @@ test('the pending window: identities count repeats of the same content, age and 
   assert.equal(window.size, 3)
   assert.equal(window.takeDropped(), 1, 'one unappended message pushed out by a full window')
   assert.equal(window.takeDropped(), 0)
+})
+
+test('choosing a batch: the oldest queued messages, at most maxCount and maxBytes, at least one; a takeover\'s flush goes first', () => {
+  const limits = { maxCount: 3, maxBytes: 100 }
+  assert.equal(batchLength([], limits), 0)
+  assert.equal(batchLength([10, 10, 10, 10], limits), 3, 'the count bound')
+  assert.equal(batchLength([60, 30, 20], limits), 2, 'the byte bound')
+  assert.equal(batchLength([500, 10], limits), 1, 'a message larger than the bound goes alone')
+  assert.equal(fieldsBytes(['e', 'é']), 3, 'bytes, not characters')
+
+  const a = { message: 'a' }
+  const c = { message: 'c' }
+  const merged = withFlush([c, a], ['a', 'b', 'c'], (message) => ({ message }))
+  assert.deepEqual(merged.map((i) => i.message), ['a', 'b', 'c'], 'the window\'s order')
+  assert.equal(merged[0], a, 'a queued entry is kept (its offer waits on it)')
+  assert.deepEqual(withFlush([{ message: 'z' }], ['a'], (message) => ({ message })).map((i) => i.message), ['a', 'z'], 'queued and out of the window: after')
+
+  assert.deepEqual(parseBatchReply(['lost'], 2), { kind: 'lost' })
+  assert.deepEqual(parseBatchReply(['ok', 'e1', ['appended', '1-0', 'duplicate', '0-5']], 2),
+    { kind: 'ok', epoch: 'e1', results: [{ duplicate: false, id: '1-0' }, { duplicate: true, id: '0-5' }] })
+  assert.equal(parseBatchReply(['ok', 'e1', ['appended', '1-0']], 2), null, 'one result per message, or the reply is refused')
+  assert.equal(parseBatchReply('OK', 1), null)
+  assert.deepEqual(batchArguments([['e', 'x', 'p', '{}'], ['e', 'y']]), ['4', 'e', 'x', 'p', '{}', '2', 'e', 'y'])
 })

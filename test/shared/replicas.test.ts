@@ -10,8 +10,9 @@ import assert from 'node:assert/strict'
 import { readAfter, tail } from '../../src/gateway/shared/reader.ts'
 import type { SharedTopicWriter } from '../../src/gateway/shared/writer.ts'
 import { tool } from '../helpers/tools.ts'
+import { within } from '../helpers/wait.ts'
 import { startRedis } from './redis-server.ts'
-import { firstHolder, holderChange, keysFor, linkState, makeWriter, openLink, plainConnect } from './helpers.ts'
+import { countScriptCalls, firstHolder, holderChange, keysFor, linkState, makeWriter, openLink, plainConnect } from './helpers.ts'
 
 const message = (n: number): { event: string, payload: string } => ({ event: 'new_msg', payload: JSON.stringify({ n }) })
 // A takeover under a loaded machine can be slow: a wide window keeps what the test proves about identity, not timing.
@@ -50,6 +51,46 @@ test('three replicas offered the same messages: each is in the stream once, in o
   assert.ok(read.entries.every((e) => e.event === 'new_msg' && e.eventId === `${read.epoch}:${e.entryId}`))
   const writersSeen = new Set(read.entries.map((e) => e.writer))
   assert.ok(writersSeen.size >= 2, 'the dead writer appended the first part, the new one the rest')
+})
+
+test('a burst is appended in batches: far fewer round trips than messages, each message once and in order across a takeover', async (t) => {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return
+  const redis = await startRedis(t, program)
+  const links = [0, 1, 2].map(() => openLink(t, plainConnect(redis.url), 2000))
+  await Promise.all(links.map(async (link) => { await linkState(link, 'ready') }))
+  const calls = links.map((link) => countScriptCalls(link, 'append'))
+  const writers = links.map((link, i) => makeWriter(t, link, 'room:burst', `replica-${i}`, WIDE))
+  const first = firstHolder(writers)
+  for (const w of writers) w.start()
+  const holder = await first
+  const h = writers.indexOf(holder)
+  const N = 1000
+  // The holder receives 0..399 at once and appends them; the others receive 0..599 (the holder dies before 400).
+  const burst = await Promise.all(Array.from({ length: 400 }, async (_, n) => holder.offer(message(n))))
+  assert.ok(burst.every((o) => o.kind === 'appended'), 'the holder appended the whole burst')
+  assert.ok((calls[h]?.count ?? Infinity) <= 5, `400 messages in ${calls[h]?.count} calls: batches of up to 100`)
+  const survivors = writers.filter((w) => w !== holder)
+  for (const w of survivors) for (let n = 0; n < 600; n++) w.offer(message(n)).catch(() => undefined)
+  await holder.stop({ release: false })
+  const next = firstHolder(survivors)
+  for (const w of survivors) for (let n = 600; n < N; n++) w.offer(message(n)).catch(() => undefined)
+  const newHolder = await next
+  const outcomes = { appended: 0, duplicate: 0 }
+  await within<undefined>(10_000, 'the takeover flush', (resolve) => {
+    const listener = (kind: string): void => {
+      if (kind === 'appended' || kind === 'duplicate') outcomes[kind]++
+      if (outcomes.appended + outcomes.duplicate === N) resolve(undefined)
+    }
+    newHolder.on('append', listener)
+    return () => { newHolder.off('append', listener) }
+  })
+  assert.deepEqual(outcomes, { appended: 600, duplicate: 400 }, 'what the dead holder appended comes back duplicate, the rest fills the gap')
+  const n = writers.indexOf(newHolder)
+  assert.ok((calls[n]?.count ?? Infinity) <= 12, `the flush of ${N} took ${calls[n]?.count} calls`)
+
+  const read = await readAfter(links[0] ?? assert.fail(), keysFor('room:burst'), null, 2 * N)
+  assert.deepEqual(read.entries.map((e) => (JSON.parse(String(e.payload)) as { n: number }).n), Array.from({ length: N }, (_, i) => i), 'each message once, in order')
 })
 
 test('a replica that joins late reads the history after any id, tails the next entries, and is told of a trimmed gap', async (t) => {

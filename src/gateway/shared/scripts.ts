@@ -36,24 +36,39 @@ return 0
 `)
 
 /**
- * The fenced, deduplicated append. KEYS: lease, stream, epoch, seen mark.
+ * The fenced, deduplicated append of a batch of messages, in order, in one
+ * atomic step. KEYS: lease, stream, epoch, then one seen mark per message.
  * ARGV: replica id, maxlen, dedupe window ms, an epoch to use if the stream
- * has none, then the entry's field/value pairs.
- * Replies { 'lost' }, { 'duplicate', epoch, id already appended } or
- * { 'appended', epoch, new id }.
+ * has none, then per message its field count and its field/value pairs.
+ * Replies { 'lost' } (nothing of the batch is written) or
+ * { 'ok', epoch, { outcome, id, outcome, id, ... } }, one pair per message:
+ * 'duplicate' with the id its identity got before, or 'appended' with its
+ * new id.
  */
-export const APPEND = script(`
+export const APPEND_BATCH = script(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return { 'lost' } end
 local epoch = redis.call('GET', KEYS[3])
 if not epoch then
   epoch = ARGV[4]
   redis.call('SET', KEYS[3], epoch)
 end
-local seen = redis.call('GET', KEYS[4])
-if seen then return { 'duplicate', epoch, seen } end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 5))
-redis.call('SET', KEYS[4], id, 'PX', ARGV[3])
-return { 'appended', epoch, id }
+local results = {}
+local at = 5
+for k = 4, #KEYS do
+  local n = tonumber(ARGV[at])
+  local seen = redis.call('GET', KEYS[k])
+  if seen then
+    results[#results + 1] = 'duplicate'
+    results[#results + 1] = seen
+  else
+    local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 1, at + n))
+    redis.call('SET', KEYS[k], id, 'PX', ARGV[3])
+    results[#results + 1] = 'appended'
+    results[#results + 1] = id
+  end
+  at = at + 1 + n
+end
+return { 'ok', epoch, results }
 `)
 
 /**
