@@ -36,7 +36,11 @@ export async function run (command: string, args: readonly string[], options: { 
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
     child.on('error', reject)
     child.on('close', (code) => { resolve({ code, stdout, stderr }) })
-    child.stdin.end(options.input ?? '')
+    // A child that exits without reading its input (helm template never does) closes the pipe: the write fails with
+    // EPIPE, which says nothing the exit code and stderr do not.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => { if (err.code !== 'EPIPE') reject(err) })
+    if (options.input === undefined) child.stdin.end()
+    else child.stdin.end(options.input)
   })
 }
 
