@@ -17,7 +17,7 @@ import { channelConfig, gatewayConfig, literal } from '../gateway/helpers.ts'
 import { broadcastNumbered, joined, numbers, SseStream } from '../gateway/sse/helpers.ts'
 import { tool } from '../helpers/tools.ts'
 import { within } from '../helpers/wait.ts'
-import { startRedis } from './redis-server.ts'
+import { startRedis, type RedisServer } from './redis-server.ts'
 import { linkState, openLink, plainConnect } from './helpers.ts'
 import { tempDir } from '../helpers/temp-dir.ts'
 import { pollUntil } from '../helpers/poll.ts'
@@ -25,6 +25,16 @@ import { pollUntil } from '../helpers/poll.ts'
 const TOPIC = 'room:shared'
 
 interface Replica { daemon: Daemon, base: string }
+
+/** A redis-server child and a fake Phoenix server for one test; undefined (the test skipped, with the summary) without redis-server. */
+async function redisAndPhoenix (t: TestContext): Promise<{ redis: RedisServer, phoenix: FakePhoenix } | undefined> {
+  const program = tool(t, 'redis-server')
+  if (program === undefined) return undefined
+  const redis = await startRedis(t, program)
+  const phoenix = await startFakePhoenix()
+  t.after(() => phoenix.close())
+  return { redis, phoenix }
+}
 
 async function replica (t: TestContext, phoenix: FakePhoenix, redisUrl: string, id: string, replay = 100, stateDir?: string, topicBufferBytes?: number): Promise<Replica> {
   const dynamic = [{ pattern: 'echo:*', name: 'dyn', upstream: 'main', params: {}, lingerMs: 30_000, maxTopics: 10, replay: 100, presence: false }]
@@ -63,11 +73,9 @@ async function shared (daemon: Daemon, ms = 10_000): Promise<void> {
 }
 
 test('three replicas: the same shared ids everywhere; a reader resumes on another replica with no gap and no duplicate', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const replicas = [await replica(t, phoenix, redis.url, 'a'), await replica(t, phoenix, redis.url, 'b'), await replica(t, phoenix, redis.url, 'c')]
   const streams = await Promise.all(replicas.map(async (r) => SseStream.open(r.base, TOPIC)))
   t.after(() => { for (const s of streams) s.close() })
@@ -95,11 +103,9 @@ test('three replicas: the same shared ids everywhere; a reader resumes on anothe
 })
 
 test('a replica whose ring does not reach back reads the rest from Redis, then goes on live', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const a = await replica(t, phoenix, redis.url, 'a')
   const stream = await SseStream.open(a.base, TOPIC)
   t.after(() => { stream.close() })
@@ -122,11 +128,9 @@ test('a replica whose ring does not reach back reads the rest from Redis, then g
 })
 
 test('Redis down: a gap and local ids, messages keep coming, none twice; back up: shared ids again after a gap', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const a = await replica(t, phoenix, redis.url, 'a')
   const stream = await SseStream.open(a.base, TOPIC)
   t.after(() => { stream.close() })
@@ -221,11 +225,9 @@ test('Redis stalls (SIGSTOP): received messages do not wedge, they go out locall
 })
 
 test('a dynamic topic joined on demand by a resuming reader is resumed exactly from another replica\'s id', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const [a, b] = [await replica(t, phoenix, redis.url, 'a'), await replica(t, phoenix, redis.url, 'b')]
   const first = await SseStream.open(a.base, 'echo:x')
   t.after(() => { first.close() })
@@ -250,11 +252,9 @@ test('a dynamic topic joined on demand by a resuming reader is resumed exactly f
 })
 
 test('with STATE_DIR as well: after a restart a shared id resumes from shared history, a local one from the store', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const stateDir = await tempDir(t, 'bc-shared-state-')
   const first = await replica(t, phoenix, redis.url, 'a', 100, stateDir)
   const stream = await SseStream.open(first.base, TOPIC)
@@ -314,11 +314,9 @@ test('drain: the holder releases its lease at once (not left to run out); with R
 })
 
 test('a resume that would read more from Redis than a topic may hold gets the newest that fit, after a replay_exhausted gap', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const a = await replica(t, phoenix, redis.url, 'a')
   const stream = await SseStream.open(a.base, TOPIC)
   t.after(() => { stream.close() })
@@ -339,11 +337,9 @@ test('a resume that would read more from Redis than a topic may hold gets the ne
 })
 
 test('a channel removed by a reload stops being carried: its lease is released at once', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const base = gatewayConfig(phoenix.endpoint, [channelConfig(TOPIC)], {}, { reconnectBackoffMs: [5], rejoinBackoffMs: [5] })
   const config: Config = {
     ...base,
@@ -381,11 +377,9 @@ test('a channel removed by a reload stops being carried: its lease is released a
 })
 
 test('a burst of 5,000 broadcasts at once to three replicas: every reader gets each message once, with the same shared ids, and no fallback to local ids', async (t) => {
-  const program = tool(t, 'redis-server')
-  if (program === undefined) return
-  const redis = await startRedis(t, program)
-  const phoenix = await startFakePhoenix()
-  t.after(() => phoenix.close())
+  const peers = await redisAndPhoenix(t)
+  if (peers === undefined) return
+  const { redis, phoenix } = peers
   const COUNT = 5000
   const replicas = [await replica(t, phoenix, redis.url, 'a', COUNT), await replica(t, phoenix, redis.url, 'b', COUNT), await replica(t, phoenix, redis.url, 'c', COUNT)]
   const modes: string[] = []
