@@ -127,8 +127,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   // jose and its key set are loaded only when browser tokens are configured.
   const tokens = config.tokens === undefined ? null : await (await import('./access/verifier.ts')).createTokenVerifier(config.tokens, deps.resolve, now)
   if (tokens?.keySet != null) logKeySet(httpLog, tokens.keySet)
-  const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null, sharedLink: shared?.link ?? null })
-  observeHttp(app, createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null, store, shared }))
+  const metrics = createMetrics(registry, broker, { version, webhooks, reloader, startedAtMs: now(), keySet: tokens?.keySet ?? null, store, shared })
+  const app = await buildHttpApp({ broker, registry, logger: httpLog, version, verifier: tokens?.verifier ?? null, sharedLink: shared?.link ?? null, observe: (app) => { observeHttp(app, metrics) } })
   if (store !== null) logStoreEvents(componentLogger(deps.logger, 'store'), store)
   if (shared !== null) logSharedHistoryEvents(componentLogger(deps.logger, 'shared'), shared)
   logWebhookEvents(componentLogger(deps.logger, 'webhook'), webhooks)

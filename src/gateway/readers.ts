@@ -4,21 +4,34 @@
  * keep-alives, and ended together at shutdown. An outlet adds each stream it
  * opens; a stream leaves the set when it ends.
  */
-import type { EndReason, OpenStream } from './hub/reader.ts'
+import type { EndReason, EndWatcher, OpenStream } from './hub/reader.ts'
 
 export class OpenReaders implements Iterable<OpenStream> {
   readonly #all = new Set<OpenStream>()
   readonly #byOutlet = new Map<string, number>()
+  /** What an outlet's streams call when they end: one object per outlet, not a closure kept per open stream. */
+  readonly #ends = new Map<string, EndWatcher>()
 
   /** Holds `stream` (opened by `outlet`, e.g. 'sse') until it ends; one that has ended already is not held. */
   add (stream: OpenStream, outlet: string): void {
     if (stream.ended || this.#all.has(stream)) return
     this.#all.add(stream)
     this.#byOutlet.set(outlet, this.count(outlet) + 1)
-    stream.onEnd(() => {
-      this.#all.delete(stream)
-      this.#byOutlet.set(outlet, this.count(outlet) - 1)
-    })
+    stream.onEnd(this.#endsOf(outlet))
+  }
+
+  #endsOf (outlet: string): EndWatcher {
+    let ends = this.#ends.get(outlet)
+    if (ends === undefined) {
+      ends = {
+        release: (_reason, stream) => {
+          this.#all.delete(stream)
+          this.#byOutlet.set(outlet, this.count(outlet) - 1)
+        },
+      }
+      this.#ends.set(outlet, ends)
+    }
+    return ends
   }
 
   get size (): number { return this.#all.size }

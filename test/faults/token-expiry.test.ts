@@ -10,7 +10,7 @@
 import { mock, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { endAtExpiry, MAX_TIMER_MS } from '../../src/gateway/access/expiry.ts'
-import type { EndReason, OpenStream } from '../../src/gateway/hub/reader.ts'
+import { callEndListener, type EndListener, type EndReason, type OpenStream } from '../../src/gateway/hub/reader.ts'
 import { channelConfig } from '../gateway/helpers.ts'
 import { http, joined } from '../gateway/http/support.ts'
 import { numbers, SseStream } from '../gateway/sse/helpers.ts'
@@ -75,8 +75,9 @@ test('a token past its exp but within the leeway opens a stream, which ends when
 })
 
 /** A stream stand-in: records its end and runs its end listeners. */
-function fakeStream (): OpenStream & { endings: EndReason[] } {
-  const listeners: Array<(reason: EndReason) => void> = []
+type FakeStream = OpenStream & { endings: EndReason[] }
+function fakeStream (): FakeStream {
+  const listeners: Array<EndListener<FakeStream>> = []
   const stream = {
     ended: false,
     waiting: false,
@@ -86,9 +87,9 @@ function fakeStream (): OpenStream & { endings: EndReason[] } {
       if (stream.ended) return
       stream.ended = true
       stream.endings.push(reason)
-      for (const listener of listeners) listener(reason)
+      for (const listener of listeners) callEndListener<FakeStream>(listener, reason, stream)
     },
-    onEnd (listener: (reason: EndReason) => void) { listeners.push(listener) },
+    onEnd (listener: EndListener<FakeStream>) { listeners.push(listener) },
   }
   return stream
 }

@@ -35,9 +35,11 @@ export interface HttpAppDeps {
   verifier?: TokenVerifier | null
   /** Shared history's link, shown in /readyz, when `sharedHistory` is configured. */
   sharedLink?: HealthRouteOptions['sharedLink']
+  /** Installs the request records and metrics (observe/http-observer.ts): called before the routes are added. */
+  observe?: (app: FastifyInstance) => void
 }
 
-export async function buildHttpApp ({ broker, registry, logger, version, verifier = null, sharedLink = null }: HttpAppDeps): Promise<FastifyInstance> {
+export async function buildHttpApp ({ broker, registry, logger, version, verifier = null, sharedLink = null, observe }: HttpAppDeps): Promise<FastifyInstance> {
   const limits = httpLimits(broker.config.env)
   const app = Fastify({
     loggerInstance: logger,
@@ -81,6 +83,8 @@ export async function buildHttpApp ({ broker, registry, logger, version, verifie
     broker.readers.endAll('shutdown', { reason: 'shutdown' }, broker.config.sse.retryMs)
   })
 
+  // The request records and metrics, before the routes: it hooks the SSE routes as they are added.
+  observe?.(app)
   await app.register(pushRoute, { broker, access })
   await app.register(eventsRoute, { broker, access })
   await app.register(topicsEventsRoute, { broker, access })

@@ -13,6 +13,7 @@ import type { PresenceEvent } from './presence-view.ts'
 import { EndedLives } from './ended-lives.ts'
 import { forwardedJson, isAsciiText } from './payload-json.ts'
 import type { CutCause, EndReason, Reader, ReaderSource } from './reader.ts'
+import { TopicReaderEnds } from './reader-ends.ts'
 import { CatchUpSource } from './catch-up.ts'
 import { isSharedId, type SharedResume } from './shared-route.ts'
 import { planResume, planTopicResume, type Gap } from './resume.ts'
@@ -90,6 +91,8 @@ export class Hub {
   readonly #byTopic = new Map<string, Subscription[]>()
   /** Resumes from shared ids (shared history wires it); null: such an id is one this hub does not know. */
   sharedResume: SharedResume | null = null
+  /** What each topic's readers call when they end (see TopicReaderEnds). */
+  readonly #readerEnds = new WeakMap<Subscription, TopicReaderEnds>()
 
   constructor (channels: readonly ChannelConfig[], options: HubOptions) {
     this.epoch = options.epoch
@@ -302,12 +305,13 @@ export class Hub {
   #attach (sub: Subscription, reader: Reader, resumed: boolean, gap: Gap | null, after: number, source: ReaderSource = sub): void {
     const subscription = sub.config.name
     this.events.emit('reader_open', { subscription, resumed, gap: gap?.reason ?? null, replayed: sub.seq - after })
-    // One end listener does both (the reader's leaving and its report): a closure less for every open reader.
-    reader.onEnd((reason) => {
-      sub.readers.delete(reader)
-      const cause = reader.cutCause
-      this.events.emit('reader_close', cause === null ? { subscription, reason } : { subscription, reason, cause })
-    })
+    // One end listener does both (the reader's leaving and its report), an object shared by the topic's readers.
+    let ends = this.#readerEnds.get(sub)
+    if (ends === undefined) {
+      ends = new TopicReaderEnds(sub, this.events)
+      this.#readerEnds.set(sub, ends)
+    }
+    reader.onEnd(ends)
     if (gap !== null) {
       this.events.emit('gap', { subscription, reason: gap.reason, reader: true })
       if (reader.gap(gap)) sub.eventsSent++

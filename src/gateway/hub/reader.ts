@@ -26,6 +26,24 @@ export interface ReaderSource {
 }
 
 /**
+ * Told when a stream ends, with the reason and the stream: one object can serve every stream of a topic or an
+ * outlet, where a closure would be kept per stream. Something held while the stream is open (its count against
+ * the caps, its topic) is one too: its `release` needs neither argument.
+ */
+export interface EndWatcher<S extends OpenStream = OpenStream> {
+  release: (reason: EndReason, stream: S) => void
+}
+
+/** What a stream calls when it ends: a function, or an object told (see EndWatcher). */
+export type EndListener<S extends OpenStream = OpenStream> = ((reason: EndReason) => void) | EndWatcher<S>
+
+/** Calls `listener` for `stream`, which ended with `reason`. */
+export function callEndListener<S extends OpenStream> (listener: EndListener<S>, reason: EndReason, stream: S): void {
+  if (typeof listener === 'function') listener(reason)
+  else listener.release(reason, stream)
+}
+
+/**
  * A stream open to a peer, of any outlet: what the gateway counts, ticks
  * and ends at shutdown. A reader of one topic is one; so is a stream over
  * several topics (which holds a reader per topic).
@@ -40,8 +58,8 @@ export interface OpenStream {
   readonly topics?: number
   /** Ends it with a final event named after `reason` (with `data` and the last id given), and a retry hint. */
   end: (reason: EndReason, data: Record<string, unknown>, retryMs?: number) => void
-  /** Calls `listener` when it ends, or at once if it has ended already. */
-  onEnd: (listener: (reason: EndReason) => void) => void
+  /** Calls `listener` (or tells it, see EndWatcher) when it ends, or at once if it has ended already. */
+  onEnd: (listener: EndListener<this>) => void
   /** Called on the gateway's keep-alive tick, for a stream whose transport needs one (an idle SSE stream, a stalled one's check). */
   keepAlive?: () => void
 }

@@ -19,7 +19,7 @@
 import type { Hub } from './hub.ts'
 import { OrderHeap } from './order-heap.ts'
 import { isAsciiText } from './payload-json.ts'
-import type { CutCause, EndReason, Reader, ReaderSource } from './reader.ts'
+import { callEndListener, type CutCause, type EndListener, type EndReason, type Reader, type ReaderSource } from './reader.ts'
 import type { Gap } from './resume.ts'
 import type { RingEntry } from './ring.ts'
 import type { Subscription } from './subscription.ts'
@@ -46,8 +46,6 @@ export interface MergeOutput {
   cut: (cause: CutCause) => void
 }
 
-type EndListener = (reason: EndReason) => void
-
 /** One topic of the stream: the hub's reader of it. */
 class TopicLane implements Reader, FollowedTopic {
   readonly topic: string
@@ -68,7 +66,7 @@ class TopicLane implements Reader, FollowedTopic {
   /** An event to give once the cursor reaches `seq` (a presence state as of that event). */
   pending: { seq: number, event: string, data: string } | null = null
   #ended: EndReason | null = null
-  readonly #listeners: EndListener[] = []
+  readonly #listeners: Array<EndListener<this>> = []
 
   constructor (merge: TopicMerge, sub: Subscription) {
     this.#merge = merge
@@ -105,15 +103,15 @@ class TopicLane implements Reader, FollowedTopic {
     this.finish(reason)
   }
 
-  onEnd (listener: EndListener): void {
-    if (this.#ended !== null) listener(this.#ended)
+  onEnd (listener: EndListener<this>): void {
+    if (this.#ended !== null) callEndListener(listener, this.#ended, this)
     else this.#listeners.push(listener)
   }
 
   finish (reason: EndReason): void {
     if (this.#ended !== null) return
     this.#ended = reason
-    for (const listener of this.#listeners.splice(0)) listener(reason)
+    for (const listener of this.#listeners.splice(0)) callEndListener(listener, reason, this)
   }
 }
 

@@ -37,14 +37,26 @@ export function gatewayMetrics (registry: Registry, broker: Broker, version: str
     pushSeconds.observe(labels, e.seconds)
   })
 
-  const opens = new Counter({ name: 'backchannel_sse_connections_total', help: 'SSE readers that attached', labelNames: s, registers })
+  // Counted as a number per subscription and read at scrape time: prom-client hashes a sample's labels into a new
+  // string at every inc, garbage made for each stream opened.
+  const opened = new Map<string, number>()
+  new Counter({ // eslint-disable-line no-new -- registered in `registers`, read through it
+    name: 'backchannel_sse_connections_total',
+    help: 'SSE readers that attached',
+    labelNames: s,
+    registers,
+    collect () {
+      this.reset()
+      for (const [subscription, n] of opened) this.inc({ subscription }, n)
+    },
+  })
   const closes = new Counter({ name: 'backchannel_sse_disconnects_total', help: 'SSE readers that ended, by reason: client_closed, overflow, shutdown, channel_closed, token_expired', labelNames: ['subscription', 'reason'] as const, registers })
   const resumes = new Counter({ name: 'backchannel_sse_resumes_total', help: 'SSE readers that resumed with a Last-Event-ID, by result: complete, or gap (not everything could be replayed)', labelNames: ['subscription', 'result'] as const, registers })
   const replayed = new Counter({ name: 'backchannel_sse_replayed_events_total', help: 'Events replayed from the ring to resuming readers', labelNames: s, registers })
   const gaps = new Counter({ name: 'backchannel_sse_gaps_total', help: 'Gap events, by reason: upstream_disconnected, message_dropped (sent to every reader), replay_exhausted, sidecar_restarted, topic_restarted, unknown_id (one resuming reader); with sharedHistory shared_history_unavailable, shared_history_resumed, shared_history_restarted (a switch, to every reader; or one resuming reader)', labelNames: ['subscription', 'reason'] as const, registers })
   const cutOff = new Counter({ name: 'backchannel_sse_clients_cut_off_total', help: 'SSE readers cut off for falling behind (a final overflow event)', labelNames: s, registers })
   hub.events.on('reader_open', (e) => {
-    opens.inc({ subscription: e.subscription })
+    opened.set(e.subscription, (opened.get(e.subscription) ?? 0) + 1)
     if (e.resumed) resumes.inc({ subscription: e.subscription, result: e.gap === null ? 'complete' : 'gap' })
     if (e.replayed > 0) replayed.inc({ subscription: e.subscription }, e.replayed)
   })

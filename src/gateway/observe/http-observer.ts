@@ -10,7 +10,7 @@
  * request beyond the log fields and the samples.
  */
 import type { ServerResponse } from 'node:http'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
 import { EVENTS_PATH } from '../http/routes/events.ts'
 import { TOPICS_EVENTS_PATH } from '../http/routes/topics-events.ts'
 import type { Metrics } from './metrics.ts'
@@ -47,6 +47,7 @@ const EVENTS_ROUTE = { url: EVENTS_PATH }
 const TOPICS_EVENTS_ROUTE = { url: TOPICS_EVENTS_PATH }
 const NO_RAW: object = Object.freeze({})
 
+/** Records every request; called before the routes are added (the SSE routes get a hook of their own). */
 export function observeHttp (app: FastifyInstance, metrics: Metrics | null): void {
   const record = (request: RecordedRequest, status: number, ms: number): void => {
     const route = request.routeOptions.url
@@ -74,14 +75,22 @@ export function observeHttp (app: FastifyInstance, metrics: Metrics | null): voi
     streams.delete(this)
     record(stream, this.statusCode, performance.now() - stream.started)
   }
-  app.addHook('onRequest', (request, reply, done) => {
-    const route = request.routeOptions.url
-    if (route === EVENTS_PATH || route === TOPICS_EVENTS_PATH) {
-      streams.set(reply.raw, new OpenStreamRecord(request.log, route === EVENTS_PATH ? EVENTS_ROUTE : TOPICS_EVENTS_ROUTE, performance.now()))
-      // A response closes once: a shared listener, not a `once` wrapper per stream.
-      reply.raw.on('close', onStreamClose)
-    }
+  // The SSE routes get a hook of their own as they are added, so that no request reads `request.routeOptions` (fastify
+  // builds a 14-field object at each read) to learn its route. A route's hooks run after the app's (the caller's
+  // trace is on its logger by then).
+  const streamHook = (route: { url: string }): onRequestHookHandler => (request, reply, done) => {
+    streams.set(reply.raw, new OpenStreamRecord(request.log, route, performance.now()))
+    // A response closes once: a shared listener, not a `once` wrapper per stream.
+    reply.raw.on('close', onStreamClose)
     done()
+  }
+  const eventsHook = streamHook(EVENTS_ROUTE)
+  const topicsEventsHook = streamHook(TOPICS_EVENTS_ROUTE)
+  app.addHook('onRoute', (route) => {
+    const hook = route.url === EVENTS_PATH ? eventsHook : route.url === TOPICS_EVENTS_PATH ? topicsEventsHook : null
+    if (hook === null) return
+    const own = route.onRequest
+    route.onRequest = own === undefined ? [hook] : [...(Array.isArray(own) ? own : [own]), hook]
   })
   // A connection beyond HTTP_MAX_CONNECTIONS is closed by Node before it is a request: counted, not logged
   // (a flood of them must not flood the log).

@@ -1,5 +1,5 @@
 /** A reader of no particular outlet for the hub's tests: it keeps in memory what it is given. */
-import type { CutCause, EndReason, Reader, ReaderSource } from '../../../src/gateway/hub/reader.ts'
+import { callEndListener, type CutCause, type EndListener, type EndReason, type Reader, type ReaderSource } from '../../../src/gateway/hub/reader.ts'
 import type { Gap } from '../../../src/gateway/hub/resume.ts'
 import type { RingEntry } from '../../../src/gateway/hub/ring.ts'
 
@@ -11,7 +11,7 @@ export class MemoryReader implements Reader {
   bufferedBytes = 0
   waiting = false
   #ended: EndReason | null = null
-  #listeners: Array<(reason: EndReason) => void> = []
+  #listeners: Array<EndListener<this>> = []
   #source: ReaderSource | null = null
   #cursor = 0
 
@@ -42,11 +42,11 @@ export class MemoryReader implements Reader {
     if (this.#ended !== null) return
     this.#ended = reason
     this.got.push({ seq: null, event: reason, data: JSON.stringify(data) })
-    for (const listener of this.#listeners) listener(reason)
+    for (const listener of this.#listeners) callEndListener(listener, reason, this)
   }
 
-  onEnd (listener: (reason: EndReason) => void): void {
-    if (this.#ended !== null) listener(this.#ended)
+  onEnd (listener: EndListener<this>): void {
+    if (this.#ended !== null) callEndListener(listener, this.#ended, this)
     else this.#listeners.push(listener)
   }
 

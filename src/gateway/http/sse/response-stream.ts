@@ -12,8 +12,7 @@
  * once costs one write, not one per event.
  */
 import type { ServerResponse } from 'node:http'
-import type { CutCause, EndReason } from '../../hub/reader.ts'
-import type { Releasable } from '../../access/stream-caps.ts'
+import { callEndListener, type CutCause, type EndListener, type EndReason } from '../../hub/reader.ts'
 import { formatComment, formatEvent } from './format.ts'
 
 const KEEP_ALIVE = formatComment('keep-alive')
@@ -35,9 +34,6 @@ export interface SseResponseOptions {
   now?: () => number
 }
 
-/** Called when the stream ends; or something held while it is open (its caps' count), released then. */
-type EndListener = ((reason: EndReason) => void) | Releasable
-
 /** The stream of each open response: the response's listeners are shared functions, not closures per stream. */
 const streams = new WeakMap<ServerResponse, SseResponseStream>()
 
@@ -53,11 +49,6 @@ function flushAll (): void {
   const due = toFlush
   toFlush = []
   for (const stream of due) stream.flushJoined()
-}
-
-function callEnd (listener: EndListener, reason: EndReason): void {
-  if (typeof listener === 'function') listener(reason)
-  else listener.release()
 }
 
 export abstract class SseResponseStream {
@@ -76,7 +67,7 @@ export abstract class SseResponseStream {
   /** It is in the queue of streams flushed at the next tick. */
   #flushScheduled = false
   /** Most streams have one end listener: an array only for more. */
-  #onEnd: EndListener | EndListener[] | null = null
+  #onEnd: EndListener<this> | Array<EndListener<this>> | null = null
 
   constructor (res: ServerResponse, options: SseResponseOptions) {
     this.res = res
@@ -116,9 +107,9 @@ export abstract class SseResponseStream {
     this.#finish('client_closed')
   }
 
-  /** Calls `listener` (or releases it) when the stream ends, or at once if it has ended already. */
-  onEnd (listener: EndListener): void {
-    if (this.#ended !== null) callEnd(listener, this.#ended)
+  /** Calls `listener` (or tells it, see EndWatcher) when the stream ends, or at once if it has ended already. */
+  onEnd (listener: EndListener<this>): void {
+    if (this.#ended !== null) callEndListener(listener, this.#ended, this)
     else if (this.#onEnd === null) this.#onEnd = listener
     // A new array of the exact length (concat; a spread or a push would grow it to room for 19, V8's growth step, kept
     // as long as the stream).
@@ -223,7 +214,7 @@ export abstract class SseResponseStream {
     const listeners = this.#onEnd
     this.#onEnd = null
     if (listeners === null) return
-    if (!Array.isArray(listeners)) callEnd(listeners, reason)
-    else for (const listener of listeners) callEnd(listener, reason)
+    if (!Array.isArray(listeners)) callEndListener(listeners, reason, this)
+    else for (const listener of listeners) callEndListener(listener, reason, this)
   }
 }
