@@ -43,8 +43,7 @@ import { Webhooks } from './webhook/webhooks.ts'
 import { logStoreEvents } from './observe/store-log.ts'
 import { logSharedHistoryEvents } from './observe/shared-log.ts'
 import type { StateStore } from './store/state-store.ts'
-import { SqliteStore } from './store/sqlite-store.ts'
-import { SharedHistory } from './shared/history.ts'
+import type { SharedHistory } from './shared/history.ts'
 import { hostname } from 'node:os'
 
 /** How long past its stop time the webhook drain may take to write its last dead letters, ms. */
@@ -85,7 +84,7 @@ export interface Daemon {
 export async function createDaemon (config: Config, deps: DaemonDeps): Promise<Daemon> {
   const now = deps.now ?? Date.now
   const registry = deps.registry ?? new Registry()
-  const store = openStore(config, () => newEpoch(now(), deps.random ?? Math.random))
+  const store = await openStore(config, () => newEpoch(now(), deps.random ?? Math.random))
   const hub = new Hub(config.channels, {
     epoch: store?.epoch ?? newEpoch(now(), deps.random ?? Math.random),
     now,
@@ -95,7 +94,8 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
   // Before the broker joins anything: every topic the hub holds is carried from its first message.
   const shared = config.sharedHistory === undefined
     ? null
-    : await SharedHistory.open(hub, { settings: config.sharedHistory, replicaId: config.env.replicaId ?? hostname(), now, random: deps.random ?? Math.random, resolve: deps.resolve })
+    // Loaded only when configured: the Redis client and the shared-history modules cost an idle sidecar memory.
+    : await (await import('./shared/history.ts')).SharedHistory.open(hub, { settings: config.sharedHistory, replicaId: config.env.replicaId ?? hostname(), now, random: deps.random ?? Math.random, resolve: deps.resolve })
   const upstreamLog = componentLogger(deps.logger, 'upstream')
   const broker = new Broker(config, hub, (u) => createUpstreamClient(u, deps.resolve))
   for (const [name, client] of broker.clients) logClientEvents(upstreamLog, name, client)
@@ -208,9 +208,11 @@ export async function createDaemon (config: Config, deps: DaemonDeps): Promise<D
 }
 
 /** The durable store of STATE_DIR, or null without one; one that cannot be opened stops the start with the reason. */
-function openStore (config: Config, epoch: () => string): StateStore | null {
+async function openStore (config: Config, epoch: () => string): Promise<StateStore | null> {
   const dir = config.env.stateDir ?? null
   if (dir === null) return null
+  // Loaded only with a STATE_DIR, as the shared history above: an idle sidecar without one does not carry SQLite.
+  const { SqliteStore } = await import('./store/sqlite-store.ts')
   try {
     return new SqliteStore({ dir, maxBytes: config.env.stateMaxBytes ?? 268_435_456, sync: config.env.stateSync ?? 'normal', newEpoch: epoch })
   } catch (err) {
