@@ -34,8 +34,11 @@ import { SseResponseStream, type SseResponseOptions } from './response-stream.ts
 export function sseText (entry: RingEntry, epoch: string): string {
   const kept = entry.sseText
   if (kept !== undefined) return kept
-  const id = entry.id === undefined ? formatEventId(epoch, entry.seq) : entry.id === '' ? undefined : entry.id
-  const text = formatEvent({ ...(id === undefined ? {} : { id }), event: sseEventName(entry.event), data: entry.data })
+  const event = sseEventName(entry.event)
+  // No object spread on this path: it runs once for every message.
+  const text = entry.id === undefined
+    ? formatEvent({ id: formatEventId(epoch, entry.seq), event, data: entry.data })
+    : entry.id === '' ? formatEvent({ event, data: entry.data }) : formatEvent({ id: entry.id, event, data: entry.data })
   if (keepsFormattedText(entry)) entry.sseText = text
   return text
 }
