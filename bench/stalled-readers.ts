@@ -15,7 +15,7 @@
 import { connect, type Socket } from 'node:net'
 import { parseArgs } from 'node:util'
 import { withTimeout } from './lib/measure.ts'
-import { LineChild, ServerChild } from './lib/server-child.ts'
+import { LineChild, ServerChild, untilOpenStreams } from './lib/server-child.ts'
 import { Capture, SseReaders } from './gateway/sse-readers.ts'
 import { stripped } from './gateway/scenarios.ts'
 
@@ -41,17 +41,6 @@ const PATH = `/v1/channels/${encodeURIComponent(TOPIC)}/events`
 
 function progress (text: string): void {
   process.stderr.write(`${text}\n`)
-}
-
-/** Waits until the gateway has `n` open SSE streams (polled, with a deadline). */
-async function streams (broker: LineChild, n: number): Promise<void> {
-  const deadline = performance.now() + 10_000
-  for (;;) {
-    const have = Number((await broker.call('streams'))['streams'])
-    if (have === n) return
-    if (performance.now() > deadline) throw new Error(`expected ${n} SSE streams, the gateway has ${have}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 /** Readers that send the GET and never read a byte. */
@@ -96,7 +85,7 @@ const fake = await ServerChild.start()
 const broker = await LineChild.start(stripped('gateway-server'), ['--endpoint', fake.endpoint], { execArgv: ['--expose-gc'] })
 const base = String(broker.ready['base'])
 const fast = await SseReaders.open(base, PATH, FAST)
-await streams(broker, FAST)
+await untilOpenStreams(broker, FAST)
 // Warm-up: the first broadcasts pay for compilation.
 await step(fake, fast)
 
@@ -107,12 +96,12 @@ try {
     const none = await step(fake, fast)
     progress(`round ${round}: ${FAST} fast readers and ${STALLED} stalled`)
     const stalled = stall(base, STALLED)
-    await streams(broker, FAST + STALLED)
+    await untilOpenStreams(broker, FAST + STALLED)
     const withStalled = await step(fake, fast)
     // Measured while the stalled readers are still connected: what the gateway holds for them.
     const mem = await broker.call('mem')
     for (const s of stalled) s.destroy()
-    await streams(broker, FAST)
+    await untilOpenStreams(broker, FAST)
     rows.push({ round, none, stalled: withStalled, rssMb: Number(mem['rss']) / 2 ** 20, heapMb: Number(mem['heapUsed']) / 2 ** 20 })
   }
 } finally {

@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util'
 import { othersShare, sampleCpu } from './gateway/machine.ts'
 import { buildChildren, compiled, stripped } from './gateway/scenarios.ts'
 import { rssBytes } from './lib/proc.ts'
-import { LineChild, ServerChild, type Answer } from './lib/server-child.ts'
+import { LineChild, ServerChild, untilOpenStreams, type Answer } from './lib/server-child.ts'
 import { EventReaders, type EventCount } from './topics/event-readers.ts'
 import { render, type RoundResult, type ScenarioKey } from './topics/report.ts'
 
@@ -72,17 +72,6 @@ function urls (scenario: ScenarioKey, base: string): string[] {
   if (scenario === '0') return []
   if (scenario === 'A') return TOPICS.map((topic) => `${base}/v1/channels/${encodeURIComponent(topic)}/events`)
   return [`${base}/v1/events?topic=${encodeURIComponent('orders:*')}`]
-}
-
-/** Waits until the sidecar counts `n` open streams (polled, with a deadline). */
-async function expectStreams (sidecar: LineChild, n: number): Promise<void> {
-  const deadline = performance.now() + 10_000
-  for (;;) {
-    const have = Number((await sidecar.call('streams'))['streams'])
-    if (have === n) return
-    if (performance.now() > deadline) throw new Error(`expected ${n} streams, the sidecar has ${have}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 /** Counts what the sidecar's hub has numbered (no reader to count them): polled every 10 ms, with a deadline. */
@@ -147,7 +136,7 @@ async function round (scenario: ScenarioKey, n: number, fake: ServerChild, confi
     const readers = await EventReaders.open(streams, EVENT)
     const count: Progress = scenario === '0' ? await HubCount.of(sidecar) : readers.count
     try {
-      await expectStreams(sidecar, streams.length)
+      await untilOpenStreams(sidecar, streams.length)
       const openRss = await rssBytes(pid)
       // Each topic's message reaches one reader in either scenario: one event per topic and round.
       const perRound = TOPICS.length

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { LineChild } from '../lib/server-child.ts'
+import { untilOpenStreams, type LineChild } from '../lib/server-child.ts'
 import { baseOf, buildChildren, compiled, startServers, stopServers } from './scenarios.ts'
 import { SseReaders } from './sse-readers.ts'
 
@@ -36,26 +36,17 @@ function byFunction (root: ProfileNode): Map<string, number> {
   return out
 }
 
-async function streams (child: LineChild, want: number): Promise<void> {
-  const deadline = performance.now() + 10_000
-  for (;;) {
-    if (Number((await child.call('streams'))['streams']) === want) return
-    if (performance.now() > deadline) throw new Error(`expected ${want} SSE streams`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 async function sample (child: LineChild, path: string, file: string): Promise<Map<string, number>> {
   const warm = await SseReaders.open(baseOf(child), path, n)
-  await streams(child, n)
+  await untilOpenStreams(child, n)
   warm.close()
-  await streams(child, 0)
+  await untilOpenStreams(child, 0)
   await child.call('allocations-start')
   const open = await SseReaders.open(baseOf(child), path, n)
-  await streams(child, n)
+  await untilOpenStreams(child, n)
   await child.call('allocations-stop', { file })
   open.close()
-  await streams(child, 0)
+  await untilOpenStreams(child, 0)
   return byFunction((JSON.parse(readFileSync(file, 'utf8')) as { head: ProfileNode }).head)
 }
 

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { LineChild } from '../lib/server-child.ts'
+import { untilOpenStreams, type LineChild } from '../lib/server-child.ts'
 import { baseOf, buildChildren, compiled, startServers, stopServers } from './scenarios.ts'
 import { SseReaders } from './sse-readers.ts'
 
@@ -69,32 +69,23 @@ function census (file: string): Census {
   return out
 }
 
-async function streams (child: LineChild, want: number): Promise<void> {
-  const deadline = performance.now() + 10_000
-  for (;;) {
-    if (Number((await child.call('streams'))['streams']) === want) return
-    if (performance.now() > deadline) throw new Error(`expected ${want} SSE streams`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 /** Per stream: (second snapshot − first) / n, by kind. */
 async function perStream (child: LineChild, path: string, dir: string, label: string): Promise<Census> {
   const warm = await SseReaders.open(baseOf(child), path, n)
-  await streams(child, n)
+  await untilOpenStreams(child, n)
   warm.close()
-  await streams(child, 0)
+  await untilOpenStreams(child, 0)
   const first = await SseReaders.open(baseOf(child), path, n)
-  await streams(child, n)
+  await untilOpenStreams(child, n)
   const a = join(dir, `${label}-1.heapsnapshot`)
   await child.call('heap-snapshot', { file: a })
   const second = await SseReaders.open(baseOf(child), path, n)
-  await streams(child, 2 * n)
+  await untilOpenStreams(child, 2 * n)
   const b = join(dir, `${label}-2.heapsnapshot`)
   await child.call('heap-snapshot', { file: b })
   first.close()
   second.close()
-  await streams(child, 0)
+  await untilOpenStreams(child, 0)
   const before = census(a)
   const after = census(b)
   const diff: Census = new Map()

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { Socket, type Channel } from 'phoenix'
 import { WebSocket } from 'ws'
 import { percentile, withTimeout } from '../lib/measure.ts'
-import { LineChild, ServerChild, type Answer } from '../lib/server-child.ts'
+import { LineChild, ServerChild, untilOpenStreams, type Answer } from '../lib/server-child.ts'
 import { directPusher, httpPusher, pushRound, type PushOnce, type PushRound } from './push-load.ts'
 import { Capture, SseReaders } from './sse-readers.ts'
 
@@ -156,17 +156,6 @@ async function cpuUs (child: LineChild): Promise<number> {
   return c.user + c.system
 }
 
-/** Waits until `child` has `n` open SSE streams (it counts them; polled, with a deadline). */
-async function streams (child: LineChild, n: number): Promise<void> {
-  const deadline = performance.now() + 10_000
-  for (;;) {
-    const have = Number((await child.call('streams'))['streams'])
-    if (have === n) return
-    if (performance.now() > deadline) throw new Error(`expected ${n} SSE streams, the server has ${have}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 // ── memory ────────────────────────────────────────────────────────────────
 
 export interface Memory {
@@ -224,24 +213,24 @@ function perEach (before: Memory, after: Memory, n: number): Memory {
  */
 async function perSubscriber (child: LineChild, path: string, n: number, gc: boolean): Promise<{ first: Memory, second: Memory }> {
   const warm = await SseReaders.open(baseOf(child), path, n)
-  await streams(child, warm.size)
+  await untilOpenStreams(child, warm.size)
   warm.close()
-  await streams(child, 0)
+  await untilOpenStreams(child, 0)
   const mem = async (): Promise<Memory> => memoryOf(await child.call('mem', { gc }))
   const m0 = await mem()
   const first = await SseReaders.open(baseOf(child), path, n)
   let second: SseReaders | undefined
   try {
-    await streams(child, n)
+    await untilOpenStreams(child, n)
     const m1 = await mem()
     second = await SseReaders.open(baseOf(child), path, n)
-    await streams(child, 2 * n)
+    await untilOpenStreams(child, 2 * n)
     const m2 = await mem()
     return { first: perEach(m0, m1, n), second: perEach(m1, m2, n) }
   } finally {
     first.close()
     second?.close()
-    await streams(child, 0)
+    await untilOpenStreams(child, 0)
   }
 }
 
@@ -449,7 +438,7 @@ export async function fanoutPhase (s: Servers, config: GatewayBenchConfig): Prom
       for (const [name, child, topic, path] of [['gateway', s.broker, 'room:bench', GATEWAY_EVENTS], ['floor', s.floorSse, 'room:floor', FLOOR_EVENTS]] as const) {
         const readers = await SseReaders.open(baseOf(child), path, n)
         sides.push({ name, child, topic, readers, sat: { received: 0, wallMs: 0, cpu: 0, latencies: [] }, paced: { received: 0, wallMs: 0, latencies: [] } })
-        await streams(child, n)
+        await untilOpenStreams(child, n)
       }
       for (const side of sides) await saturated(s, side, config, Math.min(300, config.saturatedMs))
       for (let r = 0; r < config.fanRounds; r++) {
@@ -490,7 +479,7 @@ export async function fanoutPhase (s: Servers, config: GatewayBenchConfig): Prom
     } finally {
       for (const side of sides) {
         side.readers.close()
-        await streams(side.child, 0)
+        await untilOpenStreams(side.child, 0)
       }
     }
   }

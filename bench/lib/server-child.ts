@@ -170,3 +170,14 @@ export class ServerChild {
     await this.#child.close()
   }
 }
+
+/** Waits until `child` (a server child that answers the `streams` command) counts `n` open SSE streams: polled, with a deadline. */
+export async function untilOpenStreams (child: LineChild, n: number): Promise<void> {
+  const deadline = performance.now() + 10_000
+  for (;;) {
+    const have = Number((await child.call('streams'))['streams'])
+    if (have === n) return
+    if (performance.now() > deadline) throw new Error(`expected ${n} SSE streams, the server has ${have}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
