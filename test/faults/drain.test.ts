@@ -11,7 +11,6 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { drainedCleanly } from '../../src/gateway/drain.ts'
@@ -22,7 +21,7 @@ import { assertProblem, http, joined, startGw, type HttpResult } from '../gatewa
 import { range, SseStream } from '../gateway/sse/helpers.ts'
 import { Wakeups } from '../helpers/wakeups.ts'
 import { deadline } from '../helpers/wait.ts'
-import { tempDir } from '../helpers/temp-dir.ts'
+import { serveConfig } from './serve-child.ts'
 
 const GRACE_MS = 3000
 const STREAMS = 100
@@ -100,12 +99,9 @@ interface Line { msg?: string, level?: number, exitCode?: number, workCut?: numb
 test('serve: a drain that cut a push says so in its last log line and exits 5', async (t) => {
   const phoenix = await startFakePhoenix()
   t.after(() => phoenix.close())
-  const dir = await tempDir(t, 'bc-drain-')
-  const file = join(dir, 'config.json')
-  await writeFile(file, JSON.stringify({
-    upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],
+  const { file } = await serveConfig(t, phoenix, {
     channels: [{ topic: 'echo:a' }],
-  }))
+  }, 'bc-drain-')
   const joinedOk = phoenix.waitFor('join', (j) => j.topic === 'echo:a' && j.status === 'ok', 10_000)
   const child = spawn(process.execPath, [cli, 'serve', '--config', file], {
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: String(GRACE_MS) },

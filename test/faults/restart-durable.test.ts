@@ -9,13 +9,11 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startFakePhoenix } from '../../src/testing/index.ts'
 import { broadcastNumbered, SseStream } from '../gateway/sse/helpers.ts'
 import { Gate, Receiver, type Received } from '../gateway/webhook/receiver.ts'
-import { tempDir } from '../helpers/temp-dir.ts'
-import { kill9, serve } from './serve-child.ts'
+import { kill9, serve, serveConfig } from './serve-child.ts'
 
 const MESSAGES = 600
 const IN_FLIGHT = 8
@@ -28,12 +26,9 @@ test('kill -9 mid-delivery with 600 webhook messages held: the restarted sidecar
   const hold = new Gate()
   const receiver = await Receiver.start(() => hold.promise)
   t.after(() => receiver.close())
-  const dir = await tempDir(t, 'bc-durable-')
-  const file = join(dir, 'config.json')
-  await writeFile(file, JSON.stringify({
-    upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],
+  const { file, dir } = await serveConfig(t, phoenix, {
     channels: [{ topic: 'room:orders', webhook: { url: receiver.url(), orderKey: '/n', maxInFlight: IN_FLIGHT, queueSize: 1000, timeoutMs: 20_000 } }],
-  }))
+  }, 'bc-durable-')
   const stateDir = join(dir, 'state')
 
   const first = await serve(t, phoenix, file, stateDir, ['room:orders'])

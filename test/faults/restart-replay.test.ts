@@ -14,13 +14,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startFakePhoenix } from '../../src/testing/index.ts'
 import { broadcastNumbered, numbers, SseStream, type SseMessage } from '../gateway/sse/helpers.ts'
 import { dataOf, delivered } from '../gateway/sse/topics-support.ts'
-import { tempDir } from '../helpers/temp-dir.ts'
-import { kill9, serve } from './serve-child.ts'
+import { kill9, serve, serveConfig } from './serve-child.ts'
 
 const TOPICS = ['room:a', 'room:b']
 const PER_TOPIC = 30
@@ -46,12 +44,9 @@ const multi = (events: readonly SseMessage[]): string[] => events.filter((e) => 
 test('kill -9 with readers mid-stream: the restarted sidecar resumes them from the kept replay exactly once, then the downtime gap, then live', async (t) => {
   const phoenix = await startFakePhoenix()
   t.after(() => phoenix.close())
-  const dir = await tempDir(t, 'bc-replay-')
-  const file = join(dir, 'config.json')
-  await writeFile(file, JSON.stringify({
-    upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],
+  const { file, dir } = await serveConfig(t, phoenix, {
     channels: TOPICS.map((topic) => ({ topic, replay: REPLAY })),
-  }))
+  }, 'bc-replay-')
   const stateDir = join(dir, 'state')
 
   const first = await serve(t, phoenix, file, stateDir, TOPICS)
@@ -111,12 +106,9 @@ test('kill -9 with readers mid-stream: the restarted sidecar resumes them from t
 test('a SIGTERM restart: a reader resuming from the id its `shutdown` event named gets what came after it, then the downtime gap', async (t) => {
   const phoenix = await startFakePhoenix()
   t.after(() => phoenix.close())
-  const dir = await tempDir(t, 'bc-replay-')
-  const file = join(dir, 'config.json')
-  await writeFile(file, JSON.stringify({
-    upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],
+  const { file, dir } = await serveConfig(t, phoenix, {
     channels: [{ topic: 'room:a', replay: REPLAY }],
-  }))
+  }, 'bc-replay-')
   const stateDir = join(dir, 'state')
   const first = await serve(t, phoenix, file, stateDir, ['room:a'])
   const stream = await SseStream.open(first.address, 'room:a')

@@ -7,9 +7,11 @@ import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { FakePhoenix } from '../../src/testing/index.ts'
+import { tempDir } from '../helpers/temp-dir.ts'
 import { Wakeups } from '../helpers/wakeups.ts'
 
 const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')
@@ -54,4 +56,18 @@ export async function kill9 (child: ChildProcess): Promise<void> {
   child.kill('SIGKILL')
   const [code, signal] = await exit as [number | null, string | null]
   assert.deepEqual([code, signal], [null, 'SIGKILL'])
+}
+
+/**
+ * Writes the config file of a `serve` child in a fresh temporary folder: one upstream `main` on `phoenix` with quick
+ * back-offs, then `sections` (the channels, and any other section). Returns the file and its folder.
+ */
+export async function serveConfig (t: TestContext, phoenix: FakePhoenix, sections: Readonly<Record<string, unknown>>, prefix = 'bc-serve-'): Promise<{ file: string, dir: string }> {
+  const dir = await tempDir(t, prefix)
+  const file = join(dir, 'config.json')
+  await writeFile(file, JSON.stringify({
+    upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],
+    ...sections,
+  }))
+  return { file, dir }
 }

@@ -16,14 +16,11 @@
  */
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { startFakePhoenix, type FakePhoenix } from '../../src/testing/index.ts'
 import { broadcastNumbered, numbers, range, SseStream, type SseMessage } from '../gateway/sse/helpers.ts'
-import { tempDir } from '../helpers/temp-dir.ts'
 import { tool } from '../helpers/tools.ts'
 import { startRedis, type RedisServer } from '../shared/redis-server.ts'
-import { kill9, serve, type Serve } from './serve-child.ts'
+import { kill9, serve, serveConfig, type Serve } from './serve-child.ts'
 
 const TOPIC = 'echo:shared'
 const SHARED_ID = /^[0-9a-z]+:\d+-\d+$/
@@ -36,13 +33,10 @@ async function setup (t: TestContext, program: string): Promise<Setup> {
   const redis = await startRedis(t, program)
   const phoenix = await startFakePhoenix()
   t.after(() => phoenix.close())
-  const dir = await tempDir(t, 'bc-shared-')
-  const file = join(dir, 'config.json')
-  await writeFile(file, JSON.stringify({
-    upstreams: [{ name: 'main', url: phoenix.endpoint, reconnectBackoffMs: [5], rejoinBackoffMs: [5] }],
+  const { file } = await serveConfig(t, phoenix, {
     channels: [{ topic: TOPIC, replay: 100 }],
     sharedHistory: { url: redis.url, leaseTtlMs: 1500, commandTimeoutMs: 400, reconnectMinMs: 20, reconnectMaxMs: 200 },
-  }))
+  }, 'bc-shared-')
   return { phoenix, redis, file }
 }
 
