@@ -2,7 +2,7 @@
  * The gateway benchmark's Markdown: the figures of every path and server,
  * then each goal with its ratio measured in the same run and PASS or FAIL.
  */
-import type { FanResults, GatewayBenchConfig, MemoryResults, PushResults } from './scenarios.ts'
+import type { FanResults, GatewayBenchConfig, MemoryResults, MemorySide, PushResults } from './scenarios.ts'
 
 export interface GatewayResults {
   memory?: MemoryResults
@@ -124,6 +124,25 @@ function median (values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** The per-subscriber rows' servers. */
+const MEMORY_LABEL: Record<MemorySide, string> = {
+  floor: 'floor: node:http SSE + phoenix.js',
+  fastify: 'fastify SSE floor: bare fastify + phoenix.js',
+  gateway: LABEL['gateway']!,
+}
+/** The same, short, in a ratio's name. */
+const RATIO_LABEL: Record<MemorySide, string> = { gateway: 'gateway', floor: 'node:http SSE floor', fastify: 'fastify SSE floor' }
+
+/** RSS per idle subscriber without forced GC, `over` ÷ `under`, round by round. */
+function sideRatios (mem: MemoryResults, over: MemorySide, under: MemorySide): number[] {
+  return mem.noGcRounds.map((r) => r[over] / r[under])
+}
+
+/** The least and the most of `ratios`, as `a–b`. */
+function spread (ratios: readonly number[]): string {
+  return `${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}`
+}
+
 function memorySection (mem: MemoryResults, goals: Goal[]): string {
   const mb = (n: number): string => fmt(n / MB, 1)
   const kb = (n: number): string => fmt(n / 1024, 1)
@@ -137,10 +156,10 @@ function memorySection (mem: MemoryResults, goals: Goal[]): string {
   })
   const subRows = (per: MemoryResults['perSubscriber']): string[][] => {
     const rows: string[][] = []
-    for (const name of ['floor', 'gateway']) {
+    for (const name of ['floor', 'fastify', 'gateway'] as const) {
       const m = per.get(name)
       if (m === undefined) continue
-      const label = name === 'floor' ? 'floor: node:http SSE + phoenix.js' : LABEL[name]!
+      const label = MEMORY_LABEL[name]
       for (const [which, x] of [['first', m.first], ['next', m.second]] as const) {
         rows.push([label, `${which} ${fmtInt(mem.subscribers)}`, kb(x.rss), kb(x.heapUsed), kb(x.heapTotal), kb(x.external)])
       }
@@ -155,11 +174,22 @@ function memorySection (mem: MemoryResults, goals: Goal[]): string {
   const p = median(ratios)
   const middle = (values: number[]): string => kb(median(values))
   goals.push({ figure: `RSS per idle SSE subscriber (mean over ${fmtInt(2 * mem.subscribers)}, no forced GC): median of ${ratios.length} rounds' ratios (spread)`, ours: `${middle(mem.noGcRounds.map((r) => r.gateway))} KB`, theirs: `${middle(mem.noGcRounds.map((r) => r.floor))} KB`, measured: `${fmt(p)}× (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))})`, goal: '≤ 1.0× floor', pass: p <= 1 })
+  // What the chosen stack costs (info): the gateway against the same floor on fastify, and that floor against node:http.
+  for (const [over, under] of [['gateway', 'fastify'], ['fastify', 'floor']] as const) {
+    const r = sideRatios(mem, over, under)
+    const named = over === 'gateway' ? '' : `${RATIO_LABEL[over]} `
+    goals.push({ figure: `RSS per idle SSE subscriber, ${RATIO_LABEL[over]} ÷ ${RATIO_LABEL[under]} (no forced GC, info): median of ${r.length} rounds' ratios (spread)`, ours: `${named}${middle(mem.noGcRounds.map((x) => x[over]))} KB`, theirs: `${middle(mem.noGcRounds.map((x) => x[under]))} KB`, measured: `${fmt(median(r))}× (${spread(r)})`, goal: '–', pass: null })
+  }
   for (const [per, how] of [[mem.perSubscriberNoGc, 'no forced GC, first round only, info'], [mem.perSubscriber, 'after forced GC, info']] as const) {
     const g = per.get('gateway')
     const f = per.get('floor')
     if (g === undefined || f === undefined) continue
     goals.push({ figure: `RSS per idle SSE subscriber (mean over ${fmtInt(2 * mem.subscribers)}, ${how})`, ours: `${kb(both(g))} KB`, theirs: `${kb(both(f))} KB`, measured: `${fmt(both(g) / both(f))}×`, goal: '≤ 1.0× floor', pass: null })
+  }
+  const forced = mem.perSubscriber.get('fastify')
+  const forcedFloor = mem.perSubscriber.get('floor')
+  if (forced !== undefined && forcedFloor !== undefined) {
+    goals.push({ figure: `RSS per idle SSE subscriber, fastify SSE floor ÷ node:http SSE floor (mean over ${fmtInt(2 * mem.subscribers)}, after forced GC, info)`, ours: `fastify SSE floor ${kb(both(forced))} KB`, theirs: `${kb(both(forcedFloor))} KB`, measured: `${fmt(both(forced) / both(forcedFloor))}×`, goal: '–', pass: null })
   }
   return [
     '### Memory',
@@ -178,9 +208,16 @@ function memorySection (mem: MemoryResults, goals: Goal[]): string {
     '',
     table(['server', 'streams', 'RSS KB each', 'V8 heap used KB each', 'V8 heap total KB each', 'external KB each'], subRows(mem.perSubscriber)),
     '',
-    'RSS per idle SSE subscriber without forced GC, round by round (the mean of its two rows; round 1 is the rows above, on the running servers; each further round on a fresh gateway and a fresh SSE floor, which one goes first alternating). The goal takes the median of the rounds\' ratios.',
+    'RSS per idle SSE subscriber without forced GC, round by round (the mean of its two rows; round 1 is the rows above, on the running servers; each further round on a fresh gateway, a fresh SSE floor and a fresh fastify SSE floor, their order reversed every other round). The goal takes the median of the rounds\' gateway ÷ node:http floor ratios.',
     '',
-    table(['round', 'gateway KB', 'floor KB', 'ratio'], mem.noGcRounds.map((r, i) => [String(i + 1), kb(r.gateway), kb(r.floor), `${fmt(r.gateway / r.floor)}×`])),
+    table(['round', 'gateway KB', 'node:http floor KB', 'fastify floor KB', 'gateway ÷ node:http floor (goal)', 'gateway ÷ fastify floor', 'fastify floor ÷ node:http floor'], mem.noGcRounds.map((r, i) => [String(i + 1), kb(r.gateway), kb(r.floor), kb(r.fastify), `${fmt(r.gateway / r.floor)}×`, `${fmt(r.gateway / r.fastify)}×`, `${fmt(r.fastify / r.floor)}×`])),
+    '',
+    'The same ratios, each the median of the rounds\' ratios, with their spread:',
+    '',
+    table(['ratio', 'median', 'spread'], ([['gateway', 'floor'], ['gateway', 'fastify'], ['fastify', 'floor']] as const).map(([over, under]) => {
+      const r = sideRatios(mem, over, under)
+      return [`${RATIO_LABEL[over]} ÷ ${RATIO_LABEL[under]}${over === 'gateway' && under === 'floor' ? ' (the goal)' : ''}`, `${fmt(median(r))}×`, `${spread(r)}×`]
+    })),
   ].join('\n')
 }
 

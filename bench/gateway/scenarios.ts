@@ -81,7 +81,7 @@ export const QUICK: GatewayBenchConfig = {
 }
 
 /** Where the server children's scripts are: bench/gateway/*.ts, or their compiled JS (see `buildChildren`). */
-export type ScriptOf = (name: 'gateway-server' | 'floor-push' | 'floor-sse' | 'floor-idle') => string
+export type ScriptOf = (name: 'gateway-server' | 'floor-push' | 'floor-sse' | 'floor-fastify-sse' | 'floor-idle') => string
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BUILD_DIR = `${ROOT}.tmp/bench-js`
@@ -101,6 +101,7 @@ export function buildChildren (): void {
 const CHILD_FLAGS = ['--expose-gc']
 const GATEWAY_PUSH = '/v1/channels/echo:bench/push'
 const GATEWAY_EVENTS = '/v1/channels/room:bench/events'
+/** Each SSE floor's (node:http and fastify). */
 const FLOOR_EVENTS = '/events'
 /** Events one saturated capture can number, and receipts whose latency is kept. */
 const CAPTURE_EVENTS = 2_000_000
@@ -112,6 +113,8 @@ export interface Servers {
   broker: LineChild
   floorPush: LineChild
   floorSse: LineChild
+  /** The SSE floor on fastify (memory only): what a stream costs on the gateway's stack. */
+  floorFastify: LineChild
   /** phoenix.js in this process, for the direct pushes. */
   socket: Socket
   direct: Channel
@@ -130,24 +133,25 @@ export async function startServers (script: ScriptOf, profileFlags: readonly str
   const fake = await ServerChild.start()
   const args = ['--endpoint', fake.endpoint]
   const floorFlags = profileFloors ? [...CHILD_FLAGS, ...profileFlags] : CHILD_FLAGS
-  const [broker, floorPush, floorSse] = await Promise.all([
+  const [broker, floorPush, floorSse, floorFastify] = await Promise.all([
     LineChild.start(script('gateway-server'), args, { execArgv: [...CHILD_FLAGS, ...profileFlags] }),
     LineChild.start(script('floor-push'), args, { execArgv: floorFlags }),
     LineChild.start(script('floor-sse'), args, { execArgv: floorFlags }),
+    LineChild.start(script('floor-fastify-sse'), args, { execArgv: floorFlags }),
   ])
-  if (profileFlags.length > 0) progress(`pids: gateway ${broker.pid}, floor-push ${floorPush.pid}, floor-sse ${floorSse.pid}`)
+  if (profileFlags.length > 0) progress(`pids: gateway ${broker.pid}, floor-push ${floorPush.pid}, floor-sse ${floorSse.pid}, floor-fastify-sse ${floorFastify.pid}`)
   const socket = new Socket(fake.endpoint, { transport: WebSocket, timeout: 10_000 })
   socket.connect()
   const direct = socket.channel('echo:direct', {})
   await withTimeout(new Promise<void>((resolve, reject) => {
     direct.join().receive('ok', () => { resolve() }).receive('error', () => { reject(new Error('direct: join refused')) })
   }), 10_000, 'direct: join')
-  return { script, fake, broker, floorPush, floorSse, socket, direct }
+  return { script, fake, broker, floorPush, floorSse, floorFastify, socket, direct }
 }
 
 export async function stopServers (s: Servers): Promise<void> {
   s.socket.disconnect()
-  for (const child of [s.broker, s.floorPush, s.floorSse]) await child.close()
+  for (const child of [s.broker, s.floorPush, s.floorSse, s.floorFastify]) await child.close()
   await s.fake.close()
 }
 
@@ -167,18 +171,27 @@ export interface Memory {
   rssAnon: number
   rssFile: number
 }
+/** The servers measured per idle SSE subscriber: the gateway, the SSE floor (node:http) and the SSE floor on fastify. */
+export const MEMORY_SIDES = ['gateway', 'floor', 'fastify'] as const
+export type MemorySide = typeof MEMORY_SIDES[number]
+const SIDE_SCRIPT = { gateway: 'gateway-server', floor: 'floor-sse', fastify: 'floor-fastify-sse' } as const
+const SIDE_PATH: Record<MemorySide, string> = { gateway: GATEWAY_EVENTS, floor: FLOOR_EVENTS, fastify: FLOOR_EVENTS }
+
 export interface MemoryResults {
   /** Medians by RSS of the runs. */
   floorIdle: Memory
   gatewayIdle: Memory
   floorRuns: Memory[]
   gatewayRuns: Memory[]
-  /** Bytes per idle SSE subscriber, by server: over the first `subscribers` streams, and over as many more; after forced full collections. */
-  perSubscriber: Map<string, { first: Memory, second: Memory }>
+  /**
+   * Bytes per idle SSE subscriber, by server (a MemorySide): over the first `subscribers` streams, and over as many
+   * more; after forced full collections.
+   */
+  perSubscriber: Map<MemorySide, { first: Memory, second: Memory }>
   /** The same without forcing a collection (the goal's figure): what each stream costs the running process, its garbage included. */
-  perSubscriberNoGc: Map<string, { first: Memory, second: Memory }>
+  perSubscriberNoGc: Map<MemorySide, { first: Memory, second: Memory }>
   /** RSS bytes per idle subscriber without forced GC (mean of both thousands), round by round: the first is perSubscriberNoGc's. */
-  noGcRounds: Array<{ gateway: number, floor: number }>
+  noGcRounds: Array<Record<MemorySide, number>>
   subscribers: number
 }
 
@@ -256,32 +269,28 @@ export async function memoryPhase (s: Servers, config: GatewayBenchConfig): Prom
     await broker.close()
   }
   progress(`memory: 2 × ${config.idleSubscribers} idle SSE subscribers each`)
+  const running: Record<MemorySide, LineChild> = { gateway: s.broker, floor: s.floorSse, fastify: s.floorFastify }
   // Without forcing a collection first (the goal's figure), while nothing has been collected on purpose yet.
-  const noGc = new Map<string, { first: Memory, second: Memory }>()
-  noGc.set('gateway', await perSubscriber(s.broker, GATEWAY_EVENTS, config.idleSubscribers, false))
-  noGc.set('floor', await perSubscriber(s.floorSse, FLOOR_EVENTS, config.idleSubscribers, false))
-  const per = new Map<string, { first: Memory, second: Memory }>()
-  per.set('gateway', await perSubscriber(s.broker, GATEWAY_EVENTS, config.idleSubscribers, true))
-  per.set('floor', await perSubscriber(s.floorSse, FLOOR_EVENTS, config.idleSubscribers, true))
+  const noGc = new Map<MemorySide, { first: Memory, second: Memory }>()
+  for (const side of MEMORY_SIDES) noGc.set(side, await perSubscriber(running[side], SIDE_PATH[side], config.idleSubscribers, false))
+  const per = new Map<MemorySide, { first: Memory, second: Memory }>()
+  for (const side of MEMORY_SIDES) per.set(side, await perSubscriber(running[side], SIDE_PATH[side], config.idleSubscribers, true))
   const rssEach = (m: { first: Memory, second: Memory }): number => (m.first.rss + m.second.rss) / 2
-  const noGcRounds = [{ gateway: rssEach(noGc.get('gateway')!), floor: rssEach(noGc.get('floor')!) }]
-  // Further rounds, each on a fresh pair of processes: how far the young generation grows while streams open (most of
-  // the figure) differs from one process to the next, so one round does not decide. Which server goes first alternates.
+  const noGcRounds = [{ gateway: rssEach(noGc.get('gateway')!), floor: rssEach(noGc.get('floor')!), fastify: rssEach(noGc.get('fastify')!) }]
+  // Further rounds, each on fresh processes: how far the young generation grows while streams open (most of the
+  // figure) differs from one process to the next, so one round does not decide. The order of the servers alternates.
   for (let r = 1; r < config.memoryRounds; r++) {
-    progress(`memory: round ${r + 1} of ${config.memoryRounds}, a fresh gateway and SSE floor, 2 × ${config.idleSubscribers} idle SSE subscribers each`)
+    progress(`memory: round ${r + 1} of ${config.memoryRounds}, a fresh gateway, SSE floor and fastify SSE floor, 2 × ${config.idleSubscribers} idle SSE subscribers each`)
     const args = ['--endpoint', s.fake.endpoint]
-    const [broker, floor] = await Promise.all([
-      LineChild.start(s.script('gateway-server'), args, { execArgv: CHILD_FLAGS }),
-      LineChild.start(s.script('floor-sse'), args, { execArgv: CHILD_FLAGS }),
-    ])
+    const started = await Promise.allSettled(MEMORY_SIDES.map(async (side) => LineChild.start(s.script(SIDE_SCRIPT[side]), args, { execArgv: CHILD_FLAGS })))
     try {
-      const sides = [[broker, GATEWAY_EVENTS, 'gateway'], [floor, FLOOR_EVENTS, 'floor']] as const
-      const round = { gateway: 0, floor: 0 }
-      for (const [child, path, name] of r % 2 === 0 ? sides : [...sides].reverse()) round[name] = rssEach(await perSubscriber(child, path, config.idleSubscribers, false))
+      const fresh = started.map((x) => { if (x.status === 'rejected') throw x.reason as Error; return x.value })
+      const round = { gateway: 0, floor: 0, fastify: 0 }
+      const order = MEMORY_SIDES.map((side, i) => [side, fresh[i]!] as const)
+      for (const [side, child] of r % 2 === 0 ? order : [...order].reverse()) round[side] = rssEach(await perSubscriber(child, SIDE_PATH[side], config.idleSubscribers, false))
       noGcRounds.push(round)
     } finally {
-      await broker.close()
-      await floor.close()
+      for (const x of started) if (x.status === 'fulfilled') await x.value.close()
     }
   }
   return { floorIdle: medianByRss(floorRuns), gatewayIdle: medianByRss(gatewayRuns), floorRuns, gatewayRuns, perSubscriber: per, perSubscriberNoGc: noGc, noGcRounds, subscribers: config.idleSubscribers }
