@@ -1,9 +1,10 @@
 /**
  * What opening an idle SSE stream allocates, garbage included: on the
- * gateway and on the SSE floor, after a warm-up (`n` streams opened and
- * closed), V8's sampling heap profiler runs while `n` more are opened
- * (objects collected since are counted too). Prints the bytes per stream in
- * all and the functions that allocated the most, by self size. See
+ * gateway, on the SSE floor and on the fastify SSE floor, after a warm-up
+ * (`n` streams opened and closed), V8's sampling heap profiler runs while
+ * `n` more are opened (objects collected since are counted too). Prints the
+ * bytes per stream in all, the gateway's and the fastify floor's by area,
+ * and the functions of each that allocated the most, by self size. See
  * bench/README.md, "What opening a stream allocates".
  *
  *   npx node bench/gateway/alloc-sample.ts                # n = 1,000, the top 25 functions
@@ -56,16 +57,22 @@ const servers = await startServers(compiled, [])
 try {
   const gateway = await sample(servers.broker, '/v1/channels/room:bench/events', join(dir, 'gateway.heapprofile'))
   const floor = await sample(servers.floorSse, '/events', join(dir, 'floor.heapprofile'))
+  const fastify = await sample(servers.floorFastify, '/events', join(dir, 'fastify.heapprofile'))
   const total = (m: Map<string, number>): number => [...m.values()].reduce((s, b) => s + b, 0)
-  const lines = [`Allocated while ${n} idle SSE streams opened (sampled every 1 KiB, collected objects included), bytes per stream:`, '',
-    `gateway ${(total(gateway) / n).toFixed(0)} B, floor ${(total(floor) / n).toFixed(0)} B`, '', '| gateway: function | B per stream |', '| --- | ---: |']
-  const areas = new Map<string, number>()
-  for (const [key, bytes] of gateway) {
-    const area = /src\//.test(key) ? 'src/' : /node_modules\/([^/]+)/.exec(key)?.[1] ?? (/node:/.test(key) ? 'node' : 'other (V8, bound functions)')
-    areas.set(area, (areas.get(area) ?? 0) + bytes)
+  const byArea = (m: Map<string, number>): string => {
+    const areas = new Map<string, number>()
+    for (const [key, bytes] of m) {
+      const area = /src\//.test(key) ? 'src/' : /node_modules\/([^/]+)/.exec(key)?.[1] ?? (/node:/.test(key) ? 'node' : 'other (V8, bound functions)')
+      areas.set(area, (areas.get(area) ?? 0) + bytes)
+    }
+    return [...areas].sort((a, b) => b[1] - a[1]).map(([area, bytes]) => `${area} ${(bytes / n).toFixed(0)} B`).join(', ')
   }
-  lines.splice(3, 0, 'gateway by area: ' + [...areas].sort((a, b) => b[1] - a[1]).map(([area, bytes]) => `${area} ${(bytes / n).toFixed(0)} B`).join(', '))
-  for (const [key, bytes] of [...gateway].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`| ${key.replaceAll('|', '\\|')} | ${(bytes / n).toFixed(0)} |`)
+  const topRows = (m: Map<string, number>): string[] => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, bytes]) => `| ${key.replaceAll('|', '\\|')} | ${(bytes / n).toFixed(0)} |`)
+  const lines = [`Allocated while ${n} idle SSE streams opened (sampled every 1 KiB, collected objects included), bytes per stream:`, '',
+    `gateway ${(total(gateway) / n).toFixed(0)} B, floor ${(total(floor) / n).toFixed(0)} B, fastify floor ${(total(fastify) / n).toFixed(0)} B`, '',
+    `gateway by area: ${byArea(gateway)}`, '', `fastify floor by area: ${byArea(fastify)}`, '',
+    '| gateway: function | B per stream |', '| --- | ---: |', ...topRows(gateway), '',
+    '| fastify floor: function | B per stream |', '| --- | ---: |', ...topRows(fastify)]
   process.stdout.write(lines.join('\n') + '\n')
 } finally {
   await stopServers(servers)

@@ -1,12 +1,12 @@
 /**
- * What each idle SSE stream keeps, by kind of object: on the gateway and on
- * the SSE floor, after a warm-up (`n` streams opened and closed), `n` idle
+ * What each idle SSE stream keeps, by kind of object: on the gateway, on
+ * the SSE floor and on the fastify SSE floor, after a warm-up (`n` streams opened and closed), `n` idle
  * streams are opened and a heap snapshot taken (after full collections),
  * then `n` more and a second snapshot. The two are diffed per constructor
  * (objects by constructor name, closures by function name, strings, arrays,
  * the engine's hidden objects by name): count and shallow bytes per stream.
- * A row is printed when either server's figure is at least `--min` bytes
- * per stream. See bench/README.md, "What an idle stream keeps".
+ * A row is printed when any server's figure is at least `--min` bytes per
+ * stream. See bench/README.md, "What an idle stream keeps".
  *
  *   npx node bench/gateway/heap-diff.ts                   # n = 1,000, rows of 8 B a stream and more
  *   npx node bench/gateway/heap-diff.ts --n=500 --min=16 --keep=.tmp/heap   # keeps the snapshots
@@ -104,23 +104,25 @@ const servers = await startServers(compiled, [])
 try {
   const gateway = await perStream(servers.broker, '/v1/channels/room:bench/events', dir, 'gateway')
   const floor = await perStream(servers.floorSse, '/events', dir, 'floor')
+  const fastify = await perStream(servers.floorFastify, '/events', dir, 'fastify')
   const zero = { count: 0, bytes: 0 }
-  const keys = [...new Set([...gateway.keys(), ...floor.keys()])]
-    .filter((k) => Math.abs((gateway.get(k) ?? zero).bytes) >= minBytes || Math.abs((floor.get(k) ?? zero).bytes) >= minBytes)
+  const keys = [...new Set([...gateway.keys(), ...floor.keys(), ...fastify.keys()])]
+    .filter((k) => [gateway, floor, fastify].some((c) => Math.abs((c.get(k) ?? zero).bytes) >= minBytes))
     .sort((p, q) => ((gateway.get(q) ?? zero).bytes - (floor.get(q) ?? zero).bytes) - ((gateway.get(p) ?? zero).bytes - (floor.get(p) ?? zero).bytes))
   const total = (c: Census): number => [...c.values()].reduce((s, r) => s + r.bytes, 0)
   const lines = [
-    `Per idle SSE stream, ${n} streams between two heap snapshots (after full collections); shallow bytes; rows of ${minBytes} B a stream or more in either server, by the gateway's excess.`,
+    `Per idle SSE stream, ${n} streams between two heap snapshots (after full collections); shallow bytes; rows of ${minBytes} B a stream or more in any server, by the gateway's excess over the node:http floor.`,
     '',
-    '| kind | gateway objects | gateway B | floor objects | floor B | gateway − floor B |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| kind | gateway objects | gateway B | floor objects | floor B | fastify floor objects | fastify floor B | gateway − floor B | gateway − fastify floor B |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const k of keys) {
     const g = gateway.get(k) ?? zero
     const f = floor.get(k) ?? zero
-    lines.push(`| ${k.replaceAll('|', '\\|')} | ${g.count.toFixed(2)} | ${g.bytes.toFixed(0)} | ${f.count.toFixed(2)} | ${f.bytes.toFixed(0)} | ${(g.bytes - f.bytes).toFixed(0)} |`)
+    const ff = fastify.get(k) ?? zero
+    lines.push(`| ${k.replaceAll('|', '\\|')} | ${g.count.toFixed(2)} | ${g.bytes.toFixed(0)} | ${f.count.toFixed(2)} | ${f.bytes.toFixed(0)} | ${ff.count.toFixed(2)} | ${ff.bytes.toFixed(0)} | ${(g.bytes - f.bytes).toFixed(0)} | ${(g.bytes - ff.bytes).toFixed(0)} |`)
   }
-  lines.push(`| **all kinds** | | ${total(gateway).toFixed(0)} | | ${total(floor).toFixed(0)} | ${(total(gateway) - total(floor)).toFixed(0)} |`, '')
+  lines.push(`| **all kinds** | | ${total(gateway).toFixed(0)} | | ${total(floor).toFixed(0)} | | ${total(fastify).toFixed(0)} | ${(total(gateway) - total(floor)).toFixed(0)} | ${(total(gateway) - total(fastify)).toFixed(0)} |`, '')
   process.stdout.write(lines.join('\n'))
 } finally {
   await stopServers(servers)
