@@ -1,10 +1,10 @@
 /**
  * The gateway benchmark: Backchannel's HTTP push and SSE fan-out against
  * phoenix.js direct and against plain floors (a bare fastify handler doing
- * a phoenix.js push; a node:http SSE server fed by phoenix.js; a bare Node
- * process with the same libraries loaded), every server in its own child
- * process on one fake Phoenix server. See bench/README.md, "Gateway
- * benchmarks".
+ * a phoenix.js push; a node:http SSE server fed by phoenix.js, and the same
+ * on a bare fastify app for memory; a bare Node process with the same
+ * libraries loaded), every server in its own child process on one fake
+ * Phoenix server. See bench/README.md, "Gateway benchmarks".
  *
  *   npm run bench:gateway                     # everything (~2 min)
  *   npx node bench/gateway.ts --quick         # a smoke run; its figures mean nothing
