@@ -14,6 +14,7 @@
  *   npx node bench/gateway.ts --only=push --concurrency=100   # some concurrencies (--subscribers=1000 for fan-out)
  *   npx node bench/gateway.ts --only=fanout --paced-rounds=7  # paced rounds per server (default 5; the goal is their median ratio)
  *   npx node bench/gateway.ts --only=memory --memory-rounds=7 # rounds of RSS per idle reader (default 5, fresh processes; median ratio)
+ *   npx node bench/gateway.ts --only=fanout --event-size=10000  # broadcast payloads padded to 10 KB (default 64 bytes)
  *   npx node bench/gateway.ts --strip         # children as .ts (type stripping) instead of compiled JS
  */
 import os from 'node:os'
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     subscribers: { type: 'string' },
     'paced-rounds': { type: 'string' },
     'memory-rounds': { type: 'string' },
+    'event-size': { type: 'string' },
   },
 })
 const list = (text: string | undefined): number[] | undefined => text?.split(',').map(Number)
@@ -42,6 +44,7 @@ const config = {
   ...(values.subscribers === undefined ? {} : { subscribers: list(values.subscribers)! }),
   ...(values['paced-rounds'] === undefined ? {} : { pacedRounds: Number(values['paced-rounds']) }),
   ...(values['memory-rounds'] === undefined ? {} : { memoryRounds: Number(values['memory-rounds']) }),
+  ...(values['event-size'] === undefined ? {} : { eventSize: Number(values['event-size']) }),
 }
 const phases = new Set(values.only.split(',').map((p) => p.trim()))
 const profileFlags = values.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${values.profile}`]
