@@ -39,7 +39,7 @@ test('a payload received as text is published as that very text, its whitespace 
   assert.equal(reads(), 0, 'the payload was never read')
 })
 
-test('a short event keeps its SSE text for every stream; a long one is formatted again each time, the same text, and not kept', () => {
+test('a short event keeps its SSE text for every stream; a long one gets the same text each time and is not kept on the entry', () => {
   const hub = hubWith('room:a')
   const short = '{"a":"é"}'
   const long = `{"p":"${'é✓'.repeat(KEPT_TEXT_MAX_DATA)}"}`

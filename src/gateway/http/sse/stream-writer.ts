@@ -27,19 +27,33 @@ import { formatEvent } from './format.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
 
 /**
+ * The last long event formatted, with its epoch and text: a long event's text is not kept on it (see
+ * keepsFormattedText), but the streams given it one after another (a fan-out) share this one.
+ */
+let lastLong: RingEntry | null = null
+let lastLongEpoch = ''
+let lastLongText = ''
+
+/**
  * The SSE text of a held event, formatted by the first stream that writes it and kept on the entry for the rest
- * (a long one is not kept: see keepsFormattedText).
+ * (a long one is kept only until the next long one is formatted: see keepsFormattedText).
  * A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
  */
 export function sseText (entry: RingEntry, epoch: string): string {
   const kept = entry.sseText
   if (kept !== undefined) return kept
+  if (entry === lastLong && epoch === lastLongEpoch) return lastLongText
   const event = sseEventName(entry.event)
   // No object spread on this path: it runs once for every message.
   const text = entry.id === undefined
     ? formatEvent({ id: formatEventId(epoch, entry.seq), event, data: entry.data })
     : entry.id === '' ? formatEvent({ event, data: entry.data }) : formatEvent({ id: entry.id, event, data: entry.data })
   if (keepsFormattedText(entry)) entry.sseText = text
+  else {
+    lastLong = entry
+    lastLongEpoch = epoch
+    lastLongText = text
+  }
   return text
 }
 
@@ -48,11 +62,12 @@ export const KEPT_TEXT_MAX_DATA = 1024
 
 /**
  * Whether an entry keeps the SSE text formatted from it. A short one does:
- * every stream then writes the same string. A long one does not: formatting
- * it again is one concatenation, cheap beside the write itself (which
- * measures and encodes the text whatever it is), while keeping it would
- * double what the topic holds on the JavaScript heap, text the garbage
- * collector copies and marks as long as the entry is held.
+ * every stream then writes the same string. A long one does not: keeping it
+ * would double what the topic holds on the JavaScript heap, text the garbage
+ * collector copies and marks as long as the entry is held. The streams
+ * given a new long event in a row share its text all the same (sseText
+ * keeps the last one); a stream catching up on older ones formats each
+ * again, one concatenation, cheap beside the write itself.
  */
 export function keepsFormattedText (entry: RingEntry): boolean {
   return entry.data.length < KEPT_TEXT_MAX_DATA
