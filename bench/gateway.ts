@@ -8,7 +8,7 @@
  *
  *   npm run bench:gateway                     # everything (~2 min)
  *   npx node bench/gateway.ts --quick         # a smoke run; its figures mean nothing
- *   npx node bench/gateway.ts --only=push     # one phase: memory, push, fanout (comma-separated)
+ *   npx node bench/gateway.ts --only=push     # one phase: memory, push, fanout, held (comma-separated)
  *   npx node bench/gateway.ts --profile=.tmp/prof   # the gateway child under --cpu-prof (the profile's name has its pid)
  *   npx node bench/gateway.ts --profile=.tmp/prof --profile-floors   # and the floor servers too
  *   npx node bench/gateway.ts --only=push --concurrency=100   # some concurrencies (--subscribers=1000 for fan-out)
@@ -21,6 +21,7 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { othersShare, sampleCpu } from './gateway/machine.ts'
 import { render, type GatewayResults } from './gateway/report.ts'
+import { heldPhase } from './gateway/held.ts'
 import { FULL, QUICK, buildChildren, compiled, fanoutPhase, memoryPhase, pushPhase, startServers, stopServers, stripped } from './gateway/scenarios.ts'
 
 const { values } = parseArgs({
@@ -58,6 +59,8 @@ const results: GatewayResults = {}
 try {
   // Memory first: the processes are fresh, before any load has grown their heaps.
   if (phases.has('memory')) results.memory = await memoryPhase(servers, config)
+  // Before the fan-out, which fills room:bench's ring to its cap: held events are measured on a ring with room.
+  if (phases.has('held')) results.held = await heldPhase(servers, config)
   if (phases.has('push')) results.push = await pushPhase(servers, config)
   if (phases.has('fanout')) results.fanout = await fanoutPhase(servers, config)
 } finally {

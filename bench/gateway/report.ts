@@ -2,10 +2,12 @@
  * The gateway benchmark's Markdown: the figures of every path and server,
  * then each goal with its ratio measured in the same run and PASS or FAIL.
  */
+import { heldSection, type HeldRow } from './held.ts'
 import type { FanResults, GatewayBenchConfig, MemoryResults, MemorySide, PushResults } from './scenarios.ts'
 
 export interface GatewayResults {
   memory?: MemoryResults
+  held?: HeldRow[]
   push?: PushResults
   fanout?: FanResults
 }
@@ -227,6 +229,7 @@ export function render (config: GatewayBenchConfig, results: GatewayResults): st
   if (results.push !== undefined) parts.push(pushSection(config, results.push, goals))
   if (results.fanout !== undefined) parts.push(fanSection(config, results.fanout, goals))
   if (results.memory !== undefined) parts.push(memorySection(results.memory, goals))
+  if (results.held !== undefined) parts.push(heldSection(config, results.held))
   parts.push([
     '### Goals',
     '',

@@ -100,12 +100,12 @@ export function buildChildren (): void {
 }
 const CHILD_FLAGS = ['--expose-gc']
 const GATEWAY_PUSH = '/v1/channels/echo:bench/push'
-const GATEWAY_EVENTS = '/v1/channels/room:bench/events'
+export const GATEWAY_EVENTS = '/v1/channels/room:bench/events'
 /** Each SSE floor's (node:http and fastify). */
 const FLOOR_EVENTS = '/events'
 /** Events one saturated capture can number, and receipts whose latency is kept. */
 const CAPTURE_EVENTS = 2_000_000
-const latencyBuffer = new Float64Array(4_000_000)
+export const latencyBuffer = new Float64Array(4_000_000)
 
 export interface Servers {
   script: ScriptOf
@@ -195,7 +195,7 @@ export interface MemoryResults {
   subscribers: number
 }
 
-function memoryOf (a: Answer): Memory {
+export function memoryOf (a: Answer): Memory {
   return {
     rss: Number(a['rss']),
     heapUsed: Number(a['heapUsed']),

@@ -27,6 +27,7 @@ export class CatchUpSource implements ReaderSource {
   get seq (): number { return this.#topic.seq }
   get eventsSent (): number { return this.#topic.eventsSent }
   set eventsSent (n: number) { this.#topic.eventsSent = n }
+  get readerCount (): number { return this.#topic.readerCount }
 
   entry (seq: number): RingEntry | undefined {
     return seq <= this.#after ? this.#before[seq - this.first] : this.#topic.entry(seq)

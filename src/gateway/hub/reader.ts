@@ -23,6 +23,8 @@ export interface ReaderSource {
   entry: (seq: number) => RingEntry | undefined
   /** Events written to readers (read by metrics). */
   eventsSent: number
+  /** Readers of the topic now: whether what one reader makes of an event (its wire text) is worth keeping for others. */
+  readonly readerCount: number
 }
 
 /**

@@ -9,8 +9,9 @@
  * overhead (about what its SSE text and the entry took before the ring
  * kept messages, so a byte bound holds as many events as it did). The SSE
  * text a stream formats from a short entry is kept on it beside the message
- * and is not counted: a topic read over SSE holds up to about twice its
- * count (a long entry's text is not kept: http/sse/stream-writer.ts).
+ * while the topic has more than one reader, and is not counted: such a
+ * topic holds up to about twice its count (a long entry's text is not
+ * kept, nor any on a topic with one reader: http/sse/stream-writer.ts).
  */
 
 /** One event of a topic as the hub keeps it: the message, not any outlet's wire text. */

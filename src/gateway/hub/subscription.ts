@@ -152,6 +152,9 @@ export class Subscription implements ReaderSource {
   get events (): number { return this.#seq - this.base }
   get epoch (): string { return this.#epoch }
 
+  /** How many readers it has now (ReaderSource). */
+  get readerCount (): number { return this.readers.size }
+
   /** A held event, for a reader pulling what it has not been given yet. */
   entry (seq: number): RingEntry | undefined { return this.ring.get(seq) }
 

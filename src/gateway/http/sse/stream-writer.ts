@@ -27,32 +27,37 @@ import { formatEvent } from './format.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
 
 /**
- * The last long event formatted, with its epoch and text: a long event's text is not kept on it (see
- * keepsFormattedText), but the streams given it one after another (a fan-out) share this one.
+ * The last event formatted and not kept on it (see sseText), with its epoch and text: the streams given it one
+ * after another (a fan-out) share this one.
  */
-let lastLong: RingEntry | null = null
-let lastLongEpoch = ''
-let lastLongText = ''
+let lastEntry: RingEntry | null = null
+let lastEpoch = ''
+let lastText = ''
 
 /**
- * The SSE text of a held event, formatted by the first stream that writes it and kept on the entry for the rest
- * (a long one is kept only until the next long one is formatted: see keepsFormattedText).
+ * The SSE text of a held event. A short one's is kept on the entry by the
+ * first stream that writes it while the topic has other readers (`shared`),
+ * who then write the same string; a long one's is never kept there (see
+ * keepsFormattedText), nor a short one's on a topic with one reader, whose
+ * entries would only hold it for nobody. Either is kept until the next
+ * such event is formatted, so the streams given a new event one after
+ * another share it all the same.
  * A Phoenix event name may hold anything; a line break would end the SSE field, so it becomes a space.
  */
-export function sseText (entry: RingEntry, epoch: string): string {
+export function sseText (entry: RingEntry, epoch: string, shared = true): string {
   const kept = entry.sseText
   if (kept !== undefined) return kept
-  if (entry === lastLong && epoch === lastLongEpoch) return lastLongText
+  if (entry === lastEntry && epoch === lastEpoch) return lastText
   const event = sseEventName(entry.event)
   // No object spread on this path: it runs once for every message.
   const text = entry.id === undefined
     ? formatEvent({ id: formatEventId(epoch, entry.seq), event, data: entry.data })
     : entry.id === '' ? formatEvent({ event, data: entry.data }) : formatEvent({ id: entry.id, event, data: entry.data })
-  if (keepsFormattedText(entry)) entry.sseText = text
+  if (shared && keepsFormattedText(entry)) entry.sseText = text
   else {
-    lastLong = entry
-    lastLongEpoch = epoch
-    lastLongText = text
+    lastEntry = entry
+    lastEpoch = epoch
+    lastText = text
   }
   return text
 }
@@ -159,7 +164,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
     this.#cursor = entry.seq
     if (!this.#passes(entry)) return false
     this.#wrote(entry)
-    this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
+    this.writeText(sseText(entry, source.epoch, source.readerCount > 1), sseTextIsAscii(entry, source.epoch))
     return true
   }
 
@@ -190,7 +195,7 @@ export class SseStreamWriter extends SseResponseStream implements Reader {
       this.#cursor = entry.seq
       if (this.#passes(entry)) {
         this.#wrote(entry)
-        this.writeText(sseText(entry, source.epoch), sseTextIsAscii(entry, source.epoch))
+        this.writeText(sseText(entry, source.epoch, source.readerCount > 1), sseTextIsAscii(entry, source.epoch))
         source.eventsSent++
       }
       const pending = this.#pending
