@@ -3,13 +3,6 @@
  * known to fit. Each subcommand lives in commands/; this file only parses
  * the first word, dispatches, and turns failures into exit codes.
  */
-import { runCheckConfig } from './commands/check-config.ts'
-import { runDemo } from './commands/demo.ts'
-import { runFakePhoenix } from './commands/fake-phoenix.ts'
-import { runHealthcheck } from './commands/healthcheck.ts'
-import { runListen } from './commands/listen.ts'
-import { runPush } from './commands/push.ts'
-import { runServe } from './commands/serve.ts'
 import { isBackchannelError } from '../errors.ts'
 import { UsageError } from './usage-error.ts'
 import { packageVersion } from './version.ts'
@@ -31,14 +24,19 @@ Run "backchannel <command> --help" for a command's options.`
 
 type Command = (args: string[]) => Promise<number>
 
-const commands: Record<string, Command> = {
-  serve: runServe,
-  push: runPush,
-  listen: runListen,
-  'fake-phoenix': runFakePhoenix,
-  demo: runDemo,
-  'check-config': runCheckConfig,
-  healthcheck: runHealthcheck,
+/**
+ * Each command's module, loaded when it runs: `serve` does not load the fake
+ * Phoenix server, the demo or the client commands, which an idle sidecar
+ * would hold for nothing (test/cli/lazy-commands.test.ts).
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.ts')).runServe,
+  push: async () => (await import('./commands/push.ts')).runPush,
+  listen: async () => (await import('./commands/listen.ts')).runListen,
+  'fake-phoenix': async () => (await import('./commands/fake-phoenix.ts')).runFakePhoenix,
+  demo: async () => (await import('./commands/demo.ts')).runDemo,
+  'check-config': async () => (await import('./commands/check-config.ts')).runCheckConfig,
+  healthcheck: async () => (await import('./commands/healthcheck.ts')).runHealthcheck,
 }
 
 /** What the server answered, for errors that carry it (a refused join's reply): ": {…}", or "". */
@@ -63,12 +61,12 @@ async function main (argv: string[]): Promise<number> {
     process.stdout.write(`${await packageVersion()}\n`)
     return 0
   }
-  const command = commands[name]
-  if (command === undefined) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined
+  if (load === undefined) {
     process.stderr.write(`backchannel: unknown command "${name}"\n\n${USAGE}\n`)
     return 2
   }
-  return command(rest)
+  return (await load())(rest)
 }
 
 main(process.argv.slice(2)).then((code) => {

@@ -31,6 +31,12 @@ test('help prints the commands and exits 0; an unknown command exits 2', async (
   const unknown = await exitCode(['nope'])
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown command "nope"/)
+  // A name the command table inherits from Object is not a command either.
+  for (const name of ['toString', 'constructor', '__proto__']) {
+    const inherited = await exitCode([name])
+    assert.equal(inherited.code, 2, name)
+    assert.match(inherited.stderr, new RegExp(`unknown command "${name}"`))
+  }
 })
 
 test('a bad option exits 2 with a one-line reason', async () => {

@@ -1,0 +1,24 @@
+/**
+ * A child for lazy-commands.test.ts: records every module the process
+ * resolves and runs `backchannel serve` (the real CLI entry) with the
+ * config file the environment names. On SIGTERM (sent once it serves) it
+ * writes the URLs resolved so far as JSON to the file named by argv[2],
+ * before serve's own drain runs.
+ */
+import { registerHooks } from 'node:module'
+import { writeFileSync } from 'node:fs'
+
+const out = process.argv[2]
+if (out === undefined) throw new Error('usage: lazy-commands-child.ts OUT_FILE')
+const resolved = new Set<string>()
+registerHooks({
+  resolve (specifier, context, nextResolve) {
+    const result = nextResolve(specifier, context)
+    resolved.add(result.url)
+    return result
+  },
+})
+process.once('SIGTERM', () => { writeFileSync(out, JSON.stringify([...resolved])) })
+
+process.argv = [process.argv[0] ?? 'node', 'backchannel', 'serve']
+await import('../../src/cli/cli.ts')
