@@ -91,7 +91,7 @@ describe('Dockerfile', () => {
     assert.ok(match?.groups !== undefined)
     const cmd = JSON.parse(match.groups['cmd'] ?? '') as string[]
     assert.deepEqual(cmd.slice(0, 3), ['/usr/local/bin/node', '/app/dist/cli/main.js', 'healthcheck'])
-    assert.match(read('src/cli/cli.ts'), /^\s+healthcheck: runHealthcheck,$/m)
+    assert.match(read('src/cli/cli.ts'), /^\s+healthcheck: async \(\) => \(await import\('\.\/commands\/healthcheck\.ts'\)\)\.runHealthcheck,$/m)
   })
 
   test('.dockerignore lets in exactly what the build copies from the context', () => {
