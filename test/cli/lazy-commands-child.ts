@@ -5,19 +5,12 @@
  * writes the URLs resolved so far as JSON to the file named by argv[2],
  * before serve's own drain runs.
  */
-import { registerHooks } from 'node:module'
 import { writeFileSync } from 'node:fs'
+import { recordResolvedModules } from '../helpers/resolved-modules.ts'
 
 const out = process.argv[2]
 if (out === undefined) throw new Error('usage: lazy-commands-child.ts OUT_FILE')
-const resolved = new Set<string>()
-registerHooks({
-  resolve (specifier, context, nextResolve) {
-    const result = nextResolve(specifier, context)
-    resolved.add(result.url)
-    return result
-  },
-})
+const resolved = recordResolvedModules()
 process.once('SIGTERM', () => { writeFileSync(out, JSON.stringify([...resolved])) })
 
 process.argv = [process.argv[0] ?? 'node', 'backchannel', 'serve']

@@ -3,19 +3,12 @@
  * resolves, starts and closes a daemon made from the config its argument
  * names (`plain`, `shared`, `state`), and prints the URLs resolved as JSON.
  */
-import { registerHooks } from 'node:module'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { recordResolvedModules } from '../../helpers/resolved-modules.ts'
 
-const resolved = new Set<string>()
-registerHooks({
-  resolve (specifier, context, nextResolve) {
-    const result = nextResolve(specifier, context)
-    resolved.add(result.url)
-    return result
-  },
-})
+const resolved = recordResolvedModules()
 
 const { default: pino } = await import('pino')
 const { createDaemon } = await import('../../../src/gateway/daemon.ts')
