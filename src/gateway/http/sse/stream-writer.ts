@@ -24,15 +24,11 @@ import type { EndReason, Reader, ReaderSource } from '../../hub/reader.ts'
 import type { Gap } from '../../hub/resume.ts'
 import type { RingEntry } from '../../hub/ring.ts'
 import { formatEvent } from './format.ts'
+import { LastFormatted } from './last-formatted.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
 
-/**
- * The last event formatted and not kept on it (see sseText), with its epoch and text: the streams given it one
- * after another (a fan-out) share this one.
- */
-let lastEntry: RingEntry | null = null
-let lastEpoch = ''
-let lastText = ''
+/** The last event formatted and not kept on it (see sseText): the streams given it one after another share its text. */
+const lastFormatted = new LastFormatted()
 
 /**
  * The SSE text of a held event. A short one's is kept on the entry by the
@@ -47,18 +43,15 @@ let lastText = ''
 export function sseText (entry: RingEntry, epoch: string, shared = true): string {
   const kept = entry.sseText
   if (kept !== undefined) return kept
-  if (entry === lastEntry && epoch === lastEpoch) return lastText
+  const last = lastFormatted.get(entry, epoch)
+  if (last !== undefined) return last
   const event = sseEventName(entry.event)
   // No object spread on this path: it runs once for every message.
   const text = entry.id === undefined
     ? formatEvent({ id: formatEventId(epoch, entry.seq), event, data: entry.data })
     : entry.id === '' ? formatEvent({ event, data: entry.data }) : formatEvent({ id: entry.id, event, data: entry.data })
-  if (shared && keepsFormattedText(entry)) entry.sseText = text
-  else {
-    lastEntry = entry
-    lastEpoch = epoch
-    lastText = text
-  }
+  if (!shared || !keepsFormattedText(entry)) return lastFormatted.keep(entry, epoch, text)
+  entry.sseText = text
   return text
 }
 

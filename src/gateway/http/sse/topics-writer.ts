@@ -14,28 +14,23 @@ import type { CutCause, EndReason } from '../../hub/reader.ts'
 import type { RingEntry } from '../../hub/ring.ts'
 import { TopicMerge, type FollowedTopic, type MergeOutput } from '../../hub/topic-merge.ts'
 import { formatEvent } from './format.ts'
+import { LastFormatted } from './last-formatted.ts'
 import { SseResponseStream, type SseResponseOptions } from './response-stream.ts'
 import { epochIsAscii, sseEventName } from './stream-writer.ts'
 
 /**
  * The last event formatted for multi-topic streams. A live event is given to
- * every such stream in turn, so they all share its text; unlike a per-topic
- * stream's text, it is not kept on the held event: a held event costs no
+ * every such stream in turn, so they all share its text; it is never kept
+ * on the held event (as a short one's per-topic text may be): it costs no
  * more memory for being read this way, and a stream catching up formats
  * what it pulls.
  */
-let lastEntry: RingEntry | null = null
-let lastEpoch = ''
-let lastText = ''
+const lastFormatted = new LastFormatted()
 
 /** The SSE text of a held event on a multi-topic stream. */
 export function sseTopicsText (entry: RingEntry, topic: FollowedTopic, epoch: string): string {
-  if (entry !== lastEntry || epoch !== lastEpoch) {
-    lastText = formatEvent({ id: formatStreamEventId(epoch, entry.order), event: sseEventName(entry.event), data: `{"topic":${topic.topicJson},"payload":${entry.data}}` })
-    lastEntry = entry
-    lastEpoch = epoch
-  }
-  return lastText
+  return lastFormatted.get(entry, epoch) ??
+    lastFormatted.keep(entry, epoch, formatEvent({ id: formatStreamEventId(epoch, entry.order), event: sseEventName(entry.event), data: `{"topic":${topic.topicJson},"payload":${entry.data}}` }))
 }
 
 export class SseTopicsWriter extends SseResponseStream implements MergeOutput {
